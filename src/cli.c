@@ -1,0 +1,145 @@
+/* cli.c - argv -> options; dispatch to the dashboard or a subcommand. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanitize.h"
+#include "ui.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(const struct cli_opts *o);
+	const char *usage;
+	const char *help;
+} commands[] = {
+	{"list", cmd_list, "list [--json]", "print every listener as a table grouped by range"},
+};
+
+static const size_t command_count = sizeof commands / sizeof commands[0];
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < command_count; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "devports %s - the TCP and UDP ports listening on this machine, and who holds them\n\n"
+	             "usage: devports [OPTIONS]            the live dashboard\n",
+	        DEVPORTS_VERSION);
+	for (size_t i = 0; i < command_count; i++)
+		fprintf(out, "       devports %-22s %s\n", commands[i].usage, commands[i].help);
+	fprintf(out, "       devports --json               same as `devports list --json`\n"
+	             "\noptions:\n"
+	             "  -i, --interval SECONDS   dashboard refresh, 0.2 to 60 (default 1)\n"
+	             "      --json               JSON instead of text (schema in README.md)\n"
+	             "      --demo [FILE]        play a JSON scenario instead of this machine\n"
+	             "                           (the built-in one when FILE is not given)\n"
+	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
+	             "  -h, --help               this help\n"
+	             "  -V, --version            the version\n"
+	             "\nexit codes: 0 ok, 1 not found (who), 2 error\n");
+}
+
+static int fail_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "devports: %s '%s' (see devports --help)\n", what, arg);
+	return EXIT_ERROR;
+}
+
+static bool parse_interval(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0.2 || v > 60)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parses argv into o; positional arguments are collected into o->args (argv is reused). */
+static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
+{
+	o->args = argv + 1;
+	o->nargs = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			*done = true;
+			return EXIT_OK;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("devports %s\n", DEVPORTS_VERSION);
+			*done = true;
+			return EXIT_OK;
+		} else if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--proc-net")) {
+			o->force_proc_net = true;
+		} else if (!strcmp(a, "--demo")) {
+			o->demo = true;
+			if (i + 1 < argc && argv[i + 1][0] != '-' && !find_command(argv[i + 1]))
+				o->demo_file = argv[++i];
+		} else if (!strcmp(a, "-i") || !strcmp(a, "--interval")) {
+			if (i + 1 >= argc)
+				return fail_usage("missing number of seconds after", a);
+			if (!parse_interval(argv[++i], &o->interval))
+				return fail_usage("interval must be a number of seconds from 0.2 to 60, not", argv[i]);
+		} else if (!strncmp(a, "--interval=", 11)) {
+			if (!parse_interval(a + 11, &o->interval))
+				return fail_usage("interval must be a number of seconds from 0.2 to 60, not", a + 11);
+		} else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
+			return fail_usage("unknown option", a);
+		} else if (!o->command && o->nargs == 0) {
+			if (!find_command(a))
+				return fail_usage("unknown command", a);
+			o->command = a;
+		} else {
+			o->args[o->nargs++] = argv[i];
+		}
+	}
+	return EXIT_OK;
+}
+
+struct platform *cli_open_platform(const struct cli_opts *o)
+{
+	struct platform_opts po = {
+		.kind = o->demo ? PLATFORM_FAKE : PLATFORM_NATIVE,
+		.force_proc_net = o->force_proc_net,
+		.scenario_path = o->demo_file,
+	};
+	struct platform *p = NULL;
+	int rc = platform_open(&p, &po);
+	if (rc < 0) {
+		const char *why = p ? platform_error(p) : "";
+		if (rc == -ENOSYS && !o->demo)
+			fprintf(stderr, "devports: this system is not supported yet; try --demo\n");
+		else
+			fprintf(stderr, "devports: %s\n", why[0] ? why : strerror(-rc));
+		platform_close(&p);
+		return NULL;
+	}
+	return p;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct cli_opts o = {0};
+	bool done = false;
+	sanitize_init_locale();
+	int rc = parse(argc, argv, &o, &done);
+	if (rc != EXIT_OK || done)
+		return rc;
+	if (!o.command && o.json)
+		o.command = "list";
+	if (!o.command)
+		return ui_main(&o);
+	return find_command(o.command)->run(&o);
+}

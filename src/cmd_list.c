@@ -1,0 +1,54 @@
+/* cmd_list.c - `devports list` and `devports --json`: one snapshot to stdout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json_out.h"
+#include "snapshot.h"
+#include "text_out.h"
+
+/* The terminal's width when stdout is one, else 0 (never cut). */
+static int stdout_width(void)
+{
+	struct winsize ws;
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
+		return 0;
+	return ws.ws_col;
+}
+
+int cmd_list(const struct cli_opts *o)
+{
+	if (o->nargs > 0) {
+		fprintf(stderr, "devports: list takes no arguments\n");
+		return EXIT_ERROR;
+	}
+	struct platform *p = cli_open_platform(o);
+	if (!p)
+		return EXIT_ERROR;
+	struct snapshot s = {0};
+	int rc = snapshot_take(p, &s);
+	if (rc < 0) {
+		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
+		platform_close(&p);
+		return EXIT_ERROR;
+	}
+	int exit_code = EXIT_OK;
+	if (o->json) {
+		char *text = json_out_snapshot(&s, platform_name(p));
+		if (!text || puts(text) == EOF)
+			exit_code = EXIT_ERROR;
+		free(text);
+	} else if (text_out_table(stdout, &s, stdout_width()) < 0) {
+		exit_code = EXIT_ERROR;
+	}
+	if (fflush(stdout) == EOF)
+		exit_code = EXIT_ERROR;
+	if (exit_code != EXIT_OK)
+		fprintf(stderr, "devports: cannot write the output\n");
+	snapshot_free(&s);
+	platform_close(&p);
+	return exit_code;
+}

@@ -1,0 +1,82 @@
+/* json_out.c - snapshot -> JSON. Text fields are already sanitized; cJSON escapes the rest. */
+#include "json_out.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "ranges.h"
+
+static void iso_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	if (t <= 0 || !gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "%s", "");
+}
+
+static cJSON *process_json(const struct proc_info *p)
+{
+	char started[32];
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	iso_time(p->start_time, started, sizeof started);
+	cJSON_AddNumberToObject(o, "pid", p->id.pid);
+	cJSON_AddNumberToObject(o, "ppid", p->ppid);
+	cJSON_AddStringToObject(o, "name", p->comm);
+	cJSON_AddStringToObject(o, "cmdline", p->cmdline);
+	cJSON_AddStringToObject(o, "user", p->user);
+	cJSON_AddNumberToObject(o, "uid", p->uid);
+	if (started[0])
+		cJSON_AddStringToObject(o, "started", started);
+	else
+		cJSON_AddNullToObject(o, "started");
+	cJSON_AddNumberToObject(o, "start_ticks", (double)p->id.start_ticks);
+	cJSON_AddNumberToObject(o, "rss_kib", (double)p->rss_kib);
+	cJSON_AddStringToObject(o, "cwd", p->cwd);
+	cJSON_AddStringToObject(o, "exe", p->exe);
+	return o;
+}
+
+cJSON *json_out_listener(const struct listener *l)
+{
+	char addr[64];
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	listener_addr_str(l, addr, sizeof addr);
+	cJSON_AddNumberToObject(o, "port", l->port);
+	cJSON_AddStringToObject(o, "proto", listener_proto_name(l));
+	cJSON_AddStringToObject(o, "family", l->family == FAMILY_V4 ? "ipv4" : "ipv6");
+	cJSON_AddStringToObject(o, "address", addr);
+	cJSON_AddBoolToObject(o, "v6only", l->v6only);
+	cJSON_AddBoolToObject(o, "wildcard", listener_is_wildcard(l));
+	cJSON_AddBoolToObject(o, "loopback", listener_is_loopback(l));
+	cJSON_AddStringToObject(o, "range", ranges_table[ranges_of(l->port)].key);
+	cJSON_AddNumberToObject(o, "inode", (double)l->inode);
+	cJSON_AddNumberToObject(o, "uid", l->uid);
+	cJSON_AddStringToObject(o, "user", l->proc.user);
+	cJSON_AddBoolToObject(o, "owner_hidden", l->owner_hidden);
+	if (l->owner_hidden)
+		cJSON_AddNullToObject(o, "process");
+	else
+		cJSON_AddItemToObject(o, "process", process_json(&l->proc));
+	return o;
+}
+
+char *json_out_snapshot(const struct snapshot *s, const char *backend)
+{
+	char now[32];
+	cJSON *doc = cJSON_CreateObject();
+	if (!doc)
+		return NULL;
+	iso_time(s->taken_at, now, sizeof now);
+	cJSON_AddNumberToObject(doc, "schema_version", JSON_SCHEMA_VERSION);
+	cJSON_AddStringToObject(doc, "generated_at", now);
+	cJSON_AddStringToObject(doc, "backend", backend);
+	cJSON *arr = cJSON_AddArrayToObject(doc, "listeners");
+	for (size_t i = 0; arr && i < s->set.n; i++)
+		cJSON_AddItemToArray(arr, json_out_listener(&s->set.v[i]));
+	char *text = arr ? cJSON_Print(doc) : NULL;
+	cJSON_Delete(doc);
+	return text;
+}

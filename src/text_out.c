@@ -1,0 +1,140 @@
+/* text_out.c - snapshot -> aligned text table, grouped by range with a header per group. */
+#include "text_out.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ranges.h"
+#include "sanitize.h"
+
+enum col { COL_PORT, COL_PROTO, COL_ADDR, COL_PID, COL_USER, COL_PROCESS, COL_COMMAND, COL_COUNT };
+
+static const struct {
+	const char *title;
+	bool right; /* right-aligned */
+} columns[COL_COUNT] = {
+	[COL_PORT] = {"PORT", true},     [COL_PROTO] = {"PROTO", false}, [COL_ADDR] = {"ADDRESS", false},
+	[COL_PID] = {"PID", true},       [COL_USER] = {"USER", false},   [COL_PROCESS] = {"PROCESS", false},
+	[COL_COMMAND] = {"COMMAND", false},
+};
+
+enum { CELL_MAX = PROC_CMDLINE_MAX + 8 };
+
+static void cell_text(const struct listener *l, enum col c, char *buf, size_t len)
+{
+	switch (c) {
+	case COL_PORT:
+		snprintf(buf, len, "%u", (unsigned)l->port);
+		break;
+	case COL_PROTO:
+		snprintf(buf, len, "%s%s", listener_proto_name(l), l->family == FAMILY_V6 ? "6" : "");
+		break;
+	case COL_ADDR:
+		listener_addr_str(l, buf, len);
+		break;
+	case COL_PID:
+		if (l->owner_hidden)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, "%ld", (long)l->proc.id.pid);
+		break;
+	case COL_USER:
+		snprintf(buf, len, "%s", l->proc.user);
+		break;
+	case COL_PROCESS:
+		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc.comm);
+		break;
+	case COL_COMMAND:
+		snprintf(buf, len, "%s",
+		         l->owner_hidden ? "(owner hidden: run with sudo to see it)" : l->proc.cmdline);
+		break;
+	case COL_COUNT:
+		buf[0] = '\0';
+		break;
+	}
+}
+
+/* Writes one line of cells, cut at `width` columns when width > 0. */
+static void write_line(FILE *out, char cells[COL_COUNT][CELL_MAX], const int *w, int width)
+{
+	char line[COL_COUNT * CELL_MAX + 64];
+	size_t o = 0;
+	for (int c = 0; c < COL_COUNT; c++) {
+		int cw = sanitize_width(cells[c]);
+		int fill = c == COL_COMMAND ? 0 : w[c] - cw;
+		if (c > 0)
+			line[o++] = ' ', line[o++] = ' ';
+		if (columns[c].right)
+			memset(line + o, ' ', (size_t)fill), o += (size_t)fill;
+		size_t n = strlen(cells[c]);
+		memcpy(line + o, cells[c], n);
+		o += n;
+		if (!columns[c].right && c != COL_COMMAND)
+			memset(line + o, ' ', (size_t)fill), o += (size_t)fill;
+	}
+	while (o > 0 && line[o - 1] == ' ')
+		o--;
+	line[o] = '\0';
+	if (width > 0) {
+		char cut[sizeof line];
+		sanitize_clip(cut, sizeof cut, line, width);
+		fputs(cut, out);
+	} else {
+		fputs(line, out);
+	}
+	fputc('\n', out);
+}
+
+static int by_port(const void *a, const void *b)
+{
+	const struct listener *x = *(const struct listener *const *)a;
+	const struct listener *y = *(const struct listener *const *)b;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return listener_key_cmp(x, y);
+}
+
+int text_out_table(FILE *out, const struct snapshot *s, int width)
+{
+	int w[COL_COUNT];
+	static char cells[COL_COUNT][CELL_MAX];
+	for (int c = 0; c < COL_COUNT; c++)
+		w[c] = sanitize_width(columns[c].title);
+	for (size_t i = 0; i < s->set.n; i++)
+		for (int c = 0; c < COL_COUNT; c++) {
+			cell_text(&s->set.v[i], (enum col)c, cells[c], CELL_MAX);
+			int cw = sanitize_width(cells[c]);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (int c = 0; c < COL_COUNT; c++)
+		snprintf(cells[c], CELL_MAX, "%s", columns[c].title);
+	write_line(out, cells, w, width);
+
+	/* Rows by port, then by key (protocol, address, pid). */
+	const struct listener **rows = s->set.n ? malloc(s->set.n * sizeof *rows) : NULL;
+	if (s->set.n && !rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->set.n; i++)
+		rows[i] = &s->set.v[i];
+	if (s->set.n > 1)
+		qsort(rows, s->set.n, sizeof *rows, by_port);
+
+	size_t i = 0;
+	for (int r = 0; r < RANGE_COUNT; r++) {
+		const struct range_def *rd = &ranges_table[r];
+		size_t end = i;
+		while (end < s->set.n && rows[end]->port <= rd->hi)
+			end++;
+		fprintf(out, "\n%s %u–%u (%zu)\n", rd->name, rd->lo, rd->hi, end - i);
+		for (; i < end; i++) {
+			for (int c = 0; c < COL_COUNT; c++)
+				cell_text(rows[i], (enum col)c, cells[c], CELL_MAX);
+			write_line(out, cells, w, width);
+		}
+	}
+	free(rows);
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: the normal build (warnings are errors), then the whole suite again built with
+# AddressSanitizer and UndefinedBehaviorSanitizer. Any failure stops the run with a non-zero exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+run_suite() {
+	local dir=$1
+	shift
+	echo "== build $dir ($*)"
+	cmake -S . -B "$dir" -DDEVPORTS_WERROR=ON "$@" >/dev/null
+	cmake --build "$dir" -j "$jobs"
+	echo "== test $dir"
+	ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+}
+
+run_suite build
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run_suite build-sanitize -DDEVPORTS_SANITIZE=ON
+echo "== all test suites passed"
