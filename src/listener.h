@@ -36,6 +36,10 @@ struct proc_info {
 	char cmdline[PROC_CMDLINE_MAX]; /* arguments joined by spaces; cut with "…" when longer */
 	char cwd[PROC_PATH_MAX];        /* working directory; "" when unreadable */
 	char exe[PROC_PATH_MAX];        /* executable path; "" when unreadable */
+	/* The project the process works in: the nearest parent of cwd (or cwd itself) that holds
+	 * .git, package.json, pyproject.toml, Cargo.toml, go.mod, Gemfile or composer.json; ""
+	 * when there is none. Filled by the platform layer (platform/project_root.h). */
+	char project_root[PROC_PATH_MAX];
 };
 
 struct listener {

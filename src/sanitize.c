@@ -73,7 +73,7 @@ size_t sanitize_text(char *dst, size_t cap, const char *src, size_t len)
 {
 	static const char ellipsis[] = "…";
 	const unsigned char *s = (const unsigned char *)src;
-	size_t o = 0, i = 0;
+	size_t o = 0, i = 0, fit = 0;
 	if (cap == 0)
 		return 0;
 	while (i < len) {
@@ -90,11 +90,11 @@ size_t sanitize_text(char *dst, size_t cap, const char *src, size_t len)
 			memcpy(piece, s + i, n);
 			plen = n;
 		}
-		/* Keep room for the ellipsis unless this is the last piece. */
-		size_t room = cap - 1 - o;
-		bool last = i + n >= len;
-		if (plen > room || (!last && plen + sizeof ellipsis - 1 > room)) {
-			if (sizeof ellipsis - 1 <= cap - 1 - o) {
+		if (o + sizeof ellipsis - 1 <= cap - 1)
+			fit = o; /* an ellipsis could still end the text here */
+		if (plen > cap - 1 - o) {
+			o = fit;
+			if (o + sizeof ellipsis - 1 <= cap - 1) {
 				memcpy(dst + o, ellipsis, sizeof ellipsis - 1);
 				o += sizeof ellipsis - 1;
 			}

@@ -1,0 +1,102 @@
+/* model.h - what the dashboard shows: rows that remember when they appeared and vanished, grouped
+ * by range, filtered and sorted, with a selection kept by listener key. No curses, no OS calls:
+ * times are passed in, so every behaviour is testable without a terminal or a clock. */
+#ifndef DEVPORTS_MODEL_H
+#define DEVPORTS_MODEL_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "labels.h"
+#include "listener.h"
+#include "ranges.h"
+#include "snapshot.h"
+
+enum { MODEL_FRESH_SECONDS = 5, MODEL_TOMBSTONE_SECONDS = 5, MODEL_EVENTS_MAX = 200 };
+
+enum sort_mode { SORT_PORT = 0, SORT_PROCESS, SORT_PID, SORT_UPTIME, SORT_COUNT };
+extern const char *const model_sort_names[SORT_COUNT]; /* "port", "process", "pid", "uptime" */
+
+struct row {
+	struct listener l;
+	struct label label;
+	char project[64];  /* the project root's folder name; "" when none */
+	double first_seen; /* monotonic seconds; 0 for rows of the first snapshot (not "new") */
+	double gone_at;    /* 0 while alive; when it vanished, for a tombstone */
+};
+
+struct model_event {
+	time_t when; /* wall clock */
+	bool added;
+	uint16_t port;
+	uint8_t proto;
+	pid_t pid;
+	bool hidden;
+	char comm[PROC_COMM_MAX];
+};
+
+enum line_kind { LINE_HEADER, LINE_ROW };
+
+struct model_line {
+	enum line_kind kind;
+	enum port_range range; /* both kinds */
+	size_t row;            /* LINE_ROW: index into rows */
+	size_t shown, total;   /* LINE_HEADER: rows shown and rows in the group */
+	bool collapsed;        /* LINE_HEADER: the group's rows are folded away */
+};
+
+struct model {
+	struct row *rows; /* sorted by key, tombstones included */
+	size_t nrows, caprows;
+	struct model_line *lines; /* what the list shows, top to bottom */
+	size_t nlines, caplines;
+
+	enum sort_mode sort;
+	bool show_all;   /* show the dynamic group too */
+	bool hide_udp;   /* u */
+	char filter[64]; /* case-insensitive; matches port, process, label, project, user */
+
+	bool has_sel;
+	struct listener sel;    /* the selected listener's key fields */
+	size_t sel_line;        /* index into lines, valid when has_sel */
+
+	struct model_event events[MODEL_EVENTS_MAX]; /* a ring, oldest overwritten */
+	size_t nevents, event_next;
+
+	bool primed; /* the first snapshot is in */
+};
+
+void model_init(struct model *m);
+void model_free(struct model *m);
+
+/* Merges a new snapshot at monotonic time now (wall clock `wall`, for events): rows that appear
+ * are new, rows that vanish become tombstones, the rest are updated. Rebuilds the lines and keeps
+ * the selection on the same listener. 0 or -ENOMEM (the model is unchanged then). */
+int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall);
+
+/* Drops tombstones older than MODEL_TOMBSTONE_SECONDS. Returns true when anything that is drawn
+ * changed (a tombstone went, a row stopped being new), so the caller redraws only then. */
+bool model_expire(struct model *m, double now);
+
+/* Recomputes lines after a change of filter, sort or grouping options. */
+void model_rebuild(struct model *m);
+
+bool model_row_is_new(const struct row *r, double now);
+bool model_row_is_gone(const struct row *r);
+
+/* Selection by row; headers are skipped. */
+void model_move(struct model *m, int delta);     /* by rows, clamped */
+void model_select_edge(struct model *m, bool last);
+void model_select_line(struct model *m, size_t line); /* nearest row at or after line */
+const struct row *model_selected(const struct model *m); /* NULL when there are no rows */
+
+/* Events, 0 = oldest kept. */
+const struct model_event *model_event_at(const struct model *m, size_t i);
+/* "12:03:05 + :5173 tcp vite (pid 4242)", in local time. */
+void model_event_format(const struct model_event *e, char *buf, size_t len);
+
+/* Counts over alive rows: listeners, and those whose owner is hidden. */
+size_t model_count_alive(const struct model *m);
+size_t model_count_hidden(const struct model *m);
+
+#endif

@@ -1,0 +1,210 @@
+/* test_model.c - new rows, tombstones, events, grouping, filter, sort and the steady cursor. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "make_listener.h"
+#include "model.h"
+
+static struct model m;
+
+static void setup(void)
+{
+	model_init(&m);
+}
+
+static void teardown(void)
+{
+	model_free(&m);
+}
+
+TestSuite(model, .init = setup, .fini = teardown);
+
+/* Applies a snapshot made of the given listeners at time now. */
+static void apply(const struct listener *v, size_t n, double now)
+{
+	struct snapshot s = {0};
+	for (size_t i = 0; i < n; i++)
+		listener_set_push(&s.set, &v[i]);
+	listener_set_sort(&s.set);
+	cr_assert_eq(model_apply(&m, &s, now, (time_t)(1700000000 + now)), 0);
+	snapshot_free(&s);
+}
+
+static const struct row *row_at(size_t line)
+{
+	cr_assert_lt(line, m.nlines);
+	cr_assert_eq(m.lines[line].kind, LINE_ROW);
+	return &m.rows[m.lines[line].row];
+}
+
+static struct listener L(unsigned port, int pid, const char *comm)
+{
+	return make_listener(PROTO_TCP, "127.0.0.1", port, pid, comm, "dev");
+}
+
+Test(model, first_snapshot_is_not_new_and_later_ones_are)
+{
+	struct listener a[] = {L(3000, 10, "node")};
+	apply(a, 1, 1.0);
+	cr_assert_not(model_row_is_new(row_at(1), 1.0));
+	struct listener b[] = {L(3000, 10, "node"), L(5173, 11, "vite")};
+	apply(b, 2, 2.0);
+	cr_assert(model_row_is_new(row_at(2), 2.0));
+	cr_assert_eq(m.nevents, 1);
+	char text[128];
+	model_event_format(model_event_at(&m, 0), text, sizeof text);
+	cr_assert(strstr(text, " + :5173 tcp vite (pid 11)"), "%s", text);
+	cr_assert_not(model_expire(&m, 3.0));
+	cr_assert(model_expire(&m, 7.5), "the highlight ends after 5 s");
+	cr_assert_not(model_row_is_new(row_at(2), 7.5));
+}
+
+Test(model, vanished_rows_are_tombstones_for_five_seconds)
+{
+	struct listener a[] = {L(3000, 977, "node"), L(8000, 20, "python3")};
+	apply(a, 2, 1.0);
+	apply(a + 1, 1, 2.0);
+	cr_assert_eq(m.nlines, 3, "the tombstone still shows");
+	cr_assert(model_row_is_gone(row_at(1)));
+	char text[128];
+	model_event_format(model_event_at(&m, 0), text, sizeof text);
+	cr_assert(strstr(text, " - :3000 tcp node (pid 977)"), "%s", text);
+	cr_assert_eq(model_count_alive(&m), 1);
+	apply(a + 1, 1, 3.0);
+	cr_assert_not(model_expire(&m, 6.9));
+	cr_assert_eq(m.nlines, 3);
+	cr_assert(model_expire(&m, 7.0));
+	cr_assert_eq(m.nlines, 2);
+	cr_assert_eq(row_at(1)->l.port, 8000);
+}
+
+Test(model, a_listener_back_before_its_tombstone_expires_is_revived)
+{
+	struct listener a[] = {L(3000, 977, "node")};
+	apply(a, 1, 1.0);
+	apply(NULL, 0, 2.0);
+	apply(a, 1, 3.0);
+	cr_assert_not(model_row_is_gone(row_at(1)));
+	cr_assert(model_row_is_new(row_at(1), 3.0));
+	cr_assert_eq(m.nevents, 2);
+}
+
+Test(model, selection_follows_the_listener_not_the_line)
+{
+	struct listener a[] = {L(5000, 1, "flask"), L(8000, 2, "python3")};
+	apply(a, 2, 1.0);
+	model_move(&m, 1);
+	cr_assert_eq(model_selected(&m)->l.port, 8000);
+	struct listener b[] = {L(3000, 3, "node"), L(4000, 4, "mix"), L(5000, 1, "flask"),
+	                       L(8000, 2, "python3")};
+	apply(b, 4, 2.0);
+	cr_assert_eq(model_selected(&m)->l.port, 8000, "rows above appeared: still on 8000");
+	cr_assert_eq(m.sel_line, 4);
+	apply(b + 2, 2, 3.0);
+	apply(b + 2, 2, 9.0);
+	model_expire(&m, 9.0);
+	cr_assert_eq(model_selected(&m)->l.port, 8000, "rows above vanished: still on 8000");
+}
+
+Test(model, when_the_selected_listener_goes_the_cursor_moves_to_the_nearest_row)
+{
+	struct listener a[] = {L(3000, 1, "a"), L(4000, 2, "b"), L(5000, 3, "c")};
+	apply(a, 3, 1.0);
+	model_move(&m, 1);
+	cr_assert_eq(model_selected(&m)->l.port, 4000);
+	struct listener b[] = {L(3000, 1, "a"), L(5000, 3, "c")};
+	apply(b, 2, 2.0);
+	cr_assert_eq(model_selected(&m)->l.port, 4000, "on its tombstone while it shows");
+	model_expire(&m, 8.0);
+	cr_assert_eq(model_selected(&m)->l.port, 5000);
+}
+
+Test(model, groups_with_dynamic_collapsed_until_show_all)
+{
+	struct listener a[] = {L(22, 1, "sshd"), L(3000, 2, "node"), L(50000, 3, "chrome"),
+	                       L(60000, 4, "code")};
+	apply(a, 4, 1.0);
+	cr_assert_eq(m.nlines, 5);
+	cr_assert_eq(m.lines[0].kind, LINE_HEADER);
+	cr_assert_eq(m.lines[0].range, RANGE_WELL_KNOWN);
+	cr_assert_eq(m.lines[4].kind, LINE_HEADER);
+	cr_assert(m.lines[4].collapsed);
+	cr_assert_eq(m.lines[4].total, 2);
+	m.show_all = true;
+	model_rebuild(&m);
+	cr_assert_eq(m.nlines, 7);
+	cr_assert_eq(row_at(6)->l.port, 60000);
+}
+
+Test(model, filter_and_udp_toggle)
+{
+	struct listener a[] = {L(3000, 2, "node"), L(5432, 3, "postgres"),
+	                       make_listener(PROTO_UDP, "0.0.0.0", 5353, 4, "avahi-daemon", "avahi")};
+	apply(a, 3, 1.0);
+	strcpy(m.filter, "POST");
+	model_rebuild(&m);
+	cr_assert_eq(m.nlines, 2);
+	cr_assert_eq(row_at(1)->l.port, 5432);
+	strcpy(m.filter, "543");
+	model_rebuild(&m);
+	cr_assert_eq(row_at(1)->l.port, 5432, "a filter matches the port");
+	strcpy(m.filter, "avahi");
+	model_rebuild(&m);
+	cr_assert_eq(row_at(1)->l.port, 5353, "and the user");
+	m.hide_udp = true;
+	model_rebuild(&m);
+	cr_assert_eq(m.nlines, 0);
+	m.filter[0] = '\0';
+	model_rebuild(&m);
+	cr_assert_eq(m.nlines, 3);
+}
+
+Test(model, sort_modes)
+{
+	struct listener a[] = {L(3000, 30, "zeta"), L(4000, 10, "alpha"), L(5000, 20, "mid")};
+	a[0].proc.start_time = 100;
+	a[1].proc.start_time = 300;
+	a[2].proc.start_time = 200;
+	apply(a, 3, 1.0);
+	static const unsigned want[SORT_COUNT][3] = {
+		[SORT_PORT] = {3000, 4000, 5000},
+		[SORT_PROCESS] = {4000, 5000, 3000},
+		[SORT_PID] = {4000, 5000, 3000},
+		[SORT_UPTIME] = {4000, 5000, 3000},
+	};
+	for (int s = 0; s < SORT_COUNT; s++) {
+		m.sort = (enum sort_mode)s;
+		model_rebuild(&m);
+		for (int i = 0; i < 3; i++)
+			cr_assert_eq(row_at((size_t)i + 1)->l.port, want[s][i], "sort %s row %d",
+			             model_sort_names[s], i);
+	}
+}
+
+Test(model, movement_skips_headers_and_clamps)
+{
+	struct listener a[] = {L(22, 1, "sshd"), L(3000, 2, "node"), L(5000, 3, "flask")};
+	apply(a, 3, 1.0);
+	cr_assert_eq(model_selected(&m)->l.port, 22);
+	model_move(&m, 1);
+	cr_assert_eq(model_selected(&m)->l.port, 3000, "skips the Registered header");
+	model_move(&m, 10);
+	cr_assert_eq(model_selected(&m)->l.port, 5000);
+	model_move(&m, -10);
+	cr_assert_eq(model_selected(&m)->l.port, 22);
+	model_select_edge(&m, true);
+	cr_assert_eq(model_selected(&m)->l.port, 5000);
+}
+
+Test(model, event_log_keeps_the_last_200)
+{
+	struct listener a[1];
+	for (int i = 0; i < 260; i++) {
+		a[0] = L(10000u + (unsigned)i, i + 1, "x");
+		apply(a, 1, (double)i);
+	}
+	cr_assert_eq(m.nevents, MODEL_EVENTS_MAX);
+	const struct model_event *last = model_event_at(&m, MODEL_EVENTS_MAX - 1);
+	cr_assert_eq(last->port, 10259);
+	cr_assert_null(model_event_at(&m, MODEL_EVENTS_MAX));
+}
