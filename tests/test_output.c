@@ -93,17 +93,17 @@ Test(output, table_groups_by_range_and_aligns)
 {
 	char *t = table(0);
 	const char *expected =
-		" PORT  PROTO  ADDRESS    PID  USER  PROCESS  COMMAND\n"
+		" PORT  PROTO  ADDRESS     PID  USER  PROCESS  COMMAND\n"
 		"\n"
 		"Well-known 0–1023 (1)\n"
-		"   22  tcp    0.0.0.0      -  root  hidden   (owner hidden: run with sudo to see it)\n"
+		"   22  tcp    0.0.0.0       -  root  hidden   (owner hidden: run with sudo to see it)\n"
 		"\n"
 		"Registered 1024–49151 (2)\n"
-		" 3000  tcp6   ::1        977  dev   node     node --port 3000\n"
-		" 8000  tcp    127.0.0.1 4321  dev   python3  python3 -m http.server 8000 --bind 127.0.0.1\n"
+		" 3000  tcp6   ::1         977  dev   node     node --port 3000\n"
+		" 8000  tcp    127.0.0.1  4321  dev   python3  python3 -m http.server 8000 --bind 127.0.0.1\n"
 		"\n"
 		"Dynamic 49152–65535 (1)\n"
-		"54321  udp6   *           77  dev   chrome   chrome --port 54321\n";
+		"54321  udp6   *            77  dev   chrome   chrome --port 54321\n";
 	cr_assert_str_eq(t, expected, "got:\n%s", t);
 	free(t);
 }

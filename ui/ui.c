@@ -1,11 +1,195 @@
-/* ui.c - the dashboard (placeholder until the live view lands). */
+/* ui.c - the terminal: curses setup and restore, the event loop, painting frames. The only file
+ * that owns the terminal; everything it shows is drawn by views into a frame first. */
 #include "ui.h"
 
+#include <curses.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "theme.h"
+
+static volatile sig_atomic_t stop_signal;
+static bool curses_on;
+
+static void restore_terminal(void)
+{
+	if (curses_on) {
+		curses_on = false;
+		endwin();
+	}
+}
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* A crash still gives the terminal back, then dies the way it would have. */
+static void on_fatal(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = on_stop; /* no SA_RESTART: the input wait returns at once */
+	sigemptyset(&sa.sa_mask);
+	static const int stops[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+		sigaction(stops[i], &sa, NULL);
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
+static double monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool start_curses(void)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "devports: the dashboard needs a terminal; use `devports list` or --json\n");
+		return false;
+	}
+	if (!newterm(NULL, stdout, stdin)) {
+		fprintf(stderr, "devports: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
+		return false;
+	}
+	curses_on = true;
+	atexit(restore_terminal);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	mouseinterval(0);
+	theme_init();
+	return true;
+}
+
+static void paint(const struct frame *f)
+{
+	for (int y = 0; y < f->h && y < LINES; y++) {
+		for (int x = 0; x < f->w && x < COLS; x++) {
+			const struct cell *c = frame_at(f, y, x);
+			if (!c->ch[0])
+				continue; /* the right half of a wide character */
+			attrset(theme_attr((enum style)c->style));
+			mvaddstr(y, x, c->ch);
+		}
+	}
+	attrset(A_NORMAL);
+	refresh();
+}
+
+static enum reaction read_input(struct app *a, int ch)
+{
+	if (ch == KEY_MOUSE) {
+		MEVENT ev;
+		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+			return app_click(a, ev.y);
+		return REACT_NONE;
+	}
+	return app_key(a, ch);
+}
+
+static int run(struct app *a)
+{
+	struct frame f = {0};
+	if (frame_init(&f, COLS, LINES) < 0)
+		return -ENOMEM;
+	bool dirty = true;
+	double next_poll = 0;
+	long shown_minute = -1;
+	while (!stop_signal) {
+		a->now = monotonic();
+		a->wall = time(NULL);
+		if (a->now >= next_poll) {
+			dirty |= app_poll(a);
+			next_poll = a->now + a->interval;
+		} else {
+			dirty |= model_expire(&a->model, a->now);
+		}
+		if (a->wall / 60 != shown_minute) { /* uptimes are shown in minutes */
+			shown_minute = a->wall / 60;
+			dirty = true;
+		}
+		if (a->status[0] && a->now >= a->status_until) {
+			a->status[0] = '\0';
+			dirty = true;
+		}
+		if (dirty) {
+			app_draw(a, &f);
+			paint(&f);
+			dirty = false;
+		}
+		/* Sleep in the input wait until the next poll, waking at least each second so that
+		 * highlights and tombstones end on time. */
+		double wait = next_poll - monotonic();
+		if (wait > 1.0)
+			wait = 1.0;
+		timeout(wait > 0 ? (int)(wait * 1000) + 1 : 0);
+		int ch = getch();
+		if (ch == ERR)
+			continue;
+		if (ch == KEY_RESIZE || (COLS != f.w || LINES != f.h)) {
+			frame_free(&f);
+			if (frame_init(&f, COLS, LINES) < 0)
+				return -ENOMEM;
+			clear();
+			dirty = true;
+		}
+		a->now = monotonic();
+		enum reaction r = read_input(a, ch);
+		if (r == REACT_QUIT)
+			break;
+		if (r == REACT_RESCAN)
+			next_poll = 0;
+		dirty |= r != REACT_NONE;
+	}
+	frame_free(&f);
+	return 0;
+}
 
 int ui_main(const struct cli_opts *o)
 {
-	(void)o;
-	fprintf(stderr, "devports: the dashboard is not built yet; try `devports list`\n");
-	return EXIT_ERROR;
+	struct platform *p = cli_open_platform(o);
+	if (!p)
+		return EXIT_ERROR;
+	struct app a;
+	app_init(&a, o->interval);
+	a.platform = p;
+	snprintf(a.backend, sizeof a.backend, "%s", platform_name(p));
+	install_signals();
+	if (!start_curses()) {
+		app_free(&a);
+		platform_close(&p);
+		return EXIT_ERROR;
+	}
+	int rc = run(&a);
+	restore_terminal();
+	app_free(&a);
+	platform_close(&p);
+	if (rc < 0) {
+		fprintf(stderr, "devports: %s\n", strerror(-rc));
+		return EXIT_ERROR;
+	}
+	return stop_signal ? 128 + stop_signal : EXIT_OK;
 }

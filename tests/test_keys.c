@@ -1,0 +1,239 @@
+/* test_keys.c - one test per key in the key table, driven without a terminal; and a check that
+ * no key in the table goes untested. */
+#include <criterion/criterion.h>
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "keys.h"
+#include "make_listener.h"
+#include "sanitize.h"
+
+static struct app a;
+static struct frame f;
+
+static void load(void)
+{
+	sanitize_init_locale();
+	app_init(&a, 1.0);
+	struct snapshot s = {0};
+	static const struct {
+		unsigned port;
+		int pid;
+		const char *comm;
+		enum listener_proto proto;
+	} v[] = {
+		{22, 100, "sshd", PROTO_TCP},       {3000, 300, "node", PROTO_TCP},
+		{5173, 200, "vite", PROTO_TCP},     {5353, 50, "avahi-daemon", PROTO_UDP},
+		{5432, 400, "postgres", PROTO_TCP}, {8000, 500, "python3", PROTO_TCP},
+		{50000, 600, "chrome", PROTO_UDP},
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct listener l = make_listener(v[i].proto, "127.0.0.1", v[i].port, v[i].pid,
+		                                  v[i].comm, "dev");
+		l.proc.start_time = 1000 + v[i].pid; /* larger pid, started later */
+		listener_set_push(&s.set, &l);
+	}
+	listener_set_sort(&s.set);
+	a.now = 1.0;
+	a.wall = 5000;
+	app_apply(&a, &s);
+	cr_assert_eq(frame_init(&f, 80, 24), 0);
+	app_draw(&a, &f); /* sets the list's geometry, as the loop does */
+}
+
+static void unload(void)
+{
+	frame_free(&f);
+	app_free(&a);
+}
+
+TestSuite(keys, .init = load, .fini = unload);
+
+static unsigned selected_port(void)
+{
+	const struct row *r = model_selected(&a.model);
+	cr_assert_not_null(r);
+	return r->l.port;
+}
+
+/* Keys this file tests; the last test checks the table has no others. */
+static const int tested[] = {KEY_UP,  KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,
+                             's',     'a',      'u',       'e',       'p',      'r',     '?', 'q',
+                             12,      KEY_RESIZE};
+
+Test(keys, down_and_up)
+{
+	cr_assert_eq(selected_port(), 22);
+	cr_assert_eq(app_key(&a, KEY_DOWN), REACT_REDRAW);
+	cr_assert_eq(selected_port(), 3000);
+	app_key(&a, KEY_UP);
+	cr_assert_eq(selected_port(), 22);
+	app_key(&a, KEY_UP);
+	cr_assert_eq(selected_port(), 22, "stays on the first row");
+}
+
+Test(keys, page_down_and_up)
+{
+	a.list_h = 3;
+	app_key(&a, KEY_NPAGE);
+	cr_assert_eq(selected_port(), 5173);
+	app_key(&a, KEY_NPAGE);
+	app_key(&a, KEY_NPAGE);
+	cr_assert_eq(selected_port(), 8000, "clamped at the last row");
+	app_key(&a, KEY_PPAGE);
+	cr_assert_eq(selected_port(), 5353);
+}
+
+Test(keys, home_and_end)
+{
+	app_key(&a, KEY_END);
+	cr_assert_eq(selected_port(), 8000, "the dynamic group is folded");
+	app_key(&a, KEY_HOME);
+	cr_assert_eq(selected_port(), 22);
+}
+
+Test(keys, slash_filters_and_esc_clears)
+{
+	cr_assert_eq(app_key(&a, '/'), REACT_REDRAW);
+	cr_assert_eq(a.mode, MODE_FILTER);
+	for (const char *p = "vit"; *p; p++)
+		app_key(&a, *p);
+	cr_assert_str_eq(a.model.filter, "vit");
+	cr_assert_eq(selected_port(), 5173);
+	app_key(&a, KEY_BACKSPACE);
+	cr_assert_str_eq(a.model.filter, "vi");
+	app_key(&a, '\r');
+	cr_assert_eq(a.mode, MODE_LIST, "Enter keeps the filter");
+	cr_assert_str_eq(a.model.filter, "vi");
+	app_key(&a, 's');
+	cr_assert_eq(a.model.sort, SORT_PROCESS, "keys work again after Enter");
+	cr_assert_eq(app_key(&a, 27), REACT_REDRAW);
+	cr_assert_str_eq(a.model.filter, "", "Esc in the list clears the filter");
+	app_key(&a, '/');
+	app_key(&a, 'x');
+	app_key(&a, 27);
+	cr_assert_eq(a.mode, MODE_LIST);
+	cr_assert_str_eq(a.model.filter, "", "Esc while typing clears it too");
+}
+
+Test(keys, s_cycles_the_sort)
+{
+	static const enum sort_mode order[] = {SORT_PROCESS, SORT_PID, SORT_UPTIME, SORT_PORT};
+	for (size_t i = 0; i < 4; i++) {
+		app_key(&a, 's');
+		cr_assert_eq(a.model.sort, order[i]);
+	}
+	app_key(&a, 's');
+	cr_assert_str_eq(a.status, "sorted by process");
+	app_key(&a, KEY_HOME);
+	cr_assert_eq(selected_port(), 22, "sshd is first by process in Well-known");
+}
+
+Test(keys, a_shows_every_group)
+{
+	cr_assert_not(a.model.show_all);
+	app_key(&a, 'a');
+	cr_assert(a.model.show_all);
+	app_key(&a, KEY_END);
+	cr_assert_eq(selected_port(), 50000);
+	app_key(&a, 'a');
+	cr_assert_eq(selected_port(), 8000, "folding moves the cursor to the nearest row");
+}
+
+Test(keys, u_hides_and_shows_udp)
+{
+	app_key(&a, 'u');
+	for (size_t i = 0; i < a.model.nlines; i++)
+		if (a.model.lines[i].kind == LINE_ROW)
+			cr_assert_neq(a.model.rows[a.model.lines[i].row].l.proto, PROTO_UDP);
+	app_key(&a, 'u');
+	bool udp = false;
+	for (size_t i = 0; i < a.model.nlines; i++)
+		udp |= a.model.lines[i].kind == LINE_ROW &&
+		       a.model.rows[a.model.lines[i].row].l.proto == PROTO_UDP;
+	cr_assert(udp);
+}
+
+Test(keys, e_toggles_the_event_log)
+{
+	app_key(&a, 'e');
+	cr_assert(a.show_events);
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	cr_assert(strstr(t, "── events"), "%s", t);
+	free(t);
+	app_key(&a, 'e');
+	cr_assert_not(a.show_events);
+}
+
+Test(keys, p_pauses_and_resumes)
+{
+	cr_assert_eq(app_key(&a, 'p'), REACT_REDRAW);
+	cr_assert(a.paused);
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	cr_assert(strstr(t, "PAUSED"), "%s", t);
+	free(t);
+	cr_assert_eq(app_key(&a, KEY_DOWN), REACT_REDRAW, "keys still work while paused");
+	cr_assert_eq(app_key(&a, 'p'), REACT_RESCAN, "resuming polls at once");
+	cr_assert_not(a.paused);
+}
+
+Test(keys, r_refreshes_now)
+{
+	cr_assert_eq(app_key(&a, 'r'), REACT_RESCAN);
+}
+
+Test(keys, question_mark_opens_help_generated_from_the_table)
+{
+	app_key(&a, '?');
+	cr_assert_eq(a.mode, MODE_HELP);
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	for (size_t i = 0; i < keys_table_len; i++)
+		cr_assert(strstr(t, keys_table[i].help), "help lacks '%s'", keys_table[i].help);
+	free(t);
+	cr_assert_eq(app_key(&a, 'x'), REACT_REDRAW);
+	cr_assert_eq(a.mode, MODE_LIST, "any key closes the help");
+}
+
+Test(keys, q_quits)
+{
+	cr_assert_eq(app_key(&a, 'q'), REACT_QUIT);
+}
+
+Test(keys, ctrl_l_and_resize_redraw)
+{
+	cr_assert_eq(app_key(&a, 12), REACT_REDRAW);
+	cr_assert_eq(app_key(&a, KEY_RESIZE), REACT_REDRAW);
+}
+
+Test(keys, j_and_k_do_not_move)
+{
+	unsigned before = selected_port();
+	app_key(&a, 'j');
+	cr_assert_eq(selected_port(), before);
+}
+
+Test(keys, mouse_click_selects_the_row_under_it)
+{
+	/* Row 2 is the first list line (the Well-known header), row 3 is :22, row 4 the next
+	 * header, row 5 is :3000. */
+	cr_assert_eq(app_click(&a, 5), REACT_REDRAW);
+	cr_assert_eq(selected_port(), 3000);
+	cr_assert_eq(app_click(&a, 4), REACT_NONE, "a header is not a row");
+	cr_assert_eq(app_click(&a, 0), REACT_NONE);
+}
+
+Test(keys, every_key_in_the_table_is_tested)
+{
+	for (size_t i = 0; i < keys_table_len; i++)
+		for (int k = 0; k < KEYS_PER_BINDING && keys_table[i].keys[k]; k++) {
+			bool found = false;
+			for (size_t t = 0; t < sizeof tested / sizeof tested[0]; t++)
+				found |= tested[t] == keys_table[i].keys[k];
+			cr_assert(found, "key '%s' has no test", keys_table[i].name);
+		}
+}

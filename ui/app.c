@@ -1,0 +1,66 @@
+/* app.c - the dashboard's state: polling into the model, transient messages. */
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { STATUS_SECONDS = 4 };
+
+void app_init(struct app *a, double interval)
+{
+	*a = (struct app){.interval = interval > 0 ? interval : 1.0};
+	model_init(&a->model);
+	snprintf(a->backend, sizeof a->backend, "%s", "none");
+}
+
+void app_free(struct app *a)
+{
+	model_free(&a->model);
+	snapshot_free(&a->snap);
+}
+
+bool app_apply(struct app *a, struct snapshot *s)
+{
+	snapshot_free(&a->snap);
+	a->snap = *s;
+	*s = (struct snapshot){0};
+	if (model_apply(&a->model, &a->snap, a->now, a->wall) < 0) {
+		snprintf(a->error, sizeof a->error, "out of memory");
+		return true;
+	}
+	return true;
+}
+
+bool app_poll(struct app *a)
+{
+	bool changed = model_expire(&a->model, a->now);
+	if (a->paused || !a->platform)
+		return changed;
+	struct snapshot s = {0};
+	int rc = snapshot_take(a->platform, &s);
+	if (rc < 0) {
+		const char *why = platform_error(a->platform);
+		snprintf(a->error, sizeof a->error, "cannot read listeners: %s",
+		         why[0] ? why : strerror(-rc));
+		snapshot_free(&s);
+		return true;
+	}
+	bool had_error = a->error[0] != '\0';
+	a->error[0] = '\0';
+	snprintf(a->backend, sizeof a->backend, "%s", platform_name(a->platform));
+	/* Redraw only when something changed: same listeners, same everything -> no work. */
+	bool same = s.set.n == a->snap.set.n;
+	for (size_t i = 0; same && i < s.set.n; i++)
+		same = listener_same(&s.set.v[i], &a->snap.set.v[i]);
+	if (same && a->model.primed) {
+		snapshot_free(&s);
+		return changed || had_error;
+	}
+	return app_apply(a, &s);
+}
+
+void app_say(struct app *a, const char *msg)
+{
+	snprintf(a->status, sizeof a->status, "%s", msg);
+	a->status_until = a->now + STATUS_SECONDS;
+}

@@ -1,0 +1,65 @@
+/* layout.c - columns by priority: add them while their preferred widths fit, then share what is
+ * left among the columns that can grow. No terminal needed: tests call it with any width. */
+#include "layout.h"
+
+const struct column_def layout_columns[COL_ID_COUNT] = {
+	[COL_PORT] = {COL_PORT, "PORT", 5, 5, 5, true},
+	[COL_PROTO] = {COL_PROTO, "PROTO", 3, 5, 5, false},
+	[COL_PROCESS] = {COL_PROCESS, "PROCESS", 7, 10, 18, false},
+	[COL_LABEL] = {COL_LABEL, "LABEL", 7, 12, 22, false},
+	[COL_PROJECT] = {COL_PROJECT, "PROJECT", 7, 10, 18, false},
+	[COL_PID] = {COL_PID, "PID", 7, 7, 7, true},
+	[COL_USER] = {COL_USER, "USER", 4, 6, 10, false},
+	[COL_ADDRESS] = {COL_ADDRESS, "ADDRESS", 9, 15, 26, false},
+	[COL_UPTIME] = {COL_UPTIME, "UP", 4, 4, 5, true},
+};
+
+/* Port, protocol, process and label are never dropped (they fit at 40 columns). */
+enum { ALWAYS_SHOWN = 4 };
+
+void layout_compute(int width, int height, struct layout *out)
+{
+	int w[COL_ID_COUNT] = {0};
+	int n = 0, used = LAYOUT_MARGIN;
+	*out = (struct layout){.too_small = width < LAYOUT_MIN_W || height < LAYOUT_MIN_H};
+	if (out->too_small)
+		return;
+	for (int i = 0; i < COL_ID_COUNT; i++) {
+		const struct column_def *c = &layout_columns[i];
+		int gap = n ? LAYOUT_GAP : 0, cw = c->pref;
+		if (used + gap + cw > width) {
+			/* Keep the essential ones at their minimum; drop the rest. */
+			if (i >= ALWAYS_SHOWN)
+				break;
+			cw = c->min;
+		}
+		w[n++] = cw;
+		used += gap + cw;
+	}
+	/* Share what is left, one column at a time, among those below their maximum. */
+	for (bool grew = true; used < width && grew;) {
+		grew = false;
+		for (int i = 0; i < n && used < width; i++)
+			if (w[i] < layout_columns[i].max) {
+				w[i]++;
+				used++;
+				grew = true;
+			}
+	}
+	int x = LAYOUT_MARGIN;
+	for (int i = 0; i < n; i++) {
+		out->cols[i].id = layout_columns[i].id;
+		out->cols[i].x = x;
+		out->cols[i].w = w[i];
+		x += w[i] + LAYOUT_GAP;
+	}
+	out->ncols = n;
+}
+
+int layout_find(const struct layout *l, enum col_id id)
+{
+	for (int i = 0; i < l->ncols; i++)
+		if (l->cols[i].id == id)
+			return i;
+	return -1;
+}

@@ -1,0 +1,46 @@
+/* view.c - composes the screen: title, list, optional event pane, status line, key bar. */
+#include "views.h"
+
+enum { EVENTS_H = 7 };
+
+/* Keeps the selected line inside the h visible lines of the list. */
+static void scroll_to_selection(struct app *a, int h)
+{
+	size_t rows = h > 0 ? (size_t)h : 1, n = a->model.nlines;
+	if (a->model.sel_line < a->scroll)
+		a->scroll = a->model.sel_line;
+	else if (a->model.sel_line >= a->scroll + rows)
+		a->scroll = a->model.sel_line - rows + 1;
+	if (a->scroll > 0 && a->scroll + rows > n)
+		a->scroll = n > rows ? n - rows : 0;
+	/* Show the group header above the first row when it is just out of view. */
+	if (a->scroll == 1 && a->model.sel_line > 0 && a->model.sel_line < rows)
+		a->scroll = 0;
+}
+
+void app_draw(struct app *a, struct frame *f)
+{
+	struct layout lay;
+	frame_clear(f);
+	layout_compute(f->w, f->h, &lay);
+	if (lay.too_small) {
+		frame_put(f, 0, 0, f->w, ST_ERROR, "terminal too small");
+		if (f->h > 1)
+			frame_put(f, 1, 0, f->w, ST_DIM, "devports needs 40x8");
+		return;
+	}
+	if (a->mode == MODE_HELP) {
+		view_help_draw(a, f);
+		return;
+	}
+	statusbar_draw_title(a, f);
+	int events_h = a->show_events && f->h >= 16 ? EVENTS_H : 0;
+	int list_h = f->h - 3 - events_h; /* title, status line, key bar */
+	a->list_y = 2;
+	a->list_h = list_h - 1;
+	scroll_to_selection(a, a->list_h);
+	view_list_draw(a, f, &lay, 1, list_h);
+	if (events_h)
+		view_events_draw(a, f, 1 + list_h, events_h);
+	statusbar_draw_bottom(a, f);
+}
