@@ -1,0 +1,36 @@
+/* sockdiag.h - listening sockets from the kernel's NETLINK_SOCK_DIAG interface.
+ *
+ * One dump per family (IPv4, IPv6) and protocol: TCP sockets in LISTEN, UDP sockets in CLOSE (bound
+ * and unconnected). The message walker is a pure function over received bytes, so it can be fed
+ * recorded dumps and fuzzed.
+ */
+#ifndef DEVPORTS_SOCKDIAG_H
+#define DEVPORTS_SOCKDIAG_H
+
+#include "listener.h"
+
+#include <stddef.h>
+
+struct sockdiag;
+
+/* Opens a sock_diag netlink socket. Returns 0 and sets *out, or a negative errno (for example
+ * -EPROTONOSUPPORT or -EACCES where netlink is not available). */
+int sockdiag_open(struct sockdiag **out);
+
+/* Appends every listening TCP socket and every bound, unconnected UDP socket, IPv4 and IPv6, to
+ * out. Only the socket fields are set (proto, family, addr, port, v6only, inode, uid); proc is
+ * zero. Returns 0 or a negative errno; after an error out may hold part of the sockets and the
+ * handle should be closed (its socket may hold the rest of a dump). */
+int sockdiag_collect(struct sockdiag *d, struct listener_set *out);
+
+/* Closes the socket and frees the handle; *d becomes NULL. NULL-safe. */
+void sockdiag_close(struct sockdiag **d);
+
+/* Pure: walks the netlink messages in buf[0..len), one received datagram of a SOCK_DIAG_BY_FAMILY
+ * dump for protocol proto, and appends one listener per listening (TCP) or bound, unconnected
+ * (UDP) socket with a non-zero local port. Messages of other types are ignored.
+ * Returns 1 when the dump ended (NLMSG_DONE), 0 when more datagrams follow, or a negative errno:
+ * the error an NLMSG_ERROR carried, -EBADMSG for a truncated or malformed message, -ENOMEM. */
+int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struct listener_set *out);
+
+#endif
