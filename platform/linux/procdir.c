@@ -1,0 +1,288 @@
+/* procdir.c - small, fast readers of a /proc tree relative to a directory fd (see procdir.h). */
+#include "procdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* "PID/name" or "PID/fd/FD" without snprintf: this runs once per fd in a scan. */
+static char *put_uint(char *p, unsigned long v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static void pid_path(char *buf, pid_t pid, const char *name)
+{
+	char *p = put_uint(buf, (unsigned long)pid);
+	*p++ = '/';
+	strcpy(p, name); /* callers pass short literals; buf is 64 bytes */
+}
+
+static bool parse_uint(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (len == 0 || len > 19)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+ssize_t procdir_read_file(int dirfd, const char *path, char *buf, size_t cap)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	while (len + 1 < cap) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int rc = -errno;
+			close(fd);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+ssize_t procdir_slurp(int dirfd, const char *path, char **buf, size_t *cap)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	for (;;) {
+		if (*cap - len < 4096 + 1) {
+			size_t ncap = *cap ? *cap * 2 : 16384;
+			char *nb = realloc(*buf, ncap);
+			if (!nb) {
+				close(fd);
+				return -ENOMEM;
+			}
+			*buf = nb;
+			*cap = ncap;
+		}
+		ssize_t n = read(fd, *buf + len, *cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int rc = -errno;
+			close(fd);
+			return rc;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	(*buf)[len] = '\0';
+	return (ssize_t)len;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* getdents64 wants a buffer aligned for its records. */
+union dents_buf {
+	struct dirent64 align;
+	char bytes[16384];
+};
+
+int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap)
+{
+	int fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	union dents_buf b;
+	*n = 0;
+	bool sorted = true;
+	ssize_t got;
+	while ((got = getdents64(fd, b.bytes, sizeof b.bytes)) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *d = (const struct dirent64 *)(b.bytes + off);
+			off += d->d_reclen;
+			uint64_t v;
+			if (!parse_uint(d->d_name, strlen(d->d_name), &v) || v == 0 || v > INT32_MAX)
+				continue;
+			if (*n == *cap) {
+				size_t ncap = *cap ? *cap * 2 : 1024;
+				pid_t *np = realloc(*pids, ncap * sizeof *np);
+				if (!np) {
+					close(fd);
+					return -ENOMEM;
+				}
+				*pids = np;
+				*cap = ncap;
+			}
+			if (*n && (*pids)[*n - 1] > (pid_t)v)
+				sorted = false;
+			(*pids)[(*n)++] = (pid_t)v;
+		}
+	}
+	int rc = got < 0 ? -errno : 0;
+	close(fd);
+	if (!sorted)
+		qsort(*pids, *n, sizeof **pids, cmp_pid);
+	return rc;
+}
+
+int procdir_stat(int procfd, pid_t pid, struct procdir_stat *st)
+{
+	char path[64], buf[1024];
+	pid_path(path, pid, "stat");
+	ssize_t len = procdir_read_file(procfd, path, buf, sizeof buf);
+	if (len < 0)
+		return (int)len;
+	/* "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
+	 * stime cutime cstime priority nice threads itrealvalue starttime ..."; comm may hold
+	 * anything, so fields are counted from the last ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return -EINVAL;
+	p++;
+	uint64_t field[20] = {0};
+	for (int i = 0; i < 20; i++) { /* field[0] is the state, field[19] starttime */
+		while (*p == ' ')
+			p++;
+		char *start = p;
+		while (*p && *p != ' ')
+			p++;
+		if (p == start)
+			return -EINVAL;
+		if (i > 0 && !parse_uint(start, (size_t)(p - start), &field[i]) && *start != '-')
+			return -EINVAL;
+	}
+	st->ppid = (pid_t)field[1];
+	st->sid = (pid_t)field[3];
+	st->start_ticks = field[19];
+	return 0;
+}
+
+/* "socket:[12345]" -> 12345; 0 for anything else. */
+static uint64_t socket_inode(const char *link, ssize_t len)
+{
+	static const char prefix[] = "socket:[";
+	const size_t plen = sizeof prefix - 1;
+	uint64_t ino;
+	if (len < (ssize_t)plen + 2 || memcmp(link, prefix, plen) != 0 || link[len - 1] != ']')
+		return 0;
+	if (!parse_uint(link + plen, (size_t)len - plen - 1, &ino))
+		return 0;
+	return ino;
+}
+
+int procdir_fd_is(int procfd, pid_t pid, int fd, uint64_t inode)
+{
+	char path[64], link[64];
+	char *p = put_uint(path, (unsigned long)pid);
+	memcpy(p, "/fd/", 4);
+	*put_uint(p + 4, (unsigned long)fd) = '\0';
+	ssize_t n = readlinkat(procfd, path, link, sizeof link);
+	if (n < 0)
+		return -errno;
+	return socket_inode(link, n) == inode;
+}
+
+int procdir_scan_sockets(int procfd, pid_t pid, procdir_sock_fn *fn, void *ctx, unsigned *nfds)
+{
+	char path[64];
+	pid_path(path, pid, "fd");
+	if (nfds)
+		*nfds = 0;
+	int dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	union dents_buf b;
+	unsigned count = 0;
+	ssize_t got;
+	while ((got = getdents64(dfd, b.bytes, sizeof b.bytes)) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *d = (const struct dirent64 *)(b.bytes + off);
+			off += d->d_reclen;
+			uint64_t fd;
+			if (!parse_uint(d->d_name, strlen(d->d_name), &fd) || fd > INT32_MAX)
+				continue;
+			char link[64];
+			ssize_t n = readlinkat(dfd, d->d_name, link, sizeof link);
+			count++;
+			uint64_t ino = n > 0 ? socket_inode(link, n) : 0;
+			if (ino)
+				fn(ctx, pid, (int)fd, ino);
+		}
+	}
+	close(dfd);
+	if (nfds)
+		*nfds = count;
+	return 0;
+}
+
+ssize_t procdir_readlink(int procfd, pid_t pid, const char *name, char *buf, size_t cap)
+{
+	char path[64];
+	pid_path(path, pid, name);
+	ssize_t n = readlinkat(procfd, path, buf, cap - 1);
+	if (n < 0) {
+		buf[0] = '\0';
+		return -errno;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+long procdir_last_pid(int procfd)
+{
+	char buf[128];
+	ssize_t n = procdir_read_file(procfd, "loadavg", buf, sizeof buf);
+	if (n <= 0)
+		return -1;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	const char *sp = strrchr(buf, ' ');
+	uint64_t v;
+	if (!sp || !parse_uint(sp + 1, strlen(sp + 1), &v))
+		return -1;
+	return (long)v;
+}
+
+int64_t procdir_boot_time(int procfd)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	int64_t btime = 0;
+	if (procdir_slurp(procfd, "stat", &buf, &cap) > 0) {
+		const char *p = strstr(buf, "\nbtime ");
+		uint64_t v;
+		if (p) {
+			p += 7;
+			size_t len = strcspn(p, "\n");
+			if (parse_uint(p, len, &v))
+				btime = (int64_t)v;
+		}
+	}
+	free(buf);
+	return btime;
+}

@@ -1,0 +1,56 @@
+/* procdir.h - small, fast readers of a /proc tree, all relative to a directory fd of its root (so
+ * tests can point them at recorded files). openat/getdents64/readlinkat, no stdio, no allocation
+ * except where said.
+ *
+ * Errors are negative errnos. A process that is gone gives -ENOENT (or -ESRCH); another user's
+ * process gives -EACCES where the kernel hides it.
+ */
+#ifndef DEVPORTS_PROCDIR_H
+#define DEVPORTS_PROCDIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Reads at most cap - 1 bytes of dirfd/path into buf and NUL-terminates. Returns the length. */
+ssize_t procdir_read_file(int dirfd, const char *path, char *buf, size_t cap);
+
+/* Reads all of dirfd/path into *buf (grown with realloc, *cap updated; the caller frees) and
+ * NUL-terminates. Returns the length. */
+ssize_t procdir_slurp(int dirfd, const char *path, char **buf, size_t *cap);
+
+/* The numeric entries of the proc root (processes, not threads), ascending, into *pids (grown
+ * with realloc, *cap updated; the caller frees). Sets *n. Returns 0. */
+int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap);
+
+/* The fields of /proc/PID/stat the owner search needs. */
+struct procdir_stat {
+	pid_t ppid;
+	pid_t sid;
+	uint64_t start_ticks;
+};
+int procdir_stat(int procfd, pid_t pid, struct procdir_stat *st);
+
+/* Whether /proc/PID/fd/FD is the socket inode. One readlinkat. Returns 1 (yes), 0 (it is
+ * something else now) or a negative errno (-ENOENT: the fd or the process is gone). */
+int procdir_fd_is(int procfd, pid_t pid, int fd, uint64_t inode);
+
+/* Calls fn for every socket among the open files of pid. Returns 0, or a negative errno when the
+ * fd directory cannot be opened (-ENOENT: gone, -EACCES: another user's). Sets *nfds (may be NULL)
+ * to the number of fds read, for statistics. */
+typedef void procdir_sock_fn(void *ctx, pid_t pid, int fd, uint64_t inode);
+int procdir_scan_sockets(int procfd, pid_t pid, procdir_sock_fn *fn, void *ctx, unsigned *nfds);
+
+/* readlink of /proc/PID/name ("cwd", "exe") into buf, NUL-terminated, cut to cap - 1 bytes.
+ * Returns the length. */
+ssize_t procdir_readlink(int procfd, pid_t pid, const char *name, char *buf, size_t cap);
+
+/* The most recently allocated pid (last field of loadavg), or -1 when unknown. It changes when a
+ * process or a thread is created: when it has not moved, no process appeared. */
+long procdir_last_pid(int procfd);
+
+/* Boot time in seconds since the epoch (btime in stat), or 0 when unknown. */
+int64_t procdir_boot_time(int procfd);
+
+#endif
