@@ -26,7 +26,7 @@ struct platform_opts {
 	bool force_proc_net;
 	/* Fake: the scenario file; NULL plays the built-in demo scenario. */
 	const char *scenario_path;
-	/* Fake: seconds between scenario steps (0 = advance one step per collect). */
+	/* Fake: 0 plays each step at its "at" time; > 0 shows step k from k x this many seconds. */
 	double scenario_step_seconds;
 };
 
@@ -62,6 +62,10 @@ struct platform_ops {
 	const char *(*error)(void *impl);
 	void (*close)(void *impl);
 };
+
+/* The backend handle behind p when p runs on `ops`, else NULL: for a backend's own extra
+ * functions (e.g. platform_fake_seek). */
+void *platform_backend(struct platform *p, const struct platform_ops *ops);
 
 /* Each backend's constructor: fills *impl and *ops. */
 int platform_native_open(const struct platform_opts *opts, void **impl, const struct platform_ops **ops);

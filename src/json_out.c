@@ -34,6 +34,7 @@ static cJSON *process_json(const struct proc_info *p)
 	cJSON_AddNumberToObject(o, "rss_kib", (double)p->rss_kib);
 	cJSON_AddStringToObject(o, "cwd", p->cwd);
 	cJSON_AddStringToObject(o, "exe", p->exe);
+	cJSON_AddStringToObject(o, "project_root", p->project_root);
 	return o;
 }
 

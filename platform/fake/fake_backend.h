@@ -15,8 +15,4 @@
  * negative or not a number. */
 int platform_fake_seek(struct platform *p, double seconds);
 
-/* Defined in platform.c: the backend's own handle behind p when p runs on `ops`, otherwise NULL.
- * It lets a backend offer calls of its own, like platform_fake_seek(). */
-void *platform_backend(struct platform *p, const struct platform_ops *ops);
-
 #endif

@@ -29,7 +29,7 @@ static const double boot_age = 30 * 86400.0; /* the demo machine booted 30 days 
 static const char *const listener_keys[] = {
     "port",   "proto",   "address",     "v6only",  "owner_hidden", "inode", "uid",
     "user",   "pid",     "ppid",        "name",    "cmdline",      "cwd",   "exe",
-    "uptime", "started", "start_ticks", "rss_kib", "threads",      NULL,
+    "uptime", "started", "start_ticks", "rss_kib", "threads",      "project_root", NULL,
 };
 /* A hidden owner is known only by the socket's uid: nothing else of the process can be read. */
 static const char *const hidden_keys[] = {
@@ -324,9 +324,10 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
 	    {"cmdline", offsetof(struct proc_info, cmdline), PROC_CMDLINE_MAX},
 	    {"cwd", offsetof(struct proc_info, cwd), PROC_PATH_MAX},
 	    {"exe", offsetof(struct proc_info, exe), PROC_PATH_MAX},
+	    {"project_root", offsetof(struct proc_info, project_root), PROC_PATH_MAX},
 	};
-	const char *raw[4] = {NULL, NULL, NULL, NULL};
-	for (size_t i = 0; i < 4; i++) {
+	const char *raw[5] = {NULL, NULL, NULL, NULL, NULL};
+	for (size_t i = 0; i < 5; i++) {
 		if (get_text(cx, obj, where, texts[i].field, &raw[i]) < 0)
 			return -EINVAL;
 		if (raw[i])
@@ -341,6 +342,10 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
 			            "cmdline)");
 		if (!raw[1])
 			snprintf(p->cmdline, sizeof p->cmdline, "%s", p->comm);
+		/* A scenario has no files to look for project markers in: a working directory in
+		 * someone's home stands for its project unless the scenario says otherwise. */
+		if (!raw[4] && strncmp(p->cwd, "/home/", 6) == 0)
+			snprintf(p->project_root, sizeof p->project_root, "%s", p->cwd);
 	}
 	if (read_user(cx, obj, where, base, false, p) < 0)
 		return -EINVAL;
