@@ -28,6 +28,9 @@ struct platform_opts {
 	const char *scenario_path;
 	/* Fake: 0 plays each step at its "at" time; > 0 shows step k from k x this many seconds. */
 	double scenario_step_seconds;
+	/* Fake: the wall-clock second playback starts at (process start times count from it);
+	 * 0 = now. Golden tests fix it so uptimes read the same on every run. */
+	int64_t scenario_epoch;
 };
 
 struct platform;

@@ -14,6 +14,6 @@ void view_help_draw(const struct app *a, struct frame *f)
 		frame_put(f, y, 9, f->w - 9, ST_NORMAL, keys_table[i].help);
 	}
 	frame_put(f, f->h - 2, 2, f->w - 2, ST_DIM,
-	          "new rows are bold for 5 s, vanished ones dim for 5 s; LABEL? is a guess from the port");
+	          "new rows are bold for 5 s, gone ones dim for 5 s; LABEL? = a guess by port");
 	frame_put(f, f->h - 1, 2, f->w - 2, ST_DIM, "any key returns to the list");
 }

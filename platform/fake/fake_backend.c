@@ -123,7 +123,7 @@ int platform_fake_open(const struct platform_opts *opts, void **impl,
 	if (!f)
 		return -ENOMEM;
 	clock_gettime(CLOCK_MONOTONIC, &f->opened);
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = opts->scenario_epoch > 0 ? opts->scenario_epoch : (int64_t)time(NULL);
 	const char *path = opts->scenario_path;
 	if (opts->scenario_step_seconds > 0)
 		f->step_seconds = opts->scenario_step_seconds;

@@ -344,7 +344,8 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
 			snprintf(p->cmdline, sizeof p->cmdline, "%s", p->comm);
 		/* A scenario has no files to look for project markers in: a working directory in
 		 * someone's home stands for its project unless the scenario says otherwise. */
-		if (!raw[4] && strncmp(p->cwd, "/home/", 6) == 0)
+		const char *home_sub = strncmp(p->cwd, "/home/", 6) == 0 ? strchr(p->cwd + 6, '/') : NULL;
+		if (!raw[4] && home_sub && home_sub[1])
 			snprintf(p->project_root, sizeof p->project_root, "%s", p->cwd);
 	}
 	if (read_user(cx, obj, where, base, false, p) < 0)

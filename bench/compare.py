@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Times commands in alternation on the same load and prints medians, the ratio to the first
+command and each one's peak RSS.  usage: compare.py RUNS -- CMD1 ... -- CMD2 ...
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run_once(cmd):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"compare: {' '.join(cmd)} failed")
+    return wall * 1000, usage.ru_maxrss / 1024, (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def main():
+    runs = int(sys.argv[1])
+    cmds, cur = [], None
+    for arg in sys.argv[2:]:
+        if arg == "--":
+            cur = []
+            cmds.append(cur)
+        else:
+            cur.append(arg)
+    walls = [[] for _ in cmds]
+    cpus = [[] for _ in cmds]
+    rss = [0.0 for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            w, r, c = run_once(cmd)
+            walls[i].append(w)
+            cpus[i].append(c)
+            rss[i] = max(rss[i], r)
+    ratios = [statistics.median(a / b for a, b in zip(walls[i], walls[-1])) for i in range(len(cmds))]
+    for i, cmd in enumerate(cmds):
+        print(f"  {' '.join(cmd)[:40]:40s} median {statistics.median(walls[i]):8.2f} ms wall, "
+              f"{statistics.median(cpus[i]):8.2f} ms cpu, peak RSS {rss[i]:6.1f} MB, "
+              f"ratio to last {ratios[i]:.2f}x")
+
+
+main()

@@ -1,0 +1,146 @@
+/* test_frames.c - the dashboard rendered into frames on the fake backend's built-in scenario,
+ * compared with golden text files in tests/golden/. After a deliberate change to a view, run with
+ * DEVPORTS_UPDATE_GOLDEN=1 to rewrite them, then read the diff of each before committing. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "fake_backend.h"
+#include "keys.h"
+#include <curses.h>
+#include "sanitize.h"
+
+enum { EPOCH = 1795000000 }; /* a fixed wall clock: uptimes read the same on every run */
+
+static struct app a;
+static struct platform *p;
+
+/* Plays the built-in scenario: the first step, then `seconds` later (an Astro server has started
+ * at 6 s, so it is new; the http.server stopped at 12 s is a tombstone until 17 s). */
+static void play(double seconds)
+{
+	struct platform_opts o = {.kind = PLATFORM_FAKE, .scenario_epoch = EPOCH};
+	cr_assert_eq(platform_open(&p, &o), 0);
+	app_init(&a, 1.0);
+	a.platform = p;
+	snprintf(a.backend, sizeof a.backend, "%s", platform_name(p));
+	double steps[] = {0, seconds};
+	for (int i = 0; i < 2; i++) {
+		platform_fake_seek(p, steps[i]);
+		a.now = 100 + steps[i];
+		a.wall = EPOCH + (time_t)steps[i];
+		app_poll(&a);
+	}
+}
+
+static void setup(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	sanitize_init_locale();
+}
+
+static void teardown(void)
+{
+	app_free(&a);
+	platform_close(&p);
+}
+
+TestSuite(frames, .init = setup, .fini = teardown);
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	static char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strdup(buf);
+}
+
+/* Draws at w x h and compares with tests/golden/NAME.txt. */
+static void check(const char *name, int w, int h)
+{
+	struct frame f;
+	char path[512];
+	cr_assert_eq(frame_init(&f, w, h), 0);
+	app_draw(&a, &f);
+	char *got = frame_to_text(&f);
+	snprintf(path, sizeof path, "%s/golden/%s.txt", TESTS_DIR, name);
+	if (getenv("DEVPORTS_UPDATE_GOLDEN")) {
+		FILE *out = fopen(path, "w");
+		cr_assert_not_null(out, "cannot write %s", path);
+		fputs(got, out);
+		fclose(out);
+	}
+	char *want = read_file(path);
+	cr_assert_not_null(want, "missing %s (run with DEVPORTS_UPDATE_GOLDEN=1)", path);
+	cr_assert_str_eq(got, want, "%s differs from the golden file:\n%s", name, got);
+	/* Whatever the content, nothing is drawn past the frame's width. */
+	for (char *line = strtok(got, "\n"); line; line = strtok(NULL, "\n"))
+		cr_assert_leq(sanitize_width(line), w);
+	free(want);
+	free(got);
+	frame_free(&f);
+}
+
+Test(frames, list_120x30)
+{
+	play(13);
+	check("list-120x30", 120, 30);
+}
+
+Test(frames, list_80x24)
+{
+	play(13);
+	check("list-80x24", 80, 24);
+}
+
+Test(frames, list_60x20)
+{
+	play(13);
+	check("list-60x20", 60, 20);
+}
+
+Test(frames, list_40x15)
+{
+	play(13);
+	check("list-40x15", 40, 15);
+}
+
+Test(frames, too_small_39x15)
+{
+	play(0);
+	check("too-small-39x15", 39, 15);
+}
+
+Test(frames, all_groups_events_and_a_moved_cursor_80x30)
+{
+	play(13);
+	app_key(&a, 'a');
+	app_key(&a, 'e');
+	for (int i = 0; i < 6; i++)
+		app_key(&a, KEY_DOWN);
+	check("list-all-events-80x30", 80, 30);
+}
+
+Test(frames, filter_60x20)
+{
+	play(13);
+	app_key(&a, '/');
+	for (const char *c = "node"; *c; c++)
+		app_key(&a, *c);
+	check("filter-node-60x20", 60, 20);
+}
+
+Test(frames, help_80x24)
+{
+	play(0);
+	app_key(&a, '?');
+	check("help-80x24", 80, 24);
+}
