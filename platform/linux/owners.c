@@ -1,0 +1,334 @@
+/* owners.c - socket inode -> holding processes, cached across polls (the strategy is in owners.h;
+ * the search for further holders of a found socket is in owners_complete.c). */
+#include "owners_impl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+	SHALLOW_PIDS = 64,  /* processes a discovery may read at any poll */
+	RELIST_POLLS = 16,  /* re-read the process list at least this often */
+};
+static const double DEEP_INTERVAL = 3.0;     /* seconds between discoveries that go deeper */
+static const double MISS_FIRST_RETRY = 10.0; /* seconds before a socket nobody shows is retried */
+static const double MISS_MAX_RETRY = 300.0;
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	void *nv = realloc(*v, ncap * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = ncap;
+	return true;
+}
+
+int owners_new(struct owners **out, int procfd)
+{
+	struct owners *o = calloc(1, sizeof *o);
+	if (!o)
+		return -ENOMEM;
+	o->procfd = procfd;
+	o->last_pid = -1;
+	*out = o;
+	return 0;
+}
+
+void owners_free(struct owners **po)
+{
+	if (!po || !*po)
+		return;
+	struct owners *o = *po;
+	for (size_t i = 0; i < o->ne; i++)
+		free(o->e[i].h);
+	free(o->e);
+	free(o->etmp);
+	free(o->p);
+	free(o->ptmp);
+	free(o->list);
+	free(o->wanted);
+	free(o);
+	*po = NULL;
+}
+
+const struct owners_stats *owners_stats(const struct owners *o)
+{
+	return &o->stats;
+}
+
+struct owner_entry *owners_find(const struct owners *o, uint64_t inode)
+{
+	size_t lo = 0, hi = o->ne;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->e[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->ne && o->e[lo].inode == inode ? &o->e[lo] : NULL;
+}
+
+struct owner_pid *owners_find_pid(const struct owners *o, pid_t pid)
+{
+	size_t lo = 0, hi = o->np;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->p[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->np && o->p[lo].pid == pid ? &o->p[lo] : NULL;
+}
+
+size_t owners_holders(const struct owners *o, uint64_t inode, const struct owner_holder **out)
+{
+	const struct owner_entry *e = owners_find(o, inode);
+	*out = e ? e->h : NULL;
+	return e ? e->nh : 0;
+}
+
+/* Called for every socket fd met while reading a process's fds. */
+static void on_socket(void *ctx, pid_t pid, int fd, uint64_t inode)
+{
+	struct owners *o = ctx;
+	struct owner_entry *e = owners_find(o, inode);
+	if (!e)
+		return;
+	for (uint32_t i = 0; i < e->nh; i++)
+		if (e->h[i].pid == pid && e->h[i].fd == fd)
+			return;
+	size_t cap = e->caph;
+	if (!grow((void **)&e->h, &cap, (size_t)e->nh + 1, sizeof *e->h)) {
+		o->oom = true;
+		return;
+	}
+	e->caph = (uint32_t)cap;
+	e->h[e->nh++] = (struct owner_holder){pid, fd};
+	if (e->nh == 1 && e->sought) {
+		e->sought = false;
+		e->found_now = true;
+		o->unfound--;
+	}
+	if (e->found_now)
+		o->hit_found = true;
+}
+
+void owners_scan_pid(struct owners *o, struct owner_pid *p)
+{
+	unsigned nfds = 0;
+	p->scanned = o->tick;
+	o->stats.pids_scanned++;
+	procdir_scan_sockets(o->procfd, p->pid, on_socket, o, &nfds);
+	o->stats.fds_read += nfds;
+}
+
+/* Replaces the entries by the sorted, unique inodes in wanted[0..nwanted), keeping what is known. */
+static int merge_entries(struct owners *o)
+{
+	if (!grow((void **)&o->etmp, &o->capetmp, o->nwanted, sizeof *o->etmp))
+		return -ENOMEM;
+	size_t i = 0, n = 0;
+	for (size_t w = 0; w < o->nwanted; w++) {
+		while (i < o->ne && o->e[i].inode < o->wanted[w])
+			free(o->e[i++].h);
+		if (i < o->ne && o->e[i].inode == o->wanted[w])
+			o->etmp[n++] = o->e[i++];
+		else
+			o->etmp[n++] = (struct owner_entry){.inode = o->wanted[w], .state = ENTRY_NEW};
+	}
+	while (i < o->ne)
+		free(o->e[i++].h);
+	struct owner_entry *t = o->e;
+	size_t tcap = o->cape;
+	o->e = o->etmp;
+	o->cape = o->capetmp;
+	o->etmp = t;
+	o->capetmp = tcap;
+	o->ne = n;
+	return 0;
+}
+
+static void verify(struct owners *o)
+{
+	for (size_t i = 0; i < o->ne; i++) {
+		struct owner_entry *e = &o->e[i];
+		uint32_t kept = 0, had = e->nh;
+		for (uint32_t j = 0; j < e->nh; j++) {
+			o->stats.verified++;
+			if (procdir_fd_is(o->procfd, e->h[j].pid, e->h[j].fd, e->inode) == 1)
+				e->h[kept++] = e->h[j];
+		}
+		e->nh = kept;
+		if (had && !kept)
+			e->state = ENTRY_NEW; /* passed on to a process we do not know: search again */
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Re-reads the process list when it may have changed; reads the fds of processes not seen before
+ * (after the first update, where discovery reads them all). */
+static int refresh_pids(struct owners *o)
+{
+	long last = procdir_last_pid(o->procfd);
+	if (o->tick > 1 && last >= 0 && last == o->last_pid && o->tick % RELIST_POLLS != 0)
+		return 0;
+	o->last_pid = last;
+	int rc = procdir_list_pids(o->procfd, &o->list, &o->nlist, &o->caplist);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : 0;
+	o->stats.listings++;
+	if (!grow((void **)&o->ptmp, &o->capptmp, o->nlist, sizeof *o->ptmp))
+		return -ENOMEM;
+	size_t i = 0;
+	for (size_t k = 0; k < o->nlist; k++) {
+		while (i < o->np && o->p[i].pid < o->list[k])
+			i++;
+		if (i < o->np && o->p[i].pid == o->list[k])
+			o->ptmp[k] = o->p[i++];
+		else
+			o->ptmp[k] = (struct owner_pid){.pid = o->list[k], .first_seen = o->tick};
+	}
+	struct owner_pid *t = o->p;
+	size_t tcap = o->capp;
+	o->p = o->ptmp;
+	o->capp = o->capptmp;
+	o->ptmp = t;
+	o->capptmp = tcap;
+	o->np = o->nlist;
+	if (o->tick > 1)
+		for (size_t k = o->np; k-- > 0;)
+			if (o->p[k].first_seen == o->tick)
+				owners_scan_pid(o, &o->p[k]);
+	return 0;
+}
+
+/* Newest first: by the poll a process was first seen, then by descending pid. */
+static int cmp_newest(const void *a, const void *b)
+{
+	const struct owner_pid *x = *(const struct owner_pid *const *)a;
+	const struct owner_pid *y = *(const struct owner_pid *const *)b;
+	if (x->first_seen != y->first_seen)
+		return x->first_seen > y->first_seen ? -1 : 1;
+	return (x->pid < y->pid) - (x->pid > y->pid);
+}
+
+static void mark_missed(struct owner_entry *e, double now)
+{
+	e->retry_delay = e->state == ENTRY_MISS && e->retry_delay > 0
+	                         ? (e->retry_delay * 2 < MISS_MAX_RETRY ? e->retry_delay * 2
+	                                                                : MISS_MAX_RETRY)
+	                         : MISS_FIRST_RETRY;
+	e->retry_at = now + e->retry_delay;
+	e->state = ENTRY_MISS;
+}
+
+static int discover(struct owners *o, double now)
+{
+	o->unfound = 0;
+	bool any_found = false;
+	for (size_t i = 0; i < o->ne; i++) {
+		struct owner_entry *e = &o->e[i];
+		/* found in a new process just now: its older relatives may hold it too */
+		e->found_now = e->nh > 0 && e->state != ENTRY_KNOWN;
+		e->sought = e->nh == 0 && (e->state == ENTRY_NEW ||
+		                           (e->state == ENTRY_MISS && now >= e->retry_at));
+		o->unfound += e->sought;
+		any_found |= e->found_now;
+	}
+	if (!o->unfound) {
+		for (size_t i = 0; i < o->ne; i++)
+			if (o->e[i].nh)
+				o->e[i].state = ENTRY_KNOWN;
+		return any_found ? owners_complete(o) : 0;
+	}
+	o->stats.discoveries++;
+
+	struct owner_pid **order = malloc(o->np * sizeof *order + 1);
+	if (!order)
+		return -ENOMEM;
+	for (size_t k = 0; k < o->np; k++)
+		order[k] = &o->p[k];
+	qsort(order, o->np, sizeof *order, cmp_newest);
+
+	bool deep_ok = o->tick == 1 || now >= o->deep_allowed_at;
+	size_t read = 0, k = 0;
+	for (; k < o->np; k++) {
+		if (o->tick > 1 && o->unfound == 0)
+			break; /* the first update reads everything: complete holder lists */
+		if (read >= SHALLOW_PIDS && !deep_ok)
+			break;
+		if (order[k]->scanned == o->tick)
+			continue;
+		if (read == SHALLOW_PIDS)
+			o->deep_allowed_at = now + DEEP_INTERVAL;
+		owners_scan_pid(o, order[k]);
+		read++;
+	}
+	free(order);
+	bool everything = k == o->np;
+	if (everything)
+		o->stats.full_passes++;
+
+	for (size_t i = 0; i < o->ne; i++) {
+		struct owner_entry *e = &o->e[i];
+		if (e->nh)
+			e->state = ENTRY_KNOWN;
+		else if (e->sought && everything)
+			mark_missed(e, now);
+	}
+	if (!everything)
+		return owners_complete(o);
+	return 0;
+}
+
+int owners_update(struct owners *o, const uint64_t *inodes, size_t n)
+{
+	o->tick++;
+	o->stats.updates++;
+	o->oom = false;
+	double now = now_seconds();
+
+	if (!grow((void **)&o->wanted, &o->capwanted, n, sizeof *o->wanted))
+		return -ENOMEM;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (inodes[i])
+			o->wanted[m++] = inodes[i];
+	if (m > 1)
+		qsort(o->wanted, m, sizeof *o->wanted, cmp_u64);
+	o->nwanted = 0;
+	for (size_t i = 0; i < m; i++)
+		if (i == 0 || o->wanted[i] != o->wanted[i - 1])
+			o->wanted[o->nwanted++] = o->wanted[i];
+
+	int rc = merge_entries(o);
+	if (rc < 0)
+		return rc;
+	verify(o);
+	if ((rc = refresh_pids(o)) < 0)
+		return rc;
+	if ((rc = discover(o, now)) < 0)
+		return rc;
+	return o->oom ? -ENOMEM : 0;
+}

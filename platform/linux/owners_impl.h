@@ -1,0 +1,66 @@
+/* owners_impl.h - the owner cache's insides, shared by owners.c and owners_complete.c only. */
+#ifndef DEVPORTS_OWNERS_IMPL_H
+#define DEVPORTS_OWNERS_IMPL_H
+
+#include "owners.h"
+#include "procdir.h"
+
+#include <stdbool.h>
+
+enum entry_state {
+	ENTRY_NEW,   /* no holder known yet: to be searched */
+	ENTRY_KNOWN, /* holders known, verified each poll */
+	ENTRY_MISS,  /* a full pass found no holder: retried after retry_at */
+};
+
+/* One listening socket. */
+struct owner_entry {
+	uint64_t inode;
+	struct owner_holder *h;
+	uint32_t nh, caph;
+	uint8_t state;    /* enum entry_state */
+	bool sought;      /* searched by the current discovery */
+	bool found_now;   /* got its first holder this poll: completion looks for the others */
+	double retry_at;  /* ENTRY_MISS: monotonic seconds */
+	double retry_delay;
+};
+
+/* One process of the last process listing. */
+struct owner_pid {
+	pid_t pid;
+	uint32_t first_seen; /* the update that first listed it */
+	uint32_t scanned;    /* the update that last read its fds */
+	uint32_t stat_read;  /* the update that last read ppid and sid (completion) */
+	pid_t ppid, sid;
+	bool related;        /* completion: an ancestor of a holder */
+};
+
+struct owners {
+	int procfd;
+	uint32_t tick; /* updates so far */
+	long last_pid;
+	double deep_allowed_at;
+	bool oom;
+	bool hit_found; /* a scan just met a found_now socket */
+	size_t unfound; /* sought sockets still without a holder */
+
+	struct owner_entry *e, *etmp; /* sorted by inode */
+	size_t ne, cape, capetmp;
+	struct owner_pid *p, *ptmp; /* sorted by pid */
+	size_t np, capp, capptmp;
+	pid_t *list;
+	size_t nlist, caplist;
+	uint64_t *wanted;
+	size_t nwanted, capwanted;
+
+	struct owners_stats stats;
+};
+
+struct owner_entry *owners_find(const struct owners *o, uint64_t inode);
+struct owner_pid *owners_find_pid(const struct owners *o, pid_t pid);
+/* Reads p's fds and records every listed socket it holds; marks p scanned this update. */
+void owners_scan_pid(struct owners *o, struct owner_pid *p);
+/* Completion (owners.h, step 4) for the entries marked found_now. Returns 0 or -ENOMEM. */
+int owners_complete(struct owners *o);
+
+#endif

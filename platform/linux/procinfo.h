@@ -1,0 +1,37 @@
+/* procinfo.h - what devports shows about a process, read through libproc2 (plus cwd and exe from
+ * /proc/PID links), sanitized once here.
+ *
+ * For collect, a cache keyed by pid keeps each holder's data and re-reads it every REFRESH_POLLS
+ * polls (staggered by pid), so a renamed process, a changed command line or a reused pid shows
+ * within a few polls while a poll reads only a third of the processes. RSS and threads in the
+ * cache are as old as that; procinfo_read() is always fresh.
+ */
+#ifndef DEVPORTS_PROCINFO_H
+#define DEVPORTS_PROCINFO_H
+
+#include "listener.h"
+#include "usernames.h"
+
+struct procinfo;
+
+/* procfd (a directory fd of the proc root, for cwd, exe and boot time) and names are borrowed and
+ * must outlive the handle. libproc2 itself always reads /proc. Returns 0, -ENOMEM, or the error of
+ * procps_pids_new(). */
+int procinfo_new(struct procinfo **out, int procfd, struct usernames *names);
+/* NULL-safe; *pi becomes NULL. */
+void procinfo_free(struct procinfo **pi);
+
+/* Fresh, full data for pid. Returns 0 or -ESRCH when it is gone (or not visible). */
+int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out);
+
+/* One poll: makes sure each of pids[0..n) (ascending, unique) has data no older than
+ * REFRESH_POLLS polls, and forgets every other pid. Returns 0 or -ENOMEM. */
+int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n);
+
+/* The cached data of pid after the last update, or NULL (not asked for, or it exited). */
+const struct proc_info *procinfo_find(const struct procinfo *pi, pid_t pid);
+
+/* Number of processes read through libproc2 since procinfo_new() (for tests and benchmarks). */
+unsigned long procinfo_reads(const struct procinfo *pi);
+
+#endif
