@@ -1,0 +1,506 @@
+/* test_linux_backend.c - the Linux backend against real listeners in child processes
+ * (tests/support/spawn.h): addresses, protocols, owners and their command lines, netlink against
+ * the /proc fallback, pre-fork servers, the owner cache across polls, and (as root) other users. */
+#include "owners.h"
+#include "platform.h"
+#include "spawn.h"
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+TestSuite(linux_backend, .fini = spawn_stop_all);
+
+static struct platform *open_backend(bool proc)
+{
+	struct platform_opts o = {.kind = PLATFORM_NATIVE, .force_proc_net = proc};
+	struct platform *p = NULL;
+	int rc = platform_open(&p, &o);
+	cr_assert_eq(rc, 0, "platform_open: %d %s", rc, p ? platform_error(p) : "");
+	return p;
+}
+
+static void collect(struct platform *p, struct listener_set *s)
+{
+	int rc = platform_collect(p, s);
+	cr_assert_eq(rc, 0, "platform_collect: %d", rc);
+}
+
+static const struct listener *find(const struct listener_set *s, bool udp, uint16_t port, pid_t pid)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct listener *l = &s->v[i];
+		if (l->proto == (udp ? PROTO_UDP : PROTO_TCP) && l->port == port &&
+		    l->proc.id.pid == pid)
+			return l;
+	}
+	return NULL;
+}
+
+static size_t count_port(const struct listener_set *s, bool udp, uint16_t port)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		n += s->v[i].proto == (udp ? PROTO_UDP : PROTO_TCP) && s->v[i].port == port;
+	return n;
+}
+
+static void start(struct spawn *sp, const struct spawn_opts *o)
+{
+	int rc = spawn_listener(sp, o);
+	cr_assert_eq(rc, 0, "spawn %s %s: %s", o->udp ? "udp" : "tcp", o->addr, strerror(-rc));
+}
+
+/* The listener of sp (held by pid) is in s with the right address and owner. */
+static const struct listener *expect_listener(const struct listener_set *s, const struct spawn *sp,
+                                              const struct spawn_opts *o, pid_t pid,
+                                              const char *comm)
+{
+	const struct listener *l = find(s, o->udp, sp->port, pid);
+	cr_assert_not_null(l, "%s %s port %u pid %d not reported", o->udp ? "udp" : "tcp", o->addr,
+	                   sp->port, (int)pid);
+	uint8_t addr[16] = {0};
+	bool v6 = strchr(o->addr, ':') != NULL;
+	cr_assert_eq(inet_pton(v6 ? AF_INET6 : AF_INET, o->addr, addr), 1);
+	cr_expect_eq(l->family, v6 ? FAMILY_V6 : FAMILY_V4, "%s", o->addr);
+	cr_expect_arr_eq(l->addr, addr, 16, "address of %s", o->addr);
+	cr_expect_not(l->owner_hidden);
+	cr_expect_neq(l->inode, 0);
+	cr_expect_eq(l->uid, o->uid);
+	cr_expect_eq(l->proc.uid, o->uid);
+	cr_expect_str_eq(l->proc.comm, comm);
+	cr_expect_str_eq(l->proc.cmdline, sp->cmdline);
+	cr_expect_eq(l->proc.ppid, pid == sp->pid ? getpid() : sp->pid);
+	cr_expect_gt(l->proc.id.start_ticks, 0);
+	cr_expect_lt(llabs((long long)(l->proc.start_time - time(NULL))), 120,
+	             "start time %lld", (long long)l->proc.start_time);
+	cr_expect_gt(l->proc.rss_kib, 0);
+	cr_expect_geq(l->proc.threads, 1);
+	char cwd[PATH_MAX];
+	cr_assert_not_null(getcwd(cwd, sizeof cwd));
+	cr_expect_str_eq(l->proc.cwd, cwd);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	cr_assert_gt(n, 0);
+	exe[n] = '\0';
+	cr_expect_str_eq(l->proc.exe, exe);
+	return l;
+}
+
+Test(linux_backend, tcp_on_every_address)
+{
+	static const struct spawn_opts opts[] = {
+		{.addr = "127.0.0.1", .v6only = -1, .marker = "tcp-lo4"},
+		{.addr = "0.0.0.0", .v6only = -1, .marker = "tcp-any4"},
+		{.addr = "::1", .v6only = -1, .marker = "tcp-lo6"},
+		{.addr = "::", .v6only = 0, .marker = "tcp-dual"},
+		{.addr = "::", .v6only = 1, .marker = "tcp-v6only"},
+		{.addr = "::ffff:127.0.0.1", .v6only = 0, .marker = "tcp-mapped"},
+	};
+	enum { N = sizeof opts / sizeof opts[0] };
+	struct spawn sp[N];
+	for (int i = 0; i < N; i++)
+		start(&sp[i], &opts[i]);
+	struct platform *p = open_backend(false);
+	cr_expect_str_eq(platform_name(p), "linux netlink");
+	struct listener_set s = {0};
+	collect(p, &s);
+	for (int i = 0; i < N; i++) {
+		const struct listener *l = expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
+		cr_expect_eq(l->proto, PROTO_TCP);
+		cr_expect_eq(count_port(&s, false, sp[i].port), 1, "%s: one holder", opts[i].marker);
+		cr_expect_eq(l->v6only, opts[i].v6only == 1, "%s v6only", opts[i].marker);
+	}
+	char addr[64];
+	listener_addr_str(find(&s, false, sp[3].port, sp[3].pid), addr, sizeof addr);
+	cr_expect_str_eq(addr, "*", "a dual-stack [::] serves IPv4 too");
+	listener_set_free(&s);
+	platform_close(&p);
+	for (int i = 0; i < N; i++)
+		spawn_stop(&sp[i]);
+}
+
+Test(linux_backend, udp_on_loopback_and_wildcard)
+{
+	static const struct spawn_opts opts[] = {
+		{.udp = true, .addr = "127.0.0.1", .v6only = -1, .marker = "udp-lo4"},
+		{.udp = true, .addr = "::", .v6only = 0, .marker = "udp-dual"},
+		{.udp = true, .addr = "::", .v6only = 1, .marker = "udp-v6only"},
+	};
+	enum { N = sizeof opts / sizeof opts[0] };
+	struct spawn sp[N];
+	for (int i = 0; i < N; i++)
+		start(&sp[i], &opts[i]);
+	struct platform *p = open_backend(false);
+	struct listener_set s = {0};
+	collect(p, &s);
+	for (int i = 0; i < N; i++) {
+		const struct listener *l = expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
+		cr_expect_eq(l->proto, PROTO_UDP);
+		cr_expect_eq(l->v6only, opts[i].v6only == 1, "%s v6only", opts[i].marker);
+	}
+	listener_set_free(&s);
+	platform_close(&p);
+	for (int i = 0; i < N; i++)
+		spawn_stop(&sp[i]);
+}
+
+static int cmp_listener(const void *a, const void *b)
+{
+	return listener_key_cmp(a, b);
+}
+
+/* The listeners on the given ports, sorted by key. */
+static struct listener_set only_ports(const struct listener_set *s, const uint16_t *ports, int n)
+{
+	struct listener_set out = {0};
+	for (size_t i = 0; i < s->n; i++)
+		for (int k = 0; k < n; k++)
+			if (s->v[i].port == ports[k]) {
+				cr_assert_not_null(listener_set_push(&out, &s->v[i]));
+				break;
+			}
+	if (out.n > 1)
+		qsort(out.v, out.n, sizeof *out.v, cmp_listener);
+	return out;
+}
+
+Test(linux_backend, netlink_and_proc_agree)
+{
+	static const struct spawn_opts opts[] = {
+		{.addr = "127.0.0.1", .v6only = -1},
+		{.addr = "::1", .v6only = -1},
+		{.addr = "::", .v6only = 0, .prefork = true},
+		{.addr = "::ffff:127.0.0.1", .v6only = 0},
+		{.udp = true, .addr = "0.0.0.0", .v6only = -1},
+		{.udp = true, .addr = "::", .v6only = 0},
+		{.addr = "::", .v6only = 1}, /* with an IPv4 twin on its port, started below */
+	};
+	enum { N = sizeof opts / sizeof opts[0] };
+	struct spawn sp[N + 1];
+	uint16_t ports[N + 1];
+	for (int i = 0; i < N; i++) {
+		start(&sp[i], &opts[i]);
+		ports[i] = sp[i].port;
+	}
+	struct spawn_opts twin = {.addr = "0.0.0.0", .port = sp[N - 1].port, .v6only = -1};
+	start(&sp[N], &twin);
+	ports[N] = sp[N].port;
+
+	struct platform *nl = open_backend(false), *pr = open_backend(true);
+	cr_expect_str_eq(platform_name(nl), "linux netlink");
+	cr_expect_str_eq(platform_name(pr), "linux /proc");
+	struct listener_set a = {0}, b = {0};
+	collect(nl, &a);
+	collect(pr, &b);
+	struct listener_set x = only_ports(&a, ports, N + 1), y = only_ports(&b, ports, N + 1);
+	cr_assert_eq(x.n, N + 2, "every listener, the pre-fork one twice (%zu)", x.n);
+	cr_assert_eq(y.n, x.n);
+	for (size_t i = 0; i < x.n; i++) {
+		const struct listener *l = &x.v[i], *m = &y.v[i];
+		cr_expect_eq(listener_key_cmp(l, m), 0, "row %zu: port %u vs %u", i, l->port, m->port);
+		cr_expect_eq(l->inode, m->inode);
+		cr_expect_eq(l->uid, m->uid);
+		cr_expect_eq(l->owner_hidden, m->owner_hidden);
+		cr_expect_str_eq(l->proc.comm, m->proc.comm);
+		cr_expect_str_eq(l->proc.cmdline, m->proc.cmdline);
+		/* v6only: the /proc guess is right for these (dual-stack, or a twin on the port) */
+		cr_expect_eq(l->v6only, m->v6only, "port %u v6only %d vs %d", l->port, l->v6only,
+		             m->v6only);
+	}
+	listener_set_free(&x);
+	listener_set_free(&y);
+	listener_set_free(&a);
+	listener_set_free(&b);
+	platform_close(&nl);
+	platform_close(&pr);
+	for (int i = 0; i <= N; i++)
+		spawn_stop(&sp[i]);
+}
+
+Test(linux_backend, prefork_reports_every_holder)
+{
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1, .prefork = true};
+	struct spawn sp;
+	start(&sp, &o);
+	cr_assert_eq(sp.nworkers, 1);
+	for (int proc = 0; proc < 2; proc++) {
+		struct platform *p = open_backend(proc);
+		struct listener_set s = {0};
+		collect(p, &s);
+		cr_expect_eq(count_port(&s, false, sp.port), 2, "parent and worker");
+		const struct listener *parent = expect_listener(&s, &sp, &o, sp.pid, "dp-listener");
+		const struct listener *worker = expect_listener(&s, &sp, &o, sp.workers[0], "dp-worker");
+		cr_expect_eq(parent->inode, worker->inode, "one socket");
+		listener_set_free(&s);
+		platform_close(&p);
+	}
+	spawn_stop(&sp);
+}
+
+Test(linux_backend, worker_forked_after_discovery_is_found)
+{
+	struct spawn_opts o = {.addr = "::1", .v6only = -1};
+	struct spawn sp;
+	start(&sp, &o);
+	struct platform *p = open_backend(false);
+	struct listener_set s = {0};
+	collect(p, &s);
+	cr_expect_eq(count_port(&s, false, sp.port), 1);
+	pid_t w1 = spawn_fork_worker(&sp), w2 = spawn_fork_worker(&sp);
+	cr_assert_gt(w1, 0);
+	cr_assert_gt(w2, 0);
+	collect(p, &s);
+	cr_expect_eq(count_port(&s, false, sp.port), 3, "parent and two new workers");
+	expect_listener(&s, &sp, &o, w1, "dp-worker");
+	expect_listener(&s, &sp, &o, w2, "dp-worker");
+	listener_set_free(&s);
+	platform_close(&p);
+	spawn_stop(&sp);
+}
+
+Test(linux_backend, socket_opened_by_a_known_process)
+{
+	/* the processes exist (and were listed) before their socket does */
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1, .deferred = true};
+	struct spawn_opts po = {.addr = "0.0.0.0", .v6only = -1, .deferred = true};
+	struct spawn sp, pre;
+	start(&sp, &o);
+	start(&pre, &po);
+	struct platform *p = open_backend(false);
+	struct listener_set s = {0};
+	collect(p, &s);
+	cr_assert_eq(spawn_go(&sp), 0);
+	collect(p, &s);
+	expect_listener(&s, &sp, &o, sp.pid, "dp-listener");
+
+	/* a known process opens a socket, then forks a worker: the worker is new, its parent is
+	 * found through it */
+	pid_t w = spawn_fork_worker(&pre);
+	cr_assert_gt(w, 0);
+	collect(p, &s);
+	cr_assert_eq(spawn_go(&pre), 0);
+	pid_t w2 = spawn_fork_worker(&pre);
+	cr_assert_gt(w2, 0);
+	collect(p, &s);
+	cr_expect_eq(count_port(&s, false, pre.port), 2, "the listener and its new worker");
+	expect_listener(&s, &pre, &po, pre.pid, "dp-listener");
+	expect_listener(&s, &pre, &po, w2, "dp-worker");
+	cr_expect_null(find(&s, false, pre.port, w), "forked before the socket existed");
+	listener_set_free(&s);
+	platform_close(&p);
+	spawn_stop(&sp);
+	spawn_stop(&pre);
+}
+
+Test(linux_backend, closed_listener_is_gone)
+{
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1};
+	struct spawn a, b;
+	start(&a, &o);
+	start(&b, &o);
+	struct platform *p = open_backend(false);
+	struct listener_set s = {0};
+	collect(p, &s);
+	cr_assert_not_null(find(&s, false, a.port, a.pid));
+	cr_assert_not_null(find(&s, false, b.port, b.pid));
+	uint16_t port = a.port;
+	pid_t pid = a.pid;
+	spawn_stop(&a);
+	collect(p, &s);
+	cr_expect_eq(count_port(&s, false, port), 0, "closed between two polls");
+	cr_expect_not_null(find(&s, false, b.port, b.pid), "the other one stays");
+	(void)pid;
+	listener_set_free(&s);
+	platform_close(&p);
+	spawn_stop(&b);
+}
+
+Test(linux_backend, rename_shows_within_a_few_polls)
+{
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1};
+	struct spawn sp;
+	start(&sp, &o);
+	struct platform *p = open_backend(false);
+	struct listener_set s = {0};
+	collect(p, &s);
+	cr_expect_str_eq(find(&s, false, sp.port, sp.pid)->proc.comm, "dp-listener");
+	cr_assert_eq(spawn_rename(&sp, "dp-renamed"), 0);
+	int polls = 0;
+	for (; polls < 5; polls++) {
+		collect(p, &s);
+		const struct listener *l = find(&s, false, sp.port, sp.pid);
+		cr_assert_not_null(l);
+		if (strcmp(l->proc.comm, "dp-renamed") == 0)
+			break;
+	}
+	cr_expect_leq(polls + 1, 3, "new name after %d polls", polls + 1);
+	listener_set_free(&s);
+	platform_close(&p);
+	spawn_stop(&sp);
+}
+
+Test(linux_backend, process_gives_fresh_data)
+{
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1};
+	struct spawn sp;
+	start(&sp, &o);
+	struct platform *p = open_backend(false);
+	struct proc_info info;
+	cr_assert_eq(platform_process(p, sp.pid, &info), 0);
+	cr_expect_eq(info.id.pid, sp.pid);
+	cr_expect_str_eq(info.comm, "dp-listener");
+	cr_expect_str_eq(info.cmdline, sp.cmdline);
+	cr_expect_eq(info.ppid, getpid());
+	cr_assert_eq(spawn_rename(&sp, "dp-fresh"), 0);
+	cr_assert_eq(platform_process(p, sp.pid, &info), 0);
+	cr_expect_str_eq(info.comm, "dp-fresh", "no cache in platform_process()");
+	spawn_stop(&sp);
+	cr_expect_eq(platform_process(p, INT_MAX, &info), -ESRCH);
+	cr_expect_eq(platform_process(p, 0, &info), -ESRCH);
+	platform_close(&p);
+}
+
+/* ---- the owner cache: what a poll costs ---- */
+
+static uint64_t socket_inode(int fd)
+{
+	struct stat st;
+	cr_assert_eq(fstat(fd, &st), 0);
+	return st.st_ino;
+}
+
+static int listen_here(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(listen(fd, 1), 0);
+	return fd;
+}
+
+Test(linux_backend, owners_steady_poll_reads_no_fd_directory)
+{
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY);
+	int fd = listen_here();
+	uint64_t inodes[] = {socket_inode(fd), 1 /* held by nobody: a miss */};
+	struct owners *o = NULL;
+	cr_assert_eq(owners_new(&o, procfd), 0);
+	cr_assert_eq(owners_update(o, inodes, 2), 0);
+	const struct owners_stats *st = owners_stats(o);
+	cr_expect_eq(st->full_passes, 1, "the first poll reads every process");
+	const struct owner_holder *h;
+	cr_assert_eq(owners_holders(o, inodes[0], &h), 1);
+	cr_expect_eq(h[0].pid, getpid());
+	cr_expect_eq(h[0].fd, fd);
+	cr_expect_eq(owners_holders(o, 1, &h), 0);
+
+	unsigned long discoveries = st->discoveries, verified = st->verified;
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(owners_update(o, inodes, 2), 0);
+	cr_expect_eq(st->full_passes, 1, "no full pass for a socket nobody shows");
+	cr_expect_eq(st->discoveries, discoveries, "nothing to discover");
+	cr_expect_eq(st->verified, verified + 5, "one readlink per holder per poll");
+	cr_assert_eq(owners_holders(o, inodes[0], &h), 1);
+
+	/* a new socket in a process that is already known: found without a full pass */
+	int fd2 = listen_here();
+	uint64_t more[] = {inodes[0], socket_inode(fd2)};
+	cr_assert_eq(owners_update(o, more, 2), 0);
+	cr_assert_eq(owners_holders(o, more[1], &h), 1);
+	cr_expect_eq(h[0].fd, fd2);
+	cr_expect_eq(st->full_passes, 1);
+
+	/* closed: its holder is dropped at the next poll */
+	close(fd);
+	cr_assert_eq(owners_update(o, more, 2), 0);
+	cr_expect_eq(owners_holders(o, inodes[0], &h), 0);
+	owners_free(&o);
+	cr_expect_null(o);
+	close(fd2);
+	close(procfd);
+}
+
+/* ---- other users (root only) ---- */
+
+Test(linux_backend, listener_of_nobody_is_attributed)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to start a process as nobody");
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1, .uid = 65534};
+	struct spawn sp;
+	start(&sp, &o);
+	struct platform *p = open_backend(false);
+	struct listener_set s = {0};
+	collect(p, &s);
+	const struct listener *l = expect_listener(&s, &sp, &o, sp.pid, "dp-listener");
+	cr_expect_str_eq(l->proc.user, "nobody");
+	cr_expect_eq(l->uid, 65534);
+	listener_set_free(&s);
+	platform_close(&p);
+	spawn_stop(&sp);
+}
+
+struct seen {
+	int rc, found;
+	bool hidden;
+	pid_t pid;
+	uint32_t uid, proc_uid;
+	char user[PROC_USER_MAX];
+};
+
+/* Runs as nobody: what does the backend show for the port? */
+static void look_as_nobody(void *arg, void *out, size_t len)
+{
+	const struct spawn *sp = arg;
+	struct seen *r = out;
+	(void)len;
+	struct platform_opts o = {.kind = PLATFORM_NATIVE};
+	struct platform *p = NULL;
+	struct listener_set s = {0};
+	r->rc = platform_open(&p, &o);
+	if (r->rc == 0)
+		r->rc = platform_collect(p, &s);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct listener *l = &s.v[i];
+		if (l->proto != PROTO_TCP || l->port != sp->port)
+			continue;
+		r->found++;
+		r->hidden = l->owner_hidden;
+		r->pid = l->proc.id.pid;
+		r->uid = l->uid;
+		r->proc_uid = l->proc.uid;
+		memcpy(r->user, l->proc.user, sizeof r->user);
+	}
+	listener_set_free(&s);
+	platform_close(&p);
+}
+
+Test(linux_backend, nobody_sees_root_listener_as_hidden)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to become nobody");
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1};
+	struct spawn sp;
+	start(&sp, &o);
+	struct seen r;
+	cr_assert_eq(spawn_run_as(65534, look_as_nobody, &sp, &r, sizeof r), 0);
+	cr_assert_eq(r.rc, 0);
+	cr_assert_eq(r.found, 1, "kept, not dropped");
+	cr_expect(r.hidden);
+	cr_expect_eq(r.pid, 0);
+	cr_expect_eq(r.uid, 0);
+	cr_expect_eq(r.proc_uid, 0);
+	cr_expect_str_eq(r.user, "root");
+	spawn_stop(&sp);
+}
