@@ -49,12 +49,6 @@ size_t scenario_step_index(const struct scenario *sc, double t);
 /* Frees every step; *sc becomes empty (and may be loaded again). */
 void scenario_free(struct scenario *sc);
 
-/* Where the first syntax error of the JSON text s[0..len) is, for messages that cJSON cannot give
- * precisely. Writes a short reason into why ("trailing comma before ']'", "expected ':' near 'x'")
- * and returns the byte offset of the culprit (len for an unexpected end). When the text is valid,
- * why is "" and the result is len. */
-size_t scenario_json_error(const char *s, size_t len, char *why, size_t whylen);
-
 /* Shared by the loader's files. */
 struct cJSON;
 struct scenario_ctx {

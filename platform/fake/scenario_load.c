@@ -57,6 +57,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json_check.h"
 #include "sanitize.h"
 
 enum { FILE_SIZE_MAX = 16 << 20, LABEL_MAX = 256, WHERE_MAX = 64 };
@@ -98,46 +99,6 @@ fail(const struct scenario_ctx *cx, const char *where, const char *field, const 
 	snprintf(cx->err, cx->errlen, "%s: %s%s%s%s%s", cx->label, where,
 	         where[0] && field[0] ? "." : "", field, where[0] || field[0] ? ": " : "", msg);
 	return -EINVAL;
-}
-
-/* "LABEL:LINE:COLUMN: invalid JSON: why" for the error at byte pos; columns count characters. */
-static int syntax_error(const struct scenario_ctx *cx, const char *text, size_t len, size_t pos,
-                        const char *why)
-{
-	unsigned line = 1, column = 1;
-	for (size_t i = 0; i < pos && i < len; i++) {
-		if (text[i] == '\n') {
-			line++;
-			column = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			column++;
-		}
-	}
-	snprintf(cx->err, cx->errlen, "%s:%u:%u: invalid JSON: %s", cx->label, line, column, why);
-	return -EINVAL;
-}
-
-/* Strict syntax first, for exact messages (and because cJSON lets a few mistakes through, such as
- * raw line breaks inside strings), then cJSON for the tree. */
-static int parse_json(const struct scenario_ctx *cx, const char *text, size_t len, cJSON **doc)
-{
-	char why[160];
-	size_t pos = scenario_json_error(text, len, why, sizeof why);
-	if (why[0])
-		return syntax_error(cx, text, len, pos, why);
-	char *buf = malloc(len + 1); /* cJSON wants the NUL after the text */
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	const char *end = NULL;
-	*doc = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
-	pos = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
-	free(buf);
-	if (*doc)
-		return 0;
-	/* Valid JSON that cJSON refuses: a lone UTF-16 surrogate in a \u escape, or no memory. */
-	return syntax_error(cx, text, len, pos, "cJSON cannot read this (an invalid \\u escape?)");
 }
 
 static int read_step(const struct scenario_ctx *outer, const cJSON *obj, size_t i, double prev_at,
@@ -226,7 +187,7 @@ int scenario_parse(struct scenario *sc, const char *text, size_t len, const char
 	*sc = (struct scenario){0};
 	err[0] = '\0';
 	cJSON *doc = NULL;
-	int rc = parse_json(&cx, text, len, &doc);
+	int rc = json_check_parse(text, len, safe_label, &doc, err, errlen);
 	if (rc == 0)
 		rc = read_document(&cx, doc, sc);
 	cJSON_Delete(doc);

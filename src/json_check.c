@@ -1,10 +1,10 @@
-/* scenario_json_check.c - finds the first syntax error in JSON text, with a reason a person can act
- * on. cJSON says only that parsing failed, sometimes one character late, and lets a few mistakes
- * through (raw line breaks inside strings): this strict RFC 8259 checker runs before it and points
- * at the culprit itself (the trailing comma, the unterminated string's opening quote...).
+/* json_check.c - finds the first syntax error in JSON text, with a reason a person can act on,
+ * then hands valid text to cJSON. See json_check.h for why cJSON alone is not enough.
  */
-#include "scenario.h"
+#include "json_check.h"
 
+#include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -245,7 +245,7 @@ static bool check_value(struct checker *c, int depth)
 	return expected(c, "a value");
 }
 
-size_t scenario_json_error(const char *s, size_t len, char *why, size_t whylen)
+size_t json_check(const char *s, size_t len, char *why, size_t whylen)
 {
 	struct checker c = {
 	    .s = (const unsigned char *)s, .len = len, .why = why, .whylen = whylen};
@@ -261,4 +261,47 @@ size_t scenario_json_error(const char *s, size_t len, char *why, size_t whylen)
 		return c.pos;
 	}
 	return len;
+}
+
+void json_check_position(const char *s, size_t len, size_t pos, unsigned *line, unsigned *column)
+{
+	*line = 1;
+	*column = 1;
+	for (size_t i = 0; i < pos && i < len; i++) {
+		if (s[i] == '\n') {
+			++*line;
+			*column = 1;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			++*column;
+		}
+	}
+}
+
+static int syntax_error(const char *s, size_t len, size_t pos, const char *label, const char *why,
+                        char *err, size_t errlen)
+{
+	unsigned line, column;
+	json_check_position(s, len, pos, &line, &column);
+	snprintf(err, errlen, "%s:%u:%u: invalid JSON: %s", label, line, column, why);
+	return -EINVAL;
+}
+
+int json_check_parse(const char *s, size_t len, const char *label, cJSON **doc, char *err,
+                     size_t errlen)
+{
+	char why[160];
+	*doc = NULL;
+	err[0] = '\0';
+	size_t pos = json_check(s, len, why, sizeof why);
+	if (why[0])
+		return syntax_error(s, len, pos, label, why, err, errlen);
+	/* The text is known to be valid: cJSON reads exactly len bytes, no NUL needed. */
+	const char *end = NULL;
+	*doc = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+	pos = end && end >= s && end <= s + len ? (size_t)(end - s) : 0;
+	if (*doc)
+		return 0;
+	/* Valid JSON that cJSON refuses: a lone UTF-16 surrogate in a \u escape, or no memory. */
+	return syntax_error(s, len, pos, label, "cJSON cannot read this (an invalid \\u escape?)",
+	                    err, errlen);
 }
