@@ -8,8 +8,9 @@
 #include <time.h>
 
 enum {
-	SHALLOW_PIDS = 64,  /* processes a discovery may read at any poll */
-	RELIST_POLLS = 16,  /* re-read the process list at least this often */
+	SHALLOW_PIDS = 64, /* processes a discovery may read at any poll */
+	LIST_POLLS = 3,    /* new processes, with no socket to look for: at most this often */
+	RELIST_POLLS = 16, /* re-read the process list at least this often */
 };
 static const double DEEP_INTERVAL = 3.0;     /* seconds between discoveries that go deeper */
 static const double MISS_FIRST_RETRY = 10.0; /* seconds before a socket nobody shows is retried */
@@ -186,18 +187,24 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Re-reads the process list when it may have changed; reads the fds of processes not seen before
- * (after the first update, where discovery reads them all). */
-static int refresh_pids(struct owners *o)
+/* Re-reads the process list when it may have changed and reads the fds of processes not seen
+ * before (after the first update, where discovery reads them all). A listing costs about 1 us a
+ * process and threads move the last pid too, so without a socket to look for it happens at most
+ * every LIST_POLLS polls. */
+static int refresh_pids(struct owners *o, bool searching)
 {
 	long last = procdir_last_pid(o->procfd);
-	if (o->tick > 1 && last >= 0 && last == o->last_pid && o->tick % RELIST_POLLS != 0)
+	bool moved = last < 0 || last != o->last_pid;
+	uint32_t age = o->tick - o->listed;
+	if (o->tick > 1 && !(moved && (searching || age >= LIST_POLLS)) && age < RELIST_POLLS)
 		return 0;
 	o->last_pid = last;
 	int rc = procdir_list_pids(o->procfd, &o->list, &o->nlist, &o->caplist);
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
 	o->stats.listings++;
+	o->prev_listed = o->listed;
+	o->listed = o->tick;
 	if (!grow((void **)&o->ptmp, &o->capptmp, o->nlist, sizeof *o->ptmp))
 		return -ENOMEM;
 	size_t i = 0;
@@ -326,7 +333,11 @@ int owners_update(struct owners *o, const uint64_t *inodes, size_t n)
 	if (rc < 0)
 		return rc;
 	verify(o);
-	if ((rc = refresh_pids(o)) < 0)
+	bool searching = false;
+	for (size_t i = 0; i < o->ne && !searching; i++)
+		searching = o->e[i].nh == 0 && (o->e[i].state == ENTRY_NEW ||
+		                                (o->e[i].state == ENTRY_MISS && now >= o->e[i].retry_at));
+	if ((rc = refresh_pids(o, searching)) < 0)
 		return rc;
 	if ((rc = discover(o, now)) < 0)
 		return rc;

@@ -6,19 +6,25 @@
  *    closed the socket or exited is dropped; a socket that lost all its holders is searched again.
  * 2. New processes: when the last allocated pid (loadavg) moved, the process list is read again
  *    (one getdents64 of /proc) and every process not seen before has its fds read once. A pre-fork
- *    worker forked after its socket was found is a new process: this is how it is found.
+ *    worker forked after its socket was found is a new process: this is how it is found. Threads
+ *    move the last pid too, so unless a socket has no known holder the list is read at most every
+ *    LIST_POLLS (3) polls: a later worker shows within 3 polls.
  * 3. Discovery, for sockets with no known holder: processes are read newest first (the order in
  *    which they appeared, then descending pid), stopping as soon as each of them has a holder. The
  *    first update reads every process (a one-shot run gets the complete answer). Later, reading
  *    more than the newest SHALLOW_PIDS processes (a new socket in an old process) happens at most
  *    once every DEEP_INTERVAL seconds; until then the socket has no holder (shown as hidden).
  * 4. Completion: a socket found in one process may be held by others (pre-fork servers: the parent
- *    and its workers). Processes share a socket by inheriting it across fork(), so the other holders
- *    are the found holder's ancestors, children, and processes of its session. When a discovery
- *    stopped early, one /proc/PID/stat of every process not read yet (4 us each, against 1.5 us per
- *    fd for reading its fds) gives parent and session, and only those related processes have their
- *    fds read, repeating while new holders turn up. A socket passed with SCM_RIGHTS to an unrelated
- *    process that already existed is the one case this misses (the first, full update sees it).
+ *    and its workers). Processes share a listening socket by inheriting it across fork(): every
+ *    holder descends from the creator. A socket that appeared since the last poll can only have
+ *    been inherited by processes forked after it, and those are new processes, read in step 2.
+ *    What remains are the found holders' ancestors (the creator), their children, and processes
+ *    that appeared in the previous listing (forked in the moment between two reads). Parents come
+ *    from one /proc/PID/stat per process, read once in its life; only those related processes
+ *    have their fds read, repeating while new holders turn up.
+ *    Not found: a socket passed with SCM_RIGHTS to a process that already existed, or inherited
+ *    before it was bound and listening, by a process that is neither a child nor an ancestor of
+ *    another holder. The first (full) update sees those too.
  * 5. Misses: a socket that no process shows (another user's process without root, or a socket of
  *    the kernel) is retried by a full pass only after a backoff (10 s doubling to 5 min), so hidden
  *    owners never bring back a full scan every poll. New processes are still checked for it.
@@ -49,7 +55,7 @@ struct owners_stats {
 	unsigned long pids_scanned;  /* fd directories read */
 	unsigned long fds_read;      /* readlinks while reading fd directories */
 	unsigned long verified;      /* readlinks re-verifying known holders */
-	unsigned long stats_read;    /* /proc/PID/stat reads for completion */
+	unsigned long stats_read;    /* /proc/PID/stat reads (parents, for completion) */
 };
 
 /* procfd: a directory fd of the proc root, borrowed (must outlive the cache).

@@ -30,14 +30,17 @@ struct owner_pid {
 	pid_t pid;
 	uint32_t first_seen; /* the update that first listed it */
 	uint32_t scanned;    /* the update that last read its fds */
-	uint32_t stat_read;  /* the update that last read ppid and sid (completion) */
-	pid_t ppid, sid;
+	pid_t ppid;          /* the parent when first read (kept after a reparenting: inheritance
+	                      * is what completion follows); valid when ppid_read */
+	bool ppid_read;
 	bool related;        /* completion: an ancestor of a holder */
 };
 
 struct owners {
 	int procfd;
-	uint32_t tick; /* updates so far */
+	uint32_t tick;        /* updates so far */
+	uint32_t listed;      /* the update of the last process listing */
+	uint32_t prev_listed; /* the update of the listing before it */
 	long last_pid;
 	double deep_allowed_at;
 	bool oom;

@@ -229,15 +229,24 @@ int procdir_scan_sockets(int procfd, pid_t pid, procdir_sock_fn *fn, void *ctx, 
 			char link[64];
 			ssize_t n = readlinkat(dfd, d->d_name, link, sizeof link);
 			count++;
+			if (n < 0 && errno == EACCES) {
+				/* the list was readable, the links are not (a protected process):
+				 * the next ones will not be either */
+				got = -1;
+				break;
+			}
 			uint64_t ino = n > 0 ? socket_inode(link, n) : 0;
 			if (ino)
 				fn(ctx, pid, (int)fd, ino);
 		}
+		if (got < 0)
+			break;
 	}
+	int rc = got < 0 && errno == EACCES ? -EACCES : 0;
 	close(dfd);
 	if (nfds)
 		*nfds = count;
-	return 0;
+	return rc;
 }
 
 ssize_t procdir_readlink(int procfd, pid_t pid, const char *name, char *buf, size_t cap)
