@@ -17,9 +17,11 @@ enum {
 /* Results are read by position in this array, never by the library's enum values. */
 static enum pids_item items[] = {
 	PIDS_ID_PID, PIDS_ID_PPID, PIDS_CMD, PIDS_CMDLINE_V, PIDS_ID_EUID, PIDS_TICS_BEGAN,
-	PIDS_VM_RSS, PIDS_NLWP,
+	PIDS_RSS, PIDS_NLWP,
 };
-enum { I_PID, I_PPID, I_CMD, I_CMDLINE_V, I_EUID, I_TICS_BEGAN, I_VM_RSS, I_NLWP, I_COUNT };
+/* Every item comes from /proc/PID/stat, cmdline or the directory's owner: PIDS_RSS (pages, from
+ * stat) rather than PIDS_VM_RSS, which would read status too (a third slower). */
+enum { I_PID, I_PPID, I_CMD, I_CMDLINE_V, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
 _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
 
 struct slot {
@@ -35,6 +37,7 @@ struct procinfo {
 	struct usernames *names;
 	int64_t btime;
 	long hz;
+	unsigned long page_kib;
 	unsigned long poll;
 	unsigned long reads;
 	struct slot *v, *tmp; /* sorted by pid */
@@ -61,6 +64,8 @@ int procinfo_new(struct procinfo **out, int procfd, struct usernames *names)
 	pi->hz = sysconf(_SC_CLK_TCK);
 	if (pi->hz <= 0)
 		pi->hz = 100;
+	long page = sysconf(_SC_PAGESIZE);
+	pi->page_kib = page >= 1024 ? (unsigned long)page / 1024 : 4;
 	*out = pi;
 	return 0;
 }
@@ -112,7 +117,7 @@ static void fill(struct procinfo *pi, const struct pids_stack *s, struct proc_in
 	out->ppid = r[I_PPID].result.s_int;
 	out->uid = r[I_EUID].result.u_int;
 	out->start_time = pi->btime ? pi->btime + (int64_t)(out->id.start_ticks / (uint64_t)pi->hz) : 0;
-	out->rss_kib = r[I_VM_RSS].result.ul_int;
+	out->rss_kib = r[I_RSS_PAGES].result.ul_int * pi->page_kib;
 	out->threads = r[I_NLWP].result.s_int;
 	const char *comm = r[I_CMD].result.str ? r[I_CMD].result.str : "";
 	sanitize_text(out->comm, sizeof out->comm, comm, strlen(comm));
