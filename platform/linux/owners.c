@@ -104,10 +104,8 @@ size_t owners_holders(const struct owners *o, uint64_t inode, const struct owner
 	return e ? e->nh : 0;
 }
 
-/* Called for every socket fd met while reading a process's fds. */
-static void on_socket(void *ctx, pid_t pid, int fd, uint64_t inode)
+void owners_add_holder(struct owners *o, pid_t pid, int fd, uint64_t inode)
 {
-	struct owners *o = ctx;
 	struct owner_entry *e = owners_find(o, inode);
 	if (!e)
 		return;
@@ -128,6 +126,12 @@ static void on_socket(void *ctx, pid_t pid, int fd, uint64_t inode)
 	}
 	if (e->found_now)
 		o->hit_found = true;
+}
+
+/* Called for every socket fd met while reading a process's fds. */
+static void on_socket(void *ctx, pid_t pid, int fd, uint64_t inode)
+{
+	owners_add_holder(ctx, pid, fd, inode);
 }
 
 void owners_scan_pid(struct owners *o, struct owner_pid *p)
@@ -278,11 +282,15 @@ static int discover(struct owners *o, double now)
 		order[k] = &o->p[k];
 	qsort(order, o->np, sizeof *order, cmp_newest);
 
-	bool deep_ok = o->tick == 1 || now >= o->deep_allowed_at;
+	bool deep_ok = now >= o->deep_allowed_at;
 	size_t read = 0, k = 0;
+	if (o->tick == 1) { /* everything, for complete holder lists */
+		owners_full_pass(o, order, o->np);
+		k = o->np;
+	}
 	for (; k < o->np; k++) {
-		if (o->tick > 1 && o->unfound == 0)
-			break; /* the first update reads everything: complete holder lists */
+		if (o->unfound == 0)
+			break;
 		if (read >= SHALLOW_PIDS && !deep_ok)
 			break;
 		if (order[k]->scanned == o->tick)

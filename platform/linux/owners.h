@@ -11,7 +11,8 @@
  *    LIST_POLLS (3) polls: a later worker shows within 3 polls.
  * 3. Discovery, for sockets with no known holder: processes are read newest first (the order in
  *    which they appeared, then descending pid), stopping as soon as each of them has a holder. The
- *    first update reads every process (a one-shot run gets the complete answer). Later, reading
+ *    first update reads every process (a one-shot run gets the complete answer), split over up to
+ *    4 threads (owners_pass.c). Later, reading
  *    more than the newest SHALLOW_PIDS processes (a new socket in an old process) happens at most
  *    once every DEEP_INTERVAL seconds; until then the socket has no holder (shown as hidden).
  * 4. Completion: a socket found in one process may be held by others (pre-fork servers: the parent

@@ -63,6 +63,10 @@ struct owner_entry *owners_find(const struct owners *o, uint64_t inode);
 struct owner_pid *owners_find_pid(const struct owners *o, pid_t pid);
 /* Reads p's fds and records every listed socket it holds; marks p scanned this update. */
 void owners_scan_pid(struct owners *o, struct owner_pid *p);
+/* Records that pid holds inode at fd (when inode is a listed socket). */
+void owners_add_holder(struct owners *o, pid_t pid, int fd, uint64_t inode);
+/* Reads the fds of order[0..n) (the first update's pass), over a few threads. Returns 0. */
+int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n);
 /* Completion (owners.h, step 4) for the entries marked found_now. Returns 0 or -ENOMEM. */
 int owners_complete(struct owners *o);
 
