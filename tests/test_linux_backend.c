@@ -82,8 +82,8 @@ static const struct listener *expect_listener(const struct listener_set *s, cons
 	cr_expect_str_eq(l->proc.cmdline, sp->cmdline);
 	cr_expect_eq(l->proc.ppid, pid == sp->pid ? getpid() : sp->pid);
 	cr_expect_gt(l->proc.id.start_ticks, 0);
-	cr_expect_lt(llabs((long long)(l->proc.start_time - time(NULL))), 120,
-	             "start time %lld", (long long)l->proc.start_time);
+	cr_expect_lt(llabs((long long)(l->proc.start_time - time(NULL))), 120, "start time %lld",
+	             (long long)l->proc.start_time);
 	cr_expect_gt(l->proc.rss_kib, 0);
 	cr_expect_geq(l->proc.threads, 1);
 	char cwd[PATH_MAX];
@@ -100,12 +100,12 @@ static const struct listener *expect_listener(const struct listener_set *s, cons
 Test(linux_backend, tcp_on_every_address)
 {
 	static const struct spawn_opts opts[] = {
-		{.addr = "127.0.0.1", .v6only = -1, .marker = "tcp-lo4"},
-		{.addr = "0.0.0.0", .v6only = -1, .marker = "tcp-any4"},
-		{.addr = "::1", .v6only = -1, .marker = "tcp-lo6"},
-		{.addr = "::", .v6only = 0, .marker = "tcp-dual"},
-		{.addr = "::", .v6only = 1, .marker = "tcp-v6only"},
-		{.addr = "::ffff:127.0.0.1", .v6only = 0, .marker = "tcp-mapped"},
+	    {.addr = "127.0.0.1", .v6only = -1, .marker = "tcp-lo4"},
+	    {.addr = "0.0.0.0", .v6only = -1, .marker = "tcp-any4"},
+	    {.addr = "::1", .v6only = -1, .marker = "tcp-lo6"},
+	    {.addr = "::", .v6only = 0, .marker = "tcp-dual"},
+	    {.addr = "::", .v6only = 1, .marker = "tcp-v6only"},
+	    {.addr = "::ffff:127.0.0.1", .v6only = 0, .marker = "tcp-mapped"},
 	};
 	enum { N = sizeof opts / sizeof opts[0] };
 	struct spawn sp[N];
@@ -116,9 +116,11 @@ Test(linux_backend, tcp_on_every_address)
 	struct listener_set s = {0};
 	collect(p, &s);
 	for (int i = 0; i < N; i++) {
-		const struct listener *l = expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
+		const struct listener *l =
+		    expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
 		cr_expect_eq(l->proto, PROTO_TCP);
-		cr_expect_eq(count_port(&s, false, sp[i].port), 1, "%s: one holder", opts[i].marker);
+		cr_expect_eq(count_port(&s, false, sp[i].port), 1, "%s: one holder",
+		             opts[i].marker);
 		cr_expect_eq(l->v6only, opts[i].v6only == 1, "%s v6only", opts[i].marker);
 	}
 	char addr[64];
@@ -133,9 +135,9 @@ Test(linux_backend, tcp_on_every_address)
 Test(linux_backend, udp_on_loopback_and_wildcard)
 {
 	static const struct spawn_opts opts[] = {
-		{.udp = true, .addr = "127.0.0.1", .v6only = -1, .marker = "udp-lo4"},
-		{.udp = true, .addr = "::", .v6only = 0, .marker = "udp-dual"},
-		{.udp = true, .addr = "::", .v6only = 1, .marker = "udp-v6only"},
+	    {.udp = true, .addr = "127.0.0.1", .v6only = -1, .marker = "udp-lo4"},
+	    {.udp = true, .addr = "::", .v6only = 0, .marker = "udp-dual"},
+	    {.udp = true, .addr = "::", .v6only = 1, .marker = "udp-v6only"},
 	};
 	enum { N = sizeof opts / sizeof opts[0] };
 	struct spawn sp[N];
@@ -145,7 +147,8 @@ Test(linux_backend, udp_on_loopback_and_wildcard)
 	struct listener_set s = {0};
 	collect(p, &s);
 	for (int i = 0; i < N; i++) {
-		const struct listener *l = expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
+		const struct listener *l =
+		    expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
 		cr_expect_eq(l->proto, PROTO_UDP);
 		cr_expect_eq(l->v6only, opts[i].v6only == 1, "%s v6only", opts[i].marker);
 	}
@@ -178,13 +181,13 @@ static struct listener_set only_ports(const struct listener_set *s, const uint16
 Test(linux_backend, netlink_and_proc_agree)
 {
 	static const struct spawn_opts opts[] = {
-		{.addr = "127.0.0.1", .v6only = -1},
-		{.addr = "::1", .v6only = -1},
-		{.addr = "::", .v6only = 0, .prefork = true},
-		{.addr = "::ffff:127.0.0.1", .v6only = 0},
-		{.udp = true, .addr = "0.0.0.0", .v6only = -1},
-		{.udp = true, .addr = "::", .v6only = 0},
-		{.addr = "::", .v6only = 1}, /* with an IPv4 twin on its port, started below */
+	    {.addr = "127.0.0.1", .v6only = -1},
+	    {.addr = "::1", .v6only = -1},
+	    {.addr = "::", .v6only = 0, .prefork = true},
+	    {.addr = "::ffff:127.0.0.1", .v6only = 0},
+	    {.udp = true, .addr = "0.0.0.0", .v6only = -1},
+	    {.udp = true, .addr = "::", .v6only = 0},
+	    {.addr = "::", .v6only = 1}, /* with an IPv4 twin on its port, started below */
 	};
 	enum { N = sizeof opts / sizeof opts[0] };
 	struct spawn sp[N + 1];
@@ -208,7 +211,8 @@ Test(linux_backend, netlink_and_proc_agree)
 	cr_assert_eq(y.n, x.n);
 	for (size_t i = 0; i < x.n; i++) {
 		const struct listener *l = &x.v[i], *m = &y.v[i];
-		cr_expect_eq(listener_key_cmp(l, m), 0, "row %zu: port %u vs %u", i, l->port, m->port);
+		cr_expect_eq(listener_key_cmp(l, m), 0, "row %zu: port %u vs %u", i, l->port,
+		             m->port);
 		cr_expect_eq(l->inode, m->inode);
 		cr_expect_eq(l->uid, m->uid);
 		cr_expect_eq(l->owner_hidden, m->owner_hidden);
@@ -240,7 +244,8 @@ Test(linux_backend, prefork_reports_every_holder)
 		collect(p, &s);
 		cr_expect_eq(count_port(&s, false, sp.port), 2, "parent and worker");
 		const struct listener *parent = expect_listener(&s, &sp, &o, sp.pid, "dp-listener");
-		const struct listener *worker = expect_listener(&s, &sp, &o, sp.workers[0], "dp-worker");
+		const struct listener *worker =
+		    expect_listener(&s, &sp, &o, sp.workers[0], "dp-worker");
 		cr_expect_eq(parent->inode, worker->inode, "one socket");
 		listener_set_free(&s);
 		platform_close(&p);

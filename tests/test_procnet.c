@@ -53,11 +53,13 @@ static void check(const struct listener_set *s, enum listener_proto proto, const
 		const struct listener *l = &s->v[i];
 		uint8_t addr[16] = {0};
 		int family = strchr(w[i].addr, ':') ? FAMILY_V6 : FAMILY_V4;
-		cr_assert_eq(inet_pton(family == FAMILY_V4 ? AF_INET : AF_INET6, w[i].addr, addr), 1);
+		cr_assert_eq(inet_pton(family == FAMILY_V4 ? AF_INET : AF_INET6, w[i].addr, addr),
+		             1);
 		cr_expect_eq(l->proto, proto, "row %zu proto", i);
 		cr_expect_eq(l->family, family, "row %zu (%s) family %d", i, w[i].addr, l->family);
 		cr_expect_arr_eq(l->addr, addr, 16, "row %zu: address is not %s", i, w[i].addr);
-		cr_expect_eq(l->port, w[i].port, "row %zu port %u, expected %u", i, l->port, w[i].port);
+		cr_expect_eq(l->port, w[i].port, "row %zu port %u, expected %u", i, l->port,
+		             w[i].port);
 		cr_expect_eq(l->uid, w[i].uid, "row %zu uid", i);
 		cr_expect_eq(l->inode, w[i].inode, "row %zu inode", i);
 		cr_expect_not(l->v6only);
@@ -70,9 +72,9 @@ Test(procnet, tcp_listen_rows_only)
 {
 	struct listener_set s = parse("tcp", PROTO_TCP, 5);
 	static const struct want w[] = {
-		{"127.0.0.1", 3000, 1000, 41233}, {"0.0.0.0", 22, 0, 1597},
-		{"127.0.0.1", 5432, 105, 2210},   {"10.0.2.15", 8000, 1000, 40110},
-		{"0.0.0.0", 8080, 33, 5101},
+	    {"127.0.0.1", 3000, 1000, 41233}, {"0.0.0.0", 22, 0, 1597},
+	    {"127.0.0.1", 5432, 105, 2210},   {"10.0.2.15", 8000, 1000, 40110},
+	    {"0.0.0.0", 8080, 33, 5101},
 	};
 	check(&s, PROTO_TCP, w, 5); /* ESTABLISHED and TIME_WAIT rows skipped */
 	listener_set_free(&s);
@@ -82,11 +84,11 @@ Test(procnet, tcp6_addresses_word_order)
 {
 	struct listener_set s = parse("tcp6", PROTO_TCP, 5);
 	static const struct want w[] = {
-		{"::1", 3000, 1000, 41234},
-		{"::", 5000, 501, 612},
-		{"::ffff:127.0.0.1", 6000, 1000, 6100},
-		{"2001:db8::1", 9090, 0, 9091},
-		{"::", 8080, 33, 5102},
+	    {"::1", 3000, 1000, 41234},
+	    {"::", 5000, 501, 612},
+	    {"::ffff:127.0.0.1", 6000, 1000, 6100},
+	    {"2001:db8::1", 9090, 0, 9091},
+	    {"::", 8080, 33, 5102},
 	};
 	check(&s, PROTO_TCP, w, 5);
 	cr_expect(listener_is_loopback(&s.v[2]), "v4-mapped 127.0.0.1 is loopback");
@@ -96,7 +98,8 @@ Test(procnet, tcp6_addresses_word_order)
 Test(procnet, udp_bound_unconnected_only)
 {
 	struct listener_set s = parse("udp", PROTO_UDP, 2);
-	static const struct want w[] = {{"0.0.0.0", 5353, 108, 3301}, {"127.0.0.53", 53, 101, 2901}};
+	static const struct want w[] = {{"0.0.0.0", 5353, 108, 3301},
+	                                {"127.0.0.53", 53, 101, 2901}};
 	check(&s, PROTO_UDP, w, 2); /* connected and unbound (port 0) rows skipped */
 	listener_set_free(&s);
 }
@@ -119,17 +122,17 @@ Test(procnet, table_of_the_wrong_protocol_gives_nothing)
 Test(procnet, malformed_input_is_skipped)
 {
 	static const char *const inputs[] = {
-		"",
-		"\n\n\n",
-		"  sl  local_address rem_address   st\n",
-		"   0: 0100007F:0BB8 00000000:0000 0A\n", /* too few fields */
-		"   0: 0100007G:0BB8 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n", /* bad hex */
-		"   0: 0100007F:0BB 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n",  /* short port */
-		"   0: 0100007F0:0BB8 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n", /* 9 digits */
-		"   0: 0100007F:0BB8 00000000000000000000000000000000:0000 0A 0:0 0:0 0 1000 0 4\n",
-		"   x: 0100007F:0BB8 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n",
-		"   0: 0100007F:0BB8 00000000:0000 0A 0:0 0:0 0 -1 0 41233\n",
-		"   0: 0100007F:0BB8 00000000:0000 0A 0:0 0:0 0 99999999999 0 41233\n",
+	    "",
+	    "\n\n\n",
+	    "  sl  local_address rem_address   st\n",
+	    "   0: 0100007F:0BB8 00000000:0000 0A\n",                         /* too few fields */
+	    "   0: 0100007G:0BB8 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n",  /* bad hex */
+	    "   0: 0100007F:0BB 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n",   /* short port */
+	    "   0: 0100007F0:0BB8 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n", /* 9 digits */
+	    "   0: 0100007F:0BB8 00000000000000000000000000000000:0000 0A 0:0 0:0 0 1000 0 4\n",
+	    "   x: 0100007F:0BB8 00000000:0000 0A 0:0 0:0 0 1000 0 41233\n",
+	    "   0: 0100007F:0BB8 00000000:0000 0A 0:0 0:0 0 -1 0 41233\n",
+	    "   0: 0100007F:0BB8 00000000:0000 0A 0:0 0:0 0 99999999999 0 41233\n",
 	};
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 		struct listener_set s = {0};
@@ -212,7 +215,8 @@ Test(procnet, collect_without_tables_fails)
 
 Test(procnet, backend_on_a_recorded_proc_root)
 {
-	struct platform_opts o = {.kind = PLATFORM_NATIVE, .proc_root = FIXTURES, .force_proc_net = true};
+	struct platform_opts o = {
+	    .kind = PLATFORM_NATIVE, .proc_root = FIXTURES, .force_proc_net = true};
 	struct platform *p = NULL;
 	cr_assert_eq(platform_open(&p, &o), 0, "%s", p ? platform_error(p) : "");
 	cr_expect_str_eq(platform_name(p), "linux /proc");

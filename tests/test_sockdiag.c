@@ -26,10 +26,10 @@ static void add_msg(struct reply *r, int family, int state, const char *src, uin
 {
 	struct nlmsghdr h = {.nlmsg_type = SOCK_DIAG_BY_FAMILY, .nlmsg_flags = NLM_F_MULTI};
 	struct inet_diag_msg m = {
-		.idiag_family = (uint8_t)family,
-		.idiag_state = (uint8_t)state,
-		.idiag_uid = uid,
-		.idiag_inode = inode,
+	    .idiag_family = (uint8_t)family,
+	    .idiag_state = (uint8_t)state,
+	    .idiag_uid = uid,
+	    .idiag_inode = inode,
 	};
 	m.id.idiag_sport = htons(sport);
 	m.id.idiag_dport = htons(dport);
@@ -183,7 +183,8 @@ Test(sockdiag, live_dump_sees_our_listener)
 	bool seen = false;
 	for (size_t i = 0; i < s.n; i++) {
 		const struct listener *l = &s.v[i];
-		if (l->proto == PROTO_TCP && l->family == FAMILY_V6 && l->port == ntohs(a.sin6_port)) {
+		if (l->proto == PROTO_TCP && l->family == FAMILY_V6 &&
+		    l->port == ntohs(a.sin6_port)) {
 			seen = true;
 			cr_expect(l->v6only);
 			cr_expect_eq(l->uid, geteuid());

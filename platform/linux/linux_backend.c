@@ -85,8 +85,8 @@ static int read_sockets(struct linux_backend *b)
 			return 0;
 		if (rc == -ENOMEM)
 			return rc;
-		snprintf(b->error, sizeof b->error, "netlink sock_diag failed (%s); reading /proc/net",
-		         strerror(-rc));
+		snprintf(b->error, sizeof b->error,
+		         "netlink sock_diag failed (%s); reading /proc/net", strerror(-rc));
 		sockdiag_close(&b->diag);
 		listener_set_clear(&b->raw);
 	}
@@ -121,7 +121,8 @@ static int holder_pids(struct linux_backend *b)
 	return 0;
 }
 
-/* One listener per (socket, holding pid); a socket whose holder cannot be read is one hidden row. */
+/* One listener per (socket, holding pid); a socket whose holder cannot be read is one hidden row.
+ */
 static int expand(struct linux_backend *b, struct listener_set *out)
 {
 	for (size_t i = 0; i < b->raw.n; i++) {
@@ -182,11 +183,11 @@ static int linux_process(void *impl, pid_t pid, struct proc_info *out)
 }
 
 static const struct platform_ops linux_ops = {
-	.name = linux_name,
-	.collect = linux_collect,
-	.process = linux_process,
-	.error = linux_error,
-	.close = linux_close,
+    .name = linux_name,
+    .collect = linux_collect,
+    .process = linux_process,
+    .error = linux_error,
+    .close = linux_close,
 };
 
 /* Whether netlink answers at all: one small dump (listening IPv4 TCP sockets). */
@@ -202,7 +203,8 @@ static int probe_netlink(struct linux_backend *b)
 	return rc;
 }
 
-int platform_native_open(const struct platform_opts *opts, void **impl, const struct platform_ops **ops)
+int platform_native_open(const struct platform_opts *opts, void **impl,
+                         const struct platform_ops **ops)
 {
 	const char *root = opts && opts->proc_root ? opts->proc_root : "/proc";
 	*impl = NULL;
@@ -231,8 +233,8 @@ int platform_native_open(const struct platform_opts *opts, void **impl, const st
 	if (!(opts && opts->force_proc_net) && (rc = probe_netlink(b)) < 0) {
 		if (rc == -ENOMEM)
 			return rc;
-		snprintf(b->error, sizeof b->error, "netlink sock_diag not available (%s); reading /proc/net",
-		         strerror(-rc));
+		snprintf(b->error, sizeof b->error,
+		         "netlink sock_diag not available (%s); reading /proc/net", strerror(-rc));
 	}
 	return 0;
 }

@@ -143,7 +143,8 @@ void owners_scan_pid(struct owners *o, struct owner_pid *p)
 	o->stats.fds_read += nfds;
 }
 
-/* Replaces the entries by the sorted, unique inodes in wanted[0..nwanted), keeping what is known. */
+/* Replaces the entries by the sorted, unique inodes in wanted[0..nwanted), keeping what is known.
+ */
 static int merge_entries(struct owners *o)
 {
 	if (!grow((void **)&o->etmp, &o->capetmp, o->nwanted, sizeof *o->etmp))
@@ -155,7 +156,8 @@ static int merge_entries(struct owners *o)
 		if (i < o->ne && o->e[i].inode == o->wanted[w])
 			o->etmp[n++] = o->e[i++];
 		else
-			o->etmp[n++] = (struct owner_entry){.inode = o->wanted[w], .state = ENTRY_NEW};
+			o->etmp[n++] =
+			    (struct owner_entry){.inode = o->wanted[w], .state = ENTRY_NEW};
 	}
 	while (i < o->ne)
 		free(o->e[i++].h);
@@ -181,7 +183,8 @@ static void verify(struct owners *o)
 		}
 		e->nh = kept;
 		if (had && !kept)
-			e->state = ENTRY_NEW; /* passed on to a process we do not know: search again */
+			e->state =
+			    ENTRY_NEW; /* passed on to a process we do not know: search again */
 	}
 }
 
@@ -246,10 +249,10 @@ static int cmp_newest(const void *a, const void *b)
 
 static void mark_missed(struct owner_entry *e, double now)
 {
-	e->retry_delay = e->state == ENTRY_MISS && e->retry_delay > 0
-	                         ? (e->retry_delay * 2 < MISS_MAX_RETRY ? e->retry_delay * 2
-	                                                                : MISS_MAX_RETRY)
-	                         : MISS_FIRST_RETRY;
+	e->retry_delay =
+	    e->state == ENTRY_MISS && e->retry_delay > 0
+	        ? (e->retry_delay * 2 < MISS_MAX_RETRY ? e->retry_delay * 2 : MISS_MAX_RETRY)
+	        : MISS_FIRST_RETRY;
 	e->retry_at = now + e->retry_delay;
 	e->state = ENTRY_MISS;
 }
@@ -343,8 +346,9 @@ int owners_update(struct owners *o, const uint64_t *inodes, size_t n)
 	verify(o);
 	bool searching = false;
 	for (size_t i = 0; i < o->ne && !searching; i++)
-		searching = o->e[i].nh == 0 && (o->e[i].state == ENTRY_NEW ||
-		                                (o->e[i].state == ENTRY_MISS && now >= o->e[i].retry_at));
+		searching =
+		    o->e[i].nh == 0 && (o->e[i].state == ENTRY_NEW ||
+		                        (o->e[i].state == ENTRY_MISS && now >= o->e[i].retry_at));
 	if ((rc = refresh_pids(o, searching)) < 0)
 		return rc;
 	if ((rc = discover(o, now)) < 0)

@@ -49,14 +49,14 @@ struct owner_holder {
 /* Counters since owners_new(), for tests and benchmarks. */
 struct owners_stats {
 	unsigned long updates;
-	unsigned long full_passes;   /* discoveries that read every process */
-	unsigned long discoveries;   /* searches for sockets without a known holder */
-	unsigned long completions;   /* searches for the other holders of newly found sockets */
-	unsigned long listings;      /* reads of the process list */
-	unsigned long pids_scanned;  /* fd directories read */
-	unsigned long fds_read;      /* readlinks while reading fd directories */
-	unsigned long verified;      /* readlinks re-verifying known holders */
-	unsigned long stats_read;    /* /proc/PID/stat reads (parents, for completion) */
+	unsigned long full_passes;  /* discoveries that read every process */
+	unsigned long discoveries;  /* searches for sockets without a known holder */
+	unsigned long completions;  /* searches for the other holders of newly found sockets */
+	unsigned long listings;     /* reads of the process list */
+	unsigned long pids_scanned; /* fd directories read */
+	unsigned long fds_read;     /* readlinks while reading fd directories */
+	unsigned long verified;     /* readlinks re-verifying known holders */
+	unsigned long stats_read;   /* /proc/PID/stat reads (parents, for completion) */
 };
 
 /* procfd: a directory fd of the proc root, borrowed (must outlive the cache).

@@ -18,10 +18,10 @@ struct owner_entry {
 	uint64_t inode;
 	struct owner_holder *h;
 	uint32_t nh, caph;
-	uint8_t state;    /* enum entry_state */
-	bool sought;      /* searched by the current discovery */
-	bool found_now;   /* got its first holder this poll: completion looks for the others */
-	double retry_at;  /* ENTRY_MISS: monotonic seconds */
+	uint8_t state;   /* enum entry_state */
+	bool sought;     /* searched by the current discovery */
+	bool found_now;  /* got its first holder this poll: completion looks for the others */
+	double retry_at; /* ENTRY_MISS: monotonic seconds */
 	double retry_delay;
 };
 
@@ -33,7 +33,7 @@ struct owner_pid {
 	pid_t ppid;          /* the parent when first read (kept after a reparenting: inheritance
 	                      * is what completion follows); valid when ppid_read */
 	bool ppid_read;
-	bool related;        /* completion: an ancestor of a holder */
+	bool related; /* completion: an ancestor of a holder */
 };
 
 struct owners {

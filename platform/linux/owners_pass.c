@@ -76,8 +76,8 @@ int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
 	pthread_t tid[MAX_THREADS];
 	bool started[MAX_THREADS] = {false};
 	for (size_t t = 0; t < threads; t++) {
-		parts[t] = (struct part){.o = o, .pids = order + t, .n = n > t ? n - t : 0,
-		                         .stride = threads};
+		parts[t] = (struct part){
+		    .o = o, .pids = order + t, .n = n > t ? n - t : 0, .stride = threads};
 		if (t > 0)
 			started[t] = pthread_create(&tid[t], NULL, read_part, &parts[t]) == 0;
 	}
@@ -92,7 +92,8 @@ int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
 	bool oom = false;
 	for (size_t t = 0; t < threads; t++) {
 		for (size_t i = 0; i < parts[t].nm; i++)
-			owners_add_holder(o, parts[t].m[i].pid, parts[t].m[i].fd, parts[t].m[i].inode);
+			owners_add_holder(o, parts[t].m[i].pid, parts[t].m[i].fd,
+			                  parts[t].m[i].inode);
 		o->stats.pids_scanned += parts[t].scanned;
 		o->stats.fds_read += parts[t].fds;
 		oom |= parts[t].oom;

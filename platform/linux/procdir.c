@@ -126,7 +126,8 @@ int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap)
 			const struct dirent64 *d = (const struct dirent64 *)(b.bytes + off);
 			off += d->d_reclen;
 			uint64_t v;
-			if (!parse_uint(d->d_name, strlen(d->d_name), &v) || v == 0 || v > INT32_MAX)
+			if (!parse_uint(d->d_name, strlen(d->d_name), &v) || v == 0 ||
+			    v > INT32_MAX)
 				continue;
 			if (*n == *cap) {
 				size_t ncap = *cap ? *cap * 2 : 1024;

@@ -16,8 +16,8 @@ enum {
 
 /* Results are read by position in this array, never by the library's enum values. */
 static enum pids_item items[] = {
-	PIDS_ID_PID, PIDS_ID_PPID, PIDS_CMD, PIDS_CMDLINE_V, PIDS_ID_EUID, PIDS_TICS_BEGAN,
-	PIDS_RSS, PIDS_NLWP,
+    PIDS_ID_PID,  PIDS_ID_PPID,    PIDS_CMD, PIDS_CMDLINE_V,
+    PIDS_ID_EUID, PIDS_TICS_BEGAN, PIDS_RSS, PIDS_NLWP,
 };
 /* Every item comes from /proc/PID/stat, cmdline or the directory's owner: PIDS_RSS (pages, from
  * stat) rather than PIDS_VM_RSS, which would read status too (a third slower). */
@@ -116,7 +116,8 @@ static void fill(struct procinfo *pi, const struct pids_stack *s, struct proc_in
 	out->id.start_ticks = r[I_TICS_BEGAN].result.ull_int;
 	out->ppid = r[I_PPID].result.s_int;
 	out->uid = r[I_EUID].result.u_int;
-	out->start_time = pi->btime ? pi->btime + (int64_t)(out->id.start_ticks / (uint64_t)pi->hz) : 0;
+	out->start_time =
+	    pi->btime ? pi->btime + (int64_t)(out->id.start_ticks / (uint64_t)pi->hz) : 0;
 	out->rss_kib = r[I_RSS_PAGES].result.ul_int * pi->page_kib;
 	out->threads = r[I_NLWP].result.s_int;
 	const char *comm = r[I_CMD].result.str ? r[I_CMD].result.str : "";
@@ -195,7 +196,7 @@ static int fetch(struct procinfo *pi)
 	for (size_t off = 0; off < pi->nwant; off += SELECT_MAX) {
 		int count = (int)(pi->nwant - off < SELECT_MAX ? pi->nwant - off : SELECT_MAX);
 		struct pids_fetch *f =
-			procps_pids_select(pi->lib, pi->want + off, count, PIDS_SELECT_PID);
+		    procps_pids_select(pi->lib, pi->want + off, count, PIDS_SELECT_PID);
 		if (!f)
 			return -ENOMEM;
 		for (int i = 0; i < f->counts->total; i++) {
@@ -205,8 +206,9 @@ static int fetch(struct procinfo *pi)
 			fill(pi, f->stacks[i], &s->info);
 			s->valid = true;
 			/* staggered: processes first read together are not all re-read together */
-			s->fetched = s->fetched == 0 ? pi->poll - (unsigned long)s->pid % REFRESH_POLLS
-			                              : pi->poll;
+			s->fetched = s->fetched == 0
+			                 ? pi->poll - (unsigned long)s->pid % REFRESH_POLLS
+			                 : pi->poll;
 		}
 	}
 	return 0;

@@ -122,7 +122,8 @@ static bool parse_row(const char *line, size_t len, enum listener_proto proto, s
 	uint8_t local[16], remote[16];
 	uint16_t lport, rport;
 	int lfam, rfam;
-	if (!parse_endpoint(f[1], local, &lport, &lfam) || !parse_endpoint(f[2], remote, &rport, &rfam))
+	if (!parse_endpoint(f[1], local, &lport, &lfam) ||
+	    !parse_endpoint(f[2], remote, &rport, &rfam))
 		return false;
 	static const uint8_t zero[16];
 	if (lport == 0 || lfam != rfam)
@@ -191,10 +192,10 @@ int procnet_collect(int procfd, bool bindv6only, struct listener_set *out)
 		enum listener_proto proto;
 		bool optional;
 	} tables[] = {
-		{"net/tcp", PROTO_TCP, false},
-		{"net/tcp6", PROTO_TCP, true},
-		{"net/udp", PROTO_UDP, false},
-		{"net/udp6", PROTO_UDP, true},
+	    {"net/tcp", PROTO_TCP, false},
+	    {"net/tcp6", PROTO_TCP, true},
+	    {"net/udp", PROTO_UDP, false},
+	    {"net/udp6", PROTO_UDP, true},
 	};
 	size_t from = out->n;
 	char *buf = NULL;

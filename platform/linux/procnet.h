@@ -3,11 +3,11 @@
  *
  * v6only is not in these tables. For an IPv6 wildcard ([::]) listener it is guessed:
  * - true when an IPv4 wildcard (0.0.0.0) listener of the same protocol holds the same port: a
- *   dual-stack [::] socket and a 0.0.0.0 socket cannot both bind one port (short of SO_REUSEPORT or,
- *   for UDP, SO_REUSEADDR on both), so this [::] socket must be IPv6-only;
+ *   dual-stack [::] socket and a 0.0.0.0 socket cannot both bind one port (short of SO_REUSEPORT
+ * or, for UDP, SO_REUSEADDR on both), so this [::] socket must be IPv6-only;
  * - otherwise the system default, /proc/sys/net/ipv6/bindv6only (almost always 0).
- * The guess is wrong only for a [::] socket that set IPV6_V6ONLY itself and has no IPv4 twin, or for
- * sockets that share a port through SO_REUSEPORT/SO_REUSEADDR. (Reading the option from another
+ * The guess is wrong only for a [::] socket that set IPV6_V6ONLY itself and has no IPv4 twin, or
+ * for sockets that share a port through SO_REUSEPORT/SO_REUSEADDR. (Reading the option from another
  * process's socket would need pidfd_getfd(), which also moves that socket into our cgroup: no.)
  */
 #ifndef DEVPORTS_PROCNET_H
@@ -23,7 +23,8 @@
  * digits). Addresses are read as the kernel prints them: each 32-bit word in host byte order.
  * Only socket fields are set (proto, family, addr, port, inode, uid); v6only is false. Malformed
  * rows are skipped. Returns the number of listeners appended, or -ENOMEM. */
-int procnet_parse(const char *text, size_t len, enum listener_proto proto, struct listener_set *out);
+int procnet_parse(const char *text, size_t len, enum listener_proto proto,
+                  struct listener_set *out);
 
 /* Reads net/tcp, net/tcp6, net/udp and net/udp6 relative to the directory procfd (a /proc root)
  * and appends their listeners to out, then applies procnet_guess_v6only() to them. A missing IPv6

@@ -83,7 +83,8 @@ static bool msg_to_listener(const struct inet_diag_msg *m, const unsigned char *
 	l->inode = m->idiag_inode;
 	l->uid = m->idiag_uid;
 
-	/* Attributes: struct rtattr headers, 4-byte aligned, read by copy (bytes may be unaligned). */
+	/* Attributes: struct rtattr headers, 4-byte aligned, read by copy (bytes may be unaligned).
+	 */
 	bool v6only = false;
 	size_t off = 0;
 	while (off + sizeof(struct rtattr) <= attrs_len) {
@@ -134,7 +135,8 @@ int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struc
 			const unsigned char *attrs = payload + (skip < plen ? skip : plen);
 			size_t alen = skip < plen ? plen - skip : 0;
 			struct listener l;
-			if (msg_to_listener(&m, attrs, alen, proto, &l) && !listener_set_push(out, &l))
+			if (msg_to_listener(&m, attrs, alen, proto, &l) &&
+			    !listener_set_push(out, &l))
 				return -ENOMEM;
 		}
 		size_t step = NLMSG_ALIGN(h.nlmsg_len);
@@ -151,19 +153,19 @@ static int dump(struct sockdiag *d, int family, enum listener_proto proto, struc
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 r;
 	} req = {
-		.nlh =
-			{
-				.nlmsg_len = sizeof req,
-				.nlmsg_type = SOCK_DIAG_BY_FAMILY,
-				.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-				.nlmsg_seq = ++d->seq,
-			},
-		.r =
-			{
-				.sdiag_family = (uint8_t)family,
-				.sdiag_protocol = proto == PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP,
-				.idiag_states = proto == PROTO_TCP ? 1u << TCP_LISTEN : 1u << TCP_CLOSE,
-			},
+	    .nlh =
+	        {
+	            .nlmsg_len = sizeof req,
+	            .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+	            .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+	            .nlmsg_seq = ++d->seq,
+	        },
+	    .r =
+	        {
+	            .sdiag_family = (uint8_t)family,
+	            .sdiag_protocol = proto == PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP,
+	            .idiag_states = proto == PROTO_TCP ? 1u << TCP_LISTEN : 1u << TCP_CLOSE,
+	        },
 	};
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	ssize_t n;
@@ -195,10 +197,10 @@ int sockdiag_collect(struct sockdiag *d, struct listener_set *out)
 		int family;
 		enum listener_proto proto;
 	} dumps[] = {
-		{AF_INET, PROTO_TCP},
-		{AF_INET6, PROTO_TCP},
-		{AF_INET, PROTO_UDP},
-		{AF_INET6, PROTO_UDP},
+	    {AF_INET, PROTO_TCP},
+	    {AF_INET6, PROTO_TCP},
+	    {AF_INET, PROTO_UDP},
+	    {AF_INET6, PROTO_UDP},
 	};
 	for (size_t i = 0; i < sizeof dumps / sizeof dumps[0]; i++) {
 		int rc = dump(d, dumps[i].family, dumps[i].proto, out);

@@ -31,6 +31,7 @@ void sockdiag_close(struct sockdiag **d);
  * (UDP) socket with a non-zero local port. Messages of other types are ignored.
  * Returns 1 when the dump ended (NLMSG_DONE), 0 when more datagrams follow, or a negative errno:
  * the error an NLMSG_ERROR carried, -EBADMSG for a truncated or malformed message, -ENOMEM. */
-int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struct listener_set *out);
+int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto,
+                   struct listener_set *out);
 
 #endif

@@ -281,9 +281,18 @@ int spawn_listener(struct spawn *s, const struct spawn_opts *o)
 	snprintf(a_def, sizeof a_def, "%d", o->deferred);
 	snprintf(a_uid, sizeof a_uid, "%u", o->uid);
 	snprintf(a_parent, sizeof a_parent, "%d", (int)getpid());
-	char *argv[] = {SPAWN_ARGV0, SPAWN_FLAG, o->udp ? "udp" : "tcp", (char *)o->addr,
-	                a_port,      a_v6,       a_pre, a_def, a_uid, a_parent,
-	                (char *)(o->marker ? o->marker : "none"), NULL};
+	char *argv[] = {SPAWN_ARGV0,
+	                SPAWN_FLAG,
+	                o->udp ? "udp" : "tcp",
+	                (char *)o->addr,
+	                a_port,
+	                a_v6,
+	                a_pre,
+	                a_def,
+	                a_uid,
+	                a_parent,
+	                (char *)(o->marker ? o->marker : "none"),
+	                NULL};
 	_Static_assert(sizeof argv / sizeof argv[0] == SPAWN_ARGC + 1, "argv matches the hook");
 	size_t len = 0;
 	for (int i = 0; argv[i]; i++)
@@ -314,8 +323,9 @@ int spawn_listener(struct spawn *s, const struct spawn_opts *o)
 	int rc;
 	if (o->deferred) {
 		char line[32];
-		rc = read_line(s->rep_fd, line, sizeof line, 5000) && strcmp(line, "ready") == 0 ? 0
-		                                                                           : -EPROTO;
+		rc = read_line(s->rep_fd, line, sizeof line, 5000) && strcmp(line, "ready") == 0
+		         ? 0
+		         : -EPROTO;
 	} else {
 		rc = read_ok(s);
 	}

@@ -33,9 +33,9 @@ struct spawn {
 	pid_t pid;                        /* the listener process; 0 when not running */
 	pid_t workers[SPAWN_MAX_WORKERS]; /* workers holding its socket */
 	int nworkers;
-	uint16_t port;                    /* 0 until the socket is open */
-	char cmdline[256];                /* its arguments joined by spaces, as /proc shows them */
-	int cmd_fd, rep_fd;               /* command and report pipes */
+	uint16_t port;      /* 0 until the socket is open */
+	char cmdline[256];  /* its arguments joined by spaces, as /proc shows them */
+	int cmd_fd, rep_fd; /* command and report pipes */
 };
 
 /* Starts a listener and waits (up to 5 s) for its port (deferred: only for the process to be
