@@ -429,9 +429,20 @@ Test(linux_backend, owners_steady_poll_reads_no_fd_directory)
 	cr_expect_eq(h[0].fd, fd2);
 	cr_expect_eq(st->full_passes, 1);
 
+	/* a socket that appears later with no visible holder: one full pass, then quiet */
+	uint64_t with_ghost[] = {inodes[0], more[1], 2};
+	unsigned long passes = st->full_passes;
+	cr_assert_eq(owners_update(o, with_ghost, 3), 0);
+	cr_expect_eq(st->full_passes, passes + 1);
+	discoveries = st->discoveries;
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(owners_update(o, with_ghost, 3), 0);
+	cr_expect_eq(st->discoveries, discoveries, "a miss is not searched again at every poll");
+	cr_expect_eq(st->full_passes, passes + 1);
+
 	/* closed: its holder is dropped at the next poll */
 	close(fd);
-	cr_assert_eq(owners_update(o, more, 2), 0);
+	cr_assert_eq(owners_update(o, with_ghost, 3), 0);
 	cr_expect_eq(owners_holders(o, inodes[0], &h), 0);
 	owners_free(&o);
 	cr_expect_null(o);

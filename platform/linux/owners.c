@@ -182,9 +182,10 @@ static void verify(struct owners *o)
 				e->h[kept++] = e->h[j];
 		}
 		e->nh = kept;
-		if (had && !kept)
-			e->state =
-			    ENTRY_NEW; /* passed on to a process we do not know: search again */
+		if (had && !kept) { /* passed on to a process we do not know: search again */
+			e->state = ENTRY_NEW;
+			e->tried = false;
+		}
 	}
 }
 
@@ -261,12 +262,15 @@ static int discover(struct owners *o, double now)
 {
 	o->unfound = 0;
 	bool any_found = false;
+	bool deep_ok = now >= o->deep_allowed_at;
 	for (size_t i = 0; i < o->ne; i++) {
 		struct owner_entry *e = &o->e[i];
 		/* found in a new process just now: its older relatives may hold it too */
 		e->found_now = e->nh > 0 && e->state != ENTRY_KNOWN;
-		e->sought = e->nh == 0 && (e->state == ENTRY_NEW ||
-		                           (e->state == ENTRY_MISS && now >= e->retry_at));
+		/* a shallow search once; after that only deep ones, which are rate-limited */
+		e->sought =
+		    e->nh == 0 && ((e->state == ENTRY_NEW && (!e->tried || deep_ok)) ||
+		                   (e->state == ENTRY_MISS && now >= e->retry_at && deep_ok));
 		o->unfound += e->sought;
 		any_found |= e->found_now;
 	}
@@ -285,7 +289,6 @@ static int discover(struct owners *o, double now)
 		order[k] = &o->p[k];
 	qsort(order, o->np, sizeof *order, cmp_newest);
 
-	bool deep_ok = now >= o->deep_allowed_at;
 	size_t read = 0, k = 0;
 	if (o->tick == 1) { /* everything, for complete holder lists */
 		owners_full_pass(o, order, o->np);
@@ -310,10 +313,13 @@ static int discover(struct owners *o, double now)
 
 	for (size_t i = 0; i < o->ne; i++) {
 		struct owner_entry *e = &o->e[i];
-		if (e->nh)
+		if (e->nh) {
 			e->state = ENTRY_KNOWN;
-		else if (e->sought && everything)
-			mark_missed(e, now);
+		} else if (e->sought) {
+			e->tried = true;
+			if (everything)
+				mark_missed(e, now);
+		}
 	}
 	if (!everything)
 		return owners_complete(o);

@@ -20,6 +20,7 @@ struct owner_entry {
 	uint32_t nh, caph;
 	uint8_t state;   /* enum entry_state */
 	bool sought;     /* searched by the current discovery */
+	bool tried;      /* a discovery has looked for it already (the next will go deep) */
 	bool found_now;  /* got its first holder this poll: completion looks for the others */
 	double retry_at; /* ENTRY_MISS: monotonic seconds */
 	double retry_delay;
