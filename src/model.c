@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
+
 void model_init(struct model *m)
 {
 	*m = (struct model){.sort = SORT_PORT};
@@ -25,10 +27,11 @@ static void project_name(const char *root, char *out, size_t len)
 	snprintf(out, len, "%s", slash ? slash + 1 : root);
 }
 
-static void fill_row(struct row *r, const struct listener *l)
+static void fill_row(struct row *r, const struct listener *l, const struct annotation *a)
 {
 	r->l = *l;
-	r->label = labels_for(l);
+	r->label = a->label;
+	r->hints = a->hints;
 	project_name(l->proc.project_root, r->project, sizeof r->project);
 }
 
@@ -52,9 +55,14 @@ static void log_event(struct model *m, const struct listener *l, bool added, tim
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall)
 {
 	size_t cap = m->nrows + s->set.n;
-	struct row *out = malloc((cap ? cap : 1) * sizeof *out);
-	if (!out)
+	struct annotation *ann = NULL;
+	if (annotate_set(&s->set, m->cfg, &ann) < 0)
 		return -ENOMEM;
+	struct row *out = malloc((cap ? cap : 1) * sizeof *out);
+	if (!out) {
+		free(ann);
+		return -ENOMEM;
+	}
 	size_t i = 0, j = 0, n = 0;
 	while (i < m->nrows || j < s->set.n) {
 		struct row *old = i < m->nrows ? &m->rows[i] : NULL;
@@ -70,13 +78,13 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 		} else if (c > 0) { /* new */
 			struct row *r = &out[n++];
 			*r = (struct row){.first_seen = m->primed ? now : 0};
-			fill_row(r, cur);
+			fill_row(r, cur, &ann[j]);
 			if (m->primed)
 				log_event(m, cur, true, wall);
 			j++;
 		} else { /* still there, or back before its tombstone expired */
 			out[n] = *old;
-			fill_row(&out[n], cur);
+			fill_row(&out[n], cur, &ann[j]);
 			if (old->gone_at) {
 				out[n].gone_at = 0;
 				out[n].first_seen = now;
@@ -85,6 +93,7 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 			n++, i++, j++;
 		}
 	}
+	free(ann);
 	free(m->rows);
 	m->rows = out;
 	m->nrows = n;
@@ -97,6 +106,11 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 bool model_row_is_new(const struct row *r, double now)
 {
 	return r->first_seen > 0 && !r->gone_at && now - r->first_seen < MODEL_FRESH_SECONDS;
+}
+
+const struct hint_list *model_row_hints(const struct row *r)
+{
+	return &r->hints;
 }
 
 bool model_row_is_gone(const struct row *r)

@@ -7,10 +7,13 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "hints.h"
 #include "labels.h"
 #include "listener.h"
 #include "ranges.h"
 #include "snapshot.h"
+
+struct config;
 
 enum { MODEL_FRESH_SECONDS = 5, MODEL_TOMBSTONE_SECONDS = 5, MODEL_EVENTS_MAX = 200 };
 
@@ -20,6 +23,7 @@ extern const char *const model_sort_names[SORT_COUNT]; /* "port", "process", "pi
 struct row {
 	struct listener l;
 	struct label label;
+	struct hint_list hints; /* hints.h; a sticky one keeps the row shown whatever the filters */
 	char project[64];  /* the project root's folder name; "" when none */
 	double first_seen; /* monotonic seconds; 0 for rows of the first snapshot (not "new") */
 	double gone_at;    /* 0 while alive; when it vanished, for a tombstone */
@@ -41,8 +45,9 @@ struct model_line {
 	enum line_kind kind;
 	enum port_range range; /* both kinds */
 	size_t row;            /* LINE_ROW: index into rows */
-	size_t shown, total;   /* LINE_HEADER: rows shown and rows in the group */
-	bool collapsed;        /* LINE_HEADER: the group's rows are folded away */
+	size_t shown, total;   /* LINE_HEADER: rows listed under it, and rows of the group that pass
+	                          the filter and the UDP toggle (total - shown are folded away) */
+	bool collapsed;        /* LINE_HEADER: the group is folded (its sticky rows still show) */
 };
 
 struct model {
@@ -52,9 +57,13 @@ struct model {
 	size_t nlines, caplines;
 
 	enum sort_mode sort;
-	bool show_all;   /* show the dynamic group too */
-	bool hide_udp;   /* u */
-	char filter[64]; /* case-insensitive; matches port, process, label, project, user */
+	bool show_all;       /* a: show the dynamic group and the rows the config hides */
+	bool unfold_dynamic; /* the dynamic group is shown even without show_all (config) */
+	bool hide_udp;       /* u */
+	char filter[64]; /* case-insensitive; matches port, process, label, project, user; a filter
+	                    also finds rows that are folded away */
+	const struct config *cfg; /* labels, expected owners, hide rules; NULL: none. Not owned: it
+	                             must outlive the model. Set it before the first model_apply. */
 
 	bool has_sel;
 	struct listener sel;    /* the selected listener's key fields */
@@ -70,8 +79,9 @@ void model_init(struct model *m);
 void model_free(struct model *m);
 
 /* Merges a new snapshot at monotonic time now (wall clock `wall`, for events): rows that appear
- * are new, rows that vanish become tombstones, the rest are updated. Rebuilds the lines and keeps
- * the selection on the same listener. 0 or -ENOMEM (the model is unchanged then). */
+ * are new, rows that vanish become tombstones (keeping their last label and hints), the rest are
+ * updated and labelled again (annotate.h, with m->cfg). Rebuilds the lines and keeps the
+ * selection on the same listener. 0 or -ENOMEM (the model is unchanged then). */
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall);
 
 /* Drops tombstones older than MODEL_TOMBSTONE_SECONDS. Returns true when anything that is drawn
@@ -82,6 +92,8 @@ bool model_expire(struct model *m, double now);
 void model_rebuild(struct model *m);
 
 bool model_row_is_new(const struct row *r, double now);
+/* A row's hints, in priority order (for the status line and the inspect view). Never NULL. */
+const struct hint_list *model_row_hints(const struct row *r);
 bool model_row_is_gone(const struct row *r);
 
 /* Selection by row; headers are skipped. */

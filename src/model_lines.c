@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "model.h"
 
 const char *const model_sort_names[SORT_COUNT] = {
@@ -72,11 +73,18 @@ static bool matches(const struct row *r, const char *filter)
 	return false;
 }
 
+/* Whether the row passes the UDP toggle and the filter. */
 static bool visible(const struct model *m, const struct row *r)
 {
 	if (m->hide_udp && r->l.proto == PROTO_UDP)
 		return false;
 	return matches(r, m->filter);
+}
+
+/* Whether a visible row is folded away by the config's hide rules (a or a filter shows it). */
+static bool folded_by_config(const struct model *m, const struct row *r)
+{
+	return !m->show_all && !m->filter[0] && config_hides(m->cfg, &r->l);
 }
 
 static bool push_line(struct model *m, struct model_line line)
@@ -114,24 +122,26 @@ void model_rebuild(struct model *m)
 	if (!group)
 		return;
 	for (int g = 0; g < RANGE_COUNT; g++) {
+		bool collapsed = g == RANGE_DYNAMIC && !m->show_all && !m->unfold_dynamic &&
+		                 !m->filter[0];
 		size_t n = 0, total = 0;
 		for (size_t i = 0; i < m->nrows; i++) {
 			const struct row *r = &m->rows[i];
 			if (ranges_of(r->l.port) != (enum port_range)g)
 				continue;
+			bool sticky = hints_sticky(&r->hints); /* shown whatever the filters */
+			if (!sticky && !visible(m, r))
+				continue;
 			total++;
-			if (visible(m, r))
+			if (sticky || (!collapsed && !folded_by_config(m, r)))
 				group[n++] = r;
 		}
-		if (n == 0)
+		if (total == 0)
 			continue;
-		bool collapsed = g == RANGE_DYNAMIC && !m->show_all && !m->filter[0];
 		if (!push_line(m, (struct model_line){.kind = LINE_HEADER, .range = (enum port_range)g,
-		                                      .shown = collapsed ? 0 : n, .total = n,
+		                                      .shown = n, .total = total,
 		                                      .collapsed = collapsed}))
 			break;
-		if (collapsed)
-			continue;
 		qsort(group, n, sizeof *group, sorters[m->sort]);
 		for (size_t k = 0; k < n; k++)
 			push_line(m, (struct model_line){.kind = LINE_ROW, .range = (enum port_range)g,

@@ -18,11 +18,11 @@ enum { EPOCH = 1795000000 }; /* a fixed wall clock: uptimes read the same on eve
 static struct app a;
 static struct platform *p;
 
-/* Plays the built-in scenario: the first step, then `seconds` later (an Astro server has started
- * at 6 s, so it is new; the http.server stopped at 12 s is a tombstone until 17 s). */
-static void play(double seconds)
+/* Plays a scenario (NULL: the built-in one): the first step, then `seconds` later. */
+static void play_scenario(const char *path, double seconds)
 {
-	struct platform_opts o = {.kind = PLATFORM_FAKE, .scenario_epoch = EPOCH};
+	struct platform_opts o = {
+		.kind = PLATFORM_FAKE, .scenario_epoch = EPOCH, .scenario_path = path};
 	cr_assert_eq(platform_open(&p, &o), 0);
 	app_init(&a, 1.0);
 	a.platform = p;
@@ -34,6 +34,13 @@ static void play(double seconds)
 		a.wall = EPOCH + (time_t)steps[i];
 		app_poll(&a);
 	}
+}
+
+/* The built-in scenario: the first step, then `seconds` later (an Astro server has started at 6 s,
+ * so it is new; the http.server stopped at 12 s is a tombstone until 17 s). */
+static void play(double seconds)
+{
+	play_scenario(NULL, seconds);
 }
 
 static void setup(void)
@@ -143,4 +150,16 @@ Test(frames, help_80x24)
 	play(0);
 	app_key(&a, '?');
 	check("help-80x24", 80, 24);
+}
+
+/* A Mac whose AirPlay Receiver holds 5000 and 7000: the row carries the hint marker, and with the
+ * row selected the status line gives the whole hint on two lines. */
+Test(frames, airplay_hint_selected_100x20)
+{
+	play_scenario(TESTS_DIR "/fixtures/scenarios/airplay.json", 0);
+	app_key(&a, KEY_DOWN);
+	const struct row *sel = model_selected(&a.model);
+	cr_assert_not_null(sel);
+	cr_assert_str_eq(sel->l.proc.comm, "ControlCenter");
+	check("airplay-hint-100x20", 100, 20);
 }

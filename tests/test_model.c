@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "config.h"
 #include "make_listener.h"
 #include "model.h"
 
@@ -207,4 +208,101 @@ Test(model, event_log_keeps_the_last_200)
 	const struct model_event *last = model_event_at(&m, MODEL_EVENTS_MAX - 1);
 	cr_assert_eq(last->port, 10259);
 	cr_assert_null(model_event_at(&m, MODEL_EVENTS_MAX));
+}
+
+static struct listener airplay(unsigned port, const char *addr)
+{
+	struct listener l = make_listener(PROTO_TCP, addr, port, 612, "ControlCenter", "dev");
+	strcpy(l.proc.cmdline, "/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/"
+	                       "ControlCenter");
+	return l;
+}
+
+/* Whether a row for this port and pid is listed. */
+static bool listed(unsigned port, int pid)
+{
+	for (size_t i = 0; i < m.nlines; i++)
+		if (m.lines[i].kind == LINE_ROW && m.rows[m.lines[i].row].l.port == port &&
+		    m.rows[m.lines[i].row].l.proc.id.pid == pid)
+			return true;
+	return false;
+}
+
+Test(model, rows_get_labels_and_hints)
+{
+	struct listener a[] = {airplay(5000, "0.0.0.0"), L(3000, 2, "node")};
+	strcpy(a[1].proc.cmdline, "node /home/dev/shop/node_modules/.bin/next dev");
+	apply(a, 2, 1.0);
+	const struct row *next = row_at(1), *cc = row_at(2);
+	cr_assert_str_eq(next->label.text, "Next.js dev");
+	cr_assert_eq(next->label.source, LABEL_PROCESS);
+	cr_assert_eq(model_row_hints(next)->n, 0);
+	cr_assert_str_eq(cc->label.text, "AirPlay Receiver");
+	cr_assert_eq(model_row_hints(cc)->n, 1);
+	cr_assert_eq(model_row_hints(cc)->v[0].kind, HINT_AIRPLAY);
+}
+
+Test(model, the_airplay_row_is_never_hidden)
+{
+	struct config cfg;
+	config_init(&cfg);
+	const char *text = "{\"hide_ports\": [5000, 7000], \"hide_processes\": [\"ControlCenter\"]}";
+	cr_assert_eq(config_parse(&cfg, text, strlen(text), "c.json", NULL), 0);
+	m.cfg = &cfg;
+	struct listener a[] = {airplay(5000, "0.0.0.0"), airplay(7000, "::"), L(3000, 2, "node"),
+	                       make_listener(PROTO_UDP, "0.0.0.0", 7000, 612, "ControlCenter", "dev"),
+	                       L(7000, 9, "other")};
+	apply(a, 5, 1.0);
+	cr_assert(listed(5000, 612) && listed(7000, 612), "not by the config's hide rules");
+	cr_assert_not(listed(7000, 9), "the config hides another process on 7000");
+	strcpy(m.filter, "node");
+	model_rebuild(&m);
+	cr_assert(listed(5000, 612) && listed(7000, 612), "not by a filter");
+	cr_assert(listed(3000, 2));
+	m.filter[0] = '\0';
+	m.hide_udp = true;
+	model_rebuild(&m);
+	cr_assert(listed(5000, 612), "not by the UDP toggle");
+	size_t udp = 0;
+	for (size_t i = 0; i < m.nlines; i++)
+		udp += m.lines[i].kind == LINE_ROW && m.rows[m.lines[i].row].l.proto == PROTO_UDP;
+	cr_assert_eq(udp, 1, "the UDP AirPlay socket stays too");
+	m.cfg = NULL;
+	config_free(&cfg);
+}
+
+Test(model, config_hide_rules_fold_rows_until_show_all)
+{
+	struct config cfg;
+	config_init(&cfg);
+	const char *text = "{\"hide_processes\": [\"spotify\"], \"hide_ports\": [\"600-700\"]}";
+	cr_assert_eq(config_parse(&cfg, text, strlen(text), "c.json", NULL), 0);
+	m.cfg = &cfg;
+	struct listener a[] = {L(631, 1, "cupsd"), L(3000, 2, "node"), L(4070, 3, "spotify")};
+	apply(a, 3, 1.0);
+	cr_assert_not(listed(631, 1));
+	cr_assert_not(listed(4070, 3));
+	cr_assert(listed(3000, 2));
+	cr_assert_eq(m.lines[0].kind, LINE_HEADER);
+	cr_assert_eq(m.lines[0].total, 1, "the well-known group still counts its hidden row");
+	cr_assert_eq(m.lines[0].shown, 0);
+	cr_assert_eq(m.lines[1].total - m.lines[1].shown, 1);
+	strcpy(m.filter, "spot");
+	model_rebuild(&m);
+	cr_assert(listed(4070, 3), "a filter finds hidden rows");
+	m.filter[0] = '\0';
+	m.show_all = true;
+	model_rebuild(&m);
+	cr_assert(listed(631, 1) && listed(4070, 3), "a shows every row");
+	m.cfg = NULL;
+	config_free(&cfg);
+}
+
+Test(model, the_dynamic_group_can_start_unfolded)
+{
+	struct listener a[] = {L(3000, 2, "node"), L(50000, 3, "chrome")};
+	m.unfold_dynamic = true;
+	apply(a, 2, 1.0);
+	cr_assert(listed(50000, 3));
+	cr_assert_not(m.lines[2].collapsed);
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
+
 enum { STATUS_SECONDS = 4 };
 
 void app_init(struct app *a, double interval)
@@ -63,4 +65,36 @@ void app_say(struct app *a, const char *msg)
 {
 	snprintf(a->status, sizeof a->status, "%s", msg);
 	a->status_until = a->now + STATUS_SECONDS;
+	a->status_error = false;
+}
+
+void app_warn(struct app *a, const char *msg, double seconds)
+{
+	snprintf(a->status, sizeof a->status, "%s", msg);
+	a->status_until = a->now + seconds;
+	a->status_error = true;
+}
+
+void app_use_config(struct app *a, const struct config *cfg, bool interval_given)
+{
+	char msg[CONFIG_MESSAGE_MAX + 64];
+	a->model.cfg = cfg;
+	if (!cfg)
+		return;
+	if (cfg->interval > 0 && !interval_given)
+		a->interval = cfg->interval;
+	if (cfg->sort >= 0 && cfg->sort < SORT_COUNT)
+		a->model.sort = (enum sort_mode)cfg->sort;
+	if (cfg->show_udp >= 0)
+		a->model.hide_udp = !cfg->show_udp;
+	if (cfg->show_dynamic >= 0)
+		a->model.unfold_dynamic = cfg->show_dynamic;
+	model_rebuild(&a->model);
+	if (cfg->error[0])
+		snprintf(msg, sizeof msg, "config ignored, defaults used: %s", cfg->error);
+	else if (cfg->nwarnings)
+		snprintf(msg, sizeof msg, "config: %s", cfg->warnings[0]);
+	else
+		return;
+	app_warn(a, msg, CONFIG_NOTICE_SECONDS);
 }

@@ -29,6 +29,7 @@ struct app {
 
 	char status[256]; /* a transient message ("sort: process"), shown until status_until */
 	double status_until;
+	bool status_error; /* the message is a warning (drawn as an error) */
 	char error[256];  /* the last poll error; "" when the last poll worked */
 
 	double now; /* monotonic seconds, set by the loop before keys and draws */
@@ -49,6 +50,16 @@ bool app_apply(struct app *a, struct snapshot *s);
 
 /* Shows a transient message in the status line for a few seconds. */
 void app_say(struct app *a, const char *msg);
+/* The same for a warning, drawn as an error, for `seconds` from a->now. */
+void app_warn(struct app *a, const char *msg, double seconds);
+
+struct config;
+/* Uses the config (config.h; NULL: none) for labels, hints and hide rules, and for the dashboard's
+ * defaults: sort, UDP, the dynamic group, and the interval unless the command line gave one
+ * (interval_given). cfg is not copied: it must outlive the app. A config that was ignored
+ * (cfg->error) or had warnings says so in the status line for CONFIG_NOTICE_SECONDS from a->now. */
+void app_use_config(struct app *a, const struct config *cfg, bool interval_given);
+enum { CONFIG_NOTICE_SECONDS = 10 };
 
 /* A key (curses key code, see keys.c). */
 enum reaction app_key(struct app *a, int key);

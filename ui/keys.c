@@ -78,7 +78,9 @@ static enum reaction toggle_all(struct app *a)
 {
 	a->model.show_all = !a->model.show_all;
 	model_rebuild(&a->model);
-	app_say(a, a->model.show_all ? "showing every group" : "dynamic ports folded");
+	app_say(a, a->model.show_all         ? "showing every row"
+	           : a->model.unfold_dynamic ? "rows the config hides are folded"
+	                                     : "dynamic ports folded");
 	return REACT_REDRAW;
 }
 

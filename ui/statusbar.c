@@ -24,33 +24,99 @@ void statusbar_draw_title(const struct app *a, struct frame *f)
 		frame_put(f, 0, f->w - rw, rw, ST_TITLE, right);
 }
 
+enum { STATUS_TEXT_MAX = HINTS_MAX * HINT_TEXT_MAX + 32, STATUS_LINES_MAX = 2 };
+
+struct status {
+	char text[STATUS_TEXT_MAX];
+	enum style st;
+	int marker; /* columns at the start drawn as a hint marker */
+	bool wrap;  /* worth a second line when it does not fit in one: hints, errors */
+};
+
 /* The status line, most urgent first: the filter being typed, a fresh message, an error, the
- * hidden-owner note, then where the selected row listens. */
-static void status_line(const struct app *a, struct frame *f, int y)
+ * selected row's hints, the hidden-owner note, then where the selected row listens. */
+static void compose(const struct app *a, struct status *s)
 {
-	char text[512];
-	enum style st = ST_STATUS;
 	size_t hidden = model_count_hidden(&a->model);
 	const struct row *sel = model_selected(&a->model);
+	char *text = s->text;
+	size_t len = sizeof s->text;
+	*s = (struct status){.st = ST_STATUS};
 	if (a->mode == MODE_FILTER) {
-		snprintf(text, sizeof text, " / %s▏  Enter keeps · Esc clears", a->model.filter);
+		snprintf(text, len, " / %s▏  Enter keeps · Esc clears", a->model.filter);
 	} else if (a->status[0] && a->now < a->status_until) {
-		snprintf(text, sizeof text, " %s", a->status);
+		snprintf(text, len, " %s", a->status);
+		s->st = a->status_error ? ST_ERROR : ST_STATUS;
+		s->wrap = a->status_error;
 	} else if (a->error[0]) {
-		snprintf(text, sizeof text, " %s", a->error);
-		st = ST_ERROR;
+		snprintf(text, len, " %s", a->error);
+		s->st = ST_ERROR;
+		s->wrap = true;
+	} else if (sel && sel->hints.n) {
+		char hints[HINTS_MAX * HINT_TEXT_MAX];
+		hints_join(model_row_hints(sel), hints, sizeof hints);
+		snprintf(text, len, " ! %u %s", (unsigned)sel->l.port, hints);
+		s->marker = 2;
+		s->wrap = true;
 	} else if (hidden) {
-		snprintf(text, sizeof text, " %zu owner%s hidden — run with sudo to see all owners",
+		snprintf(text, len, " %zu owner%s hidden — run with sudo to see all owners",
 		         hidden, hidden == 1 ? "" : "s");
 	} else if (a->model.filter[0]) {
-		snprintf(text, sizeof text, " filter: %s (/ edits, Esc clears)", a->model.filter);
+		snprintf(text, len, " filter: %s (/ edits, Esc clears)", a->model.filter);
 	} else if (sel && !sel->l.owner_hidden) {
-		snprintf(text, sizeof text, " %s", sel->l.proc.cmdline);
-		st = ST_DIM;
-	} else {
-		text[0] = '\0';
+		snprintf(text, len, " %s", sel->l.proc.cmdline);
+		s->st = ST_DIM;
 	}
-	frame_put(f, y, 0, f->w, st, text);
+}
+
+int statusbar_lines(const struct app *a, int w)
+{
+	struct status s;
+	compose(a, &s);
+	return s.wrap && sanitize_width(s.text) > w ? STATUS_LINES_MAX : 1;
+}
+
+/* The longest start of text, cut after a word, that fits in w columns: its length in bytes (0
+ * when even the first word does not fit). */
+static size_t fitting_words(const char *text, int w)
+{
+	char prefix[STATUS_TEXT_MAX];
+	size_t best = 0;
+	for (size_t i = 1; text[i]; i++) {
+		if (text[i] != ' ' || text[i - 1] == ' ')
+			continue;
+		memcpy(prefix, text, i);
+		prefix[i] = '\0';
+		if (sanitize_width(prefix) > w)
+			break;
+		best = i;
+	}
+	return best;
+}
+
+/* The status text on `lines` lines from y: cut between words, the rest indented under the text
+ * after the marker, the last line ending in "…" if it still does not fit. */
+static void status_draw(const struct app *a, struct frame *f, int y, int lines)
+{
+	struct status s;
+	compose(a, &s);
+	const char *text = s.text;
+	int indent = 0;
+	for (int i = 0; i < lines; i++) {
+		size_t cut = i + 1 < lines ? fitting_words(text, f->w - indent) : 0;
+		if (cut == 0) {
+			frame_put(f, y + i, indent, f->w - indent, s.st, text);
+			break;
+		}
+		char part[STATUS_TEXT_MAX];
+		memcpy(part, text, cut);
+		part[cut] = '\0';
+		frame_put(f, y + i, indent, f->w - indent, s.st, part);
+		for (text += cut; *text == ' '; text++)
+			;
+		indent = s.marker ? s.marker + 1 : 1;
+	}
+	frame_style(f, y, 0, s.marker, ST_HINT);
 }
 
 static void key_bar(struct frame *f, int y)
@@ -70,6 +136,7 @@ static void key_bar(struct frame *f, int y)
 
 void statusbar_draw_bottom(const struct app *a, struct frame *f)
 {
-	status_line(a, f, f->h - 2);
+	int lines = statusbar_lines(a, f->w);
+	status_draw(a, f, f->h - 1 - lines, lines);
 	key_bar(f, f->h - 1);
 }

@@ -35,7 +35,7 @@ void app_draw(struct app *a, struct frame *f)
 	}
 	statusbar_draw_title(a, f);
 	int events_h = a->show_events && f->h >= 16 ? EVENTS_H : 0;
-	int list_h = f->h - 3 - events_h; /* title, status line, key bar */
+	int list_h = f->h - 2 - statusbar_lines(a, f->w) - events_h; /* title, status, key bar */
 	a->list_y = 2;
 	a->list_h = list_h - 1;
 	scroll_to_selection(a, a->list_h);

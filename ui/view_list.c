@@ -22,9 +22,13 @@ static void draw_header(const struct model_line *ln, struct frame *f, int y)
 {
 	char text[128];
 	const struct range_def *r = &ranges_table[ln->range];
+	size_t folded = ln->total - ln->shown; /* the folded group, or rows the config hides */
 	if (ln->collapsed)
 		snprintf(text, sizeof text, "▸ %s %u–%u (%zu hidden, a shows)", r->name, r->lo, r->hi,
-		         ln->total);
+		         folded);
+	else if (folded)
+		snprintf(text, sizeof text, "▾ %s %u–%u (%zu, %zu hidden, a shows)", r->name, r->lo,
+		         r->hi, ln->total, folded);
 	else
 		snprintf(text, sizeof text, "▾ %s %u–%u (%zu)", r->name, r->lo, r->hi, ln->total);
 	frame_put(f, y, 1, f->w - 1, ST_GROUP, text);
@@ -89,7 +93,11 @@ static void draw_row(const struct app *a, const struct row *r, struct frame *f,
 		int x = lay->cols[c].x, w = lay->cols[c].w;
 		enum col_id id = lay->cols[c].id;
 		enum style st = cell(a, r, id, text, sizeof text);
-		if (id == COL_ADDRESS && on_lan(&r->l) && w >= 9) {
+		if (id == COL_LABEL && r->hints.n && w >= 3) {
+			/* The hint marker right after the label, which gives way to keep it. */
+			int used = frame_put(f, y, x, w - 2, st, text);
+			frame_put(f, y, x + used + 1, 1, ST_HINT, "!");
+		} else if (id == COL_ADDRESS && on_lan(&r->l) && w >= 9) {
 			/* The badge keeps its place; the address gets what is left. */
 			frame_put(f, y, x, w - 4, st, text);
 			frame_put(f, y, x + w - 3, 3, ST_LAN, "LAN");

@@ -14,8 +14,11 @@ void view_events_draw(const struct app *a, struct frame *f, int y, int h);
 void view_help_draw(const struct app *a, struct frame *f);
 /* The top bar (row 0). */
 void statusbar_draw_title(const struct app *a, struct frame *f);
-/* The status line (row h-2) and the key bar (row h-1). */
+/* The status line (row h-2, or rows h-3 and h-2, see statusbar_lines) and the key bar (h-1). */
 void statusbar_draw_bottom(const struct app *a, struct frame *f);
+/* How many lines the status text takes at width w: 2 for a hint or an error too long for one
+ * (the list gives up a line while it shows), else 1. */
+int statusbar_lines(const struct app *a, int w);
 
 /* Uptime in a few columns: "<1m", "12m", "5h", "3d". */
 void view_format_uptime(int64_t seconds, char *buf, size_t len);

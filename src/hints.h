@@ -1,0 +1,66 @@
+/* hints.h - what a developer should know about a listener: the AirPlay Receiver on 5000/7000, a
+ * dev server open to the network, two processes splitting localhost between IPv4 and IPv6, where
+ * a docker-proxy forwards, a port the config expects another project on. Computed for a whole
+ * snapshot at once, because some hints compare listeners with each other. Pure. */
+#ifndef DEVPORTS_HINTS_H
+#define DEVPORTS_HINTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "labels.h"
+#include "listener.h"
+
+/* In priority order: a row's hints are listed in this order, the first is the one that matters
+ * most. */
+enum hint_kind {
+	HINT_AIRPLAY = 0, /* macOS ControlCenter's AirPlay Receiver on 5000 or 7000 */
+	HINT_EXPECTED,    /* the config expects another owner on this port */
+	HINT_DOCKER,      /* docker-proxy: the container address it forwards to */
+	HINT_SPLIT_STACK, /* another process holds the same port on the other IP family */
+	HINT_LAN,         /* a dev server reachable from the network */
+	HINT_KIND_COUNT
+};
+
+struct hint_kind_def {
+	enum hint_kind kind;
+	const char *name; /* for JSON: "airplay", "unexpected_owner", "docker_target",
+	                     "split_stack", "lan_exposed" */
+	bool sticky;      /* a row with this hint is never hidden: not by a filter, the UDP toggle,
+	                     a folded group or the config's hide rules */
+};
+
+extern const struct hint_kind_def hint_kinds[HINT_KIND_COUNT];
+
+enum { HINTS_MAX = HINT_KIND_COUNT, HINT_TEXT_MAX = 200 };
+
+struct hint {
+	enum hint_kind kind;
+	char text[HINT_TEXT_MAX]; /* one sentence, printable UTF-8 */
+};
+
+/* A listener's hints, at most one of each kind, in priority order. A zeroed list is empty. */
+struct hint_list {
+	size_t n;
+	struct hint v[HINTS_MAX];
+};
+
+struct config;
+
+/* Hints for every listener of set: out[i] (n = set->n entries, written whole) for set->v[i],
+ * whose label is labels[i] (labels_for). cfg may be NULL. Returns 0 or -ENOMEM (out is then
+ * filled without the split-stack hints, which need memory). */
+int hints_compute(const struct listener_set *set, const struct label *labels,
+                  const struct config *cfg, struct hint_list *out);
+
+/* Whether any hint keeps its row visible whatever the filters (hint_kinds[].sticky). */
+bool hints_sticky(const struct hint_list *h);
+
+/* Every hint's text joined by " · ", for one status line; "" when there is none. */
+void hints_join(const struct hint_list *h, char *buf, size_t len);
+
+/* The container address a docker-proxy command line forwards to ("172.17.0.2:80",
+ * "[fd00::2]:80"), read from -container-ip and -container-port. false when it names none. */
+bool hints_docker_target(const char *cmdline, char *buf, size_t len);
+
+#endif
