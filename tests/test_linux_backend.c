@@ -3,6 +3,7 @@
  * the /proc fallback, pre-fork servers, the owner cache across polls, and (as root) other users. */
 #include "owners.h"
 #include "platform.h"
+#include "sanitize.h"
 #include "spawn.h"
 
 #include <arpa/inet.h>
@@ -353,6 +354,29 @@ Test(linux_backend, rename_shows_within_a_few_polls)
 			break;
 	}
 	cr_expect_leq(polls + 1, 3, "new name after %d polls", polls + 1);
+	listener_set_free(&s);
+	platform_close(&p);
+	spawn_stop(&sp);
+}
+
+Test(linux_backend, hostile_command_name_is_sanitized_once)
+{
+	sanitize_init_locale();
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1};
+	struct spawn sp;
+	start(&sp, &o);
+	static const char raw[] = "dp\x1b[31m\xc3\xa9\x07"; /* ESC, UTF-8 e-acute, BEL */
+	cr_assert_eq(spawn_rename(&sp, raw), 0);
+	char want[PROC_COMM_MAX];
+	sanitize_text(want, sizeof want, raw, sizeof raw - 1);
+	struct platform *p = open_backend(false);
+	struct listener_set s = {0};
+	collect(p, &s);
+	const struct listener *l = find(&s, false, sp.port, sp.pid);
+	cr_assert_not_null(l);
+	cr_expect_str_eq(l->proc.comm, want, "raw bytes sanitized once, not mangled first");
+	cr_expect(strstr(l->proc.comm, "\xc3\xa9") != NULL, "valid UTF-8 kept: %s", l->proc.comm);
+	cr_expect(strchr(l->proc.comm, '\x1b') == NULL);
 	listener_set_free(&s);
 	platform_close(&p);
 	spawn_stop(&sp);

@@ -250,6 +250,13 @@ int procdir_scan_sockets(int procfd, pid_t pid, procdir_sock_fn *fn, void *ctx, 
 	return rc;
 }
 
+ssize_t procdir_read_pid_file(int procfd, pid_t pid, const char *name, char *buf, size_t cap)
+{
+	char path[64];
+	pid_path(path, pid, name);
+	return procdir_read_file(procfd, path, buf, cap);
+}
+
 ssize_t procdir_readlink(int procfd, pid_t pid, const char *name, char *buf, size_t cap)
 {
 	char path[64];

@@ -42,6 +42,9 @@ int procdir_fd_is(int procfd, pid_t pid, int fd, uint64_t inode);
 typedef void procdir_sock_fn(void *ctx, pid_t pid, int fd, uint64_t inode);
 int procdir_scan_sockets(int procfd, pid_t pid, procdir_sock_fn *fn, void *ctx, unsigned *nfds);
 
+/* Reads /proc/PID/name (for example "comm") like procdir_read_file(). Returns the length. */
+ssize_t procdir_read_pid_file(int procfd, pid_t pid, const char *name, char *buf, size_t cap);
+
 /* readlink of /proc/PID/name ("cwd", "exe") into buf, NUL-terminated, cut to cap - 1 bytes.
  * Returns the length. */
 ssize_t procdir_readlink(int procfd, pid_t pid, const char *name, char *buf, size_t cap);

@@ -20,7 +20,8 @@ static enum pids_item items[] = {
     PIDS_ID_EUID, PIDS_TICS_BEGAN, PIDS_RSS, PIDS_NLWP,
 };
 /* Every item comes from /proc/PID/stat, cmdline or the directory's owner: PIDS_RSS (pages, from
- * stat) rather than PIDS_VM_RSS, which would read status too (a third slower). */
+ * stat) rather than PIDS_VM_RSS, which would read status too (a third slower). PIDS_CMD is only a
+ * fallback (see fill_comm). */
 enum { I_PID, I_PPID, I_CMD, I_CMDLINE_V, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
 _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
 
@@ -108,6 +109,21 @@ static void fill_cmdline(char *dst, size_t cap, char **argv)
 	sanitize_text(dst, cap, raw, keep);
 }
 
+/* The command name as raw bytes. libproc2 hands PIDS_CMD over already mangled (control and
+ * non-ASCII bytes become '?': "café" arrives as "caf??"), so it is read from /proc/PID/comm and
+ * sanitized here; PIDS_CMD is the fallback when that read fails. */
+static void fill_comm(struct procinfo *pi, pid_t pid, const char *lib_cmd, char *dst, size_t cap)
+{
+	char raw[64]; /* the kernel keeps 16 bytes */
+	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "comm", raw, sizeof raw);
+	if (n > 0 && raw[n - 1] == '\n')
+		n--;
+	if (n > 0)
+		sanitize_text(dst, cap, raw, (size_t)n);
+	else if (lib_cmd)
+		sanitize_text(dst, cap, lib_cmd, strlen(lib_cmd));
+}
+
 static void fill(struct procinfo *pi, const struct pids_stack *s, struct proc_info *out)
 {
 	const struct pids_result *r = s->head;
@@ -120,8 +136,7 @@ static void fill(struct procinfo *pi, const struct pids_stack *s, struct proc_in
 	    pi->btime ? pi->btime + (int64_t)(out->id.start_ticks / (uint64_t)pi->hz) : 0;
 	out->rss_kib = r[I_RSS_PAGES].result.ul_int * pi->page_kib;
 	out->threads = r[I_NLWP].result.s_int;
-	const char *comm = r[I_CMD].result.str ? r[I_CMD].result.str : "";
-	sanitize_text(out->comm, sizeof out->comm, comm, strlen(comm));
+	fill_comm(pi, out->id.pid, r[I_CMD].result.str, out->comm, sizeof out->comm);
 	fill_cmdline(out->cmdline, sizeof out->cmdline, r[I_CMDLINE_V].result.strv);
 	const char *user = usernames_get(pi->names, out->uid); /* already sanitized */
 	size_t ulen = strlen(user);
