@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "sanitize.h"
 #include "ui.h"
 
@@ -16,6 +17,7 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{"list", cmd_list, "list [--json]", "print every listener as a table grouped by range"},
+	{"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
@@ -44,7 +46,9 @@ static void usage(FILE *out)
 	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
 	             "  -h, --help               this help\n"
 	             "  -V, --version            the version\n"
-	             "\nexit codes: 0 ok, 1 not found (who), 2 error\n");
+	             "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, by default\n"
+	             "             ~/.config/devports/config.json (see devports config check)\n"
+	             "exit codes: 0 ok, 1 not found (who, config check), 2 error\n");
 }
 
 static int fail_usage(const char *what, const char *arg)
@@ -129,6 +133,16 @@ struct platform *cli_open_platform(const struct cli_opts *o)
 	return p;
 }
 
+/* What loading the config said, one line each on stderr, before anything else is shown. */
+static void report_config(const struct config *c)
+{
+	if (c->error[0])
+		fprintf(stderr, "devports: config ignored, running on the defaults: %s\n",
+		        c->error);
+	for (size_t i = 0; i < c->nwarnings; i++)
+		fprintf(stderr, "devports: config: %s\n", c->warnings[i]);
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_opts o = {0};
@@ -139,7 +153,18 @@ int cli_main(int argc, char **argv)
 		return rc;
 	if (!o.command && o.json)
 		o.command = "list";
-	if (!o.command)
-		return ui_main(&o);
-	return find_command(o.command)->run(&o);
+
+	struct config cfg;
+	char path[PROC_PATH_MAX];
+	const char *home = getenv("HOME");
+	config_init(&cfg);
+	config_path(path, sizeof path, getenv("XDG_CONFIG_HOME"), home);
+	config_load(&cfg, path, home); /* whatever happens, cfg is usable: defaults at worst */
+	o.config = &cfg;
+	if (!o.command || strcmp(o.command, "config") != 0)
+		report_config(&cfg);
+
+	rc = o.command ? find_command(o.command)->run(&o) : ui_main(&o);
+	config_free(&cfg);
+	return rc;
 }

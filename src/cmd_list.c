@@ -37,11 +37,11 @@ int cmd_list(const struct cli_opts *o)
 	}
 	int exit_code = EXIT_OK;
 	if (o->json) {
-		char *text = json_out_snapshot(&s, platform_name(p));
+		char *text = json_out_snapshot(&s, platform_name(p), o->config);
 		if (!text || puts(text) == EOF)
 			exit_code = EXIT_ERROR;
 		free(text);
-	} else if (text_out_table(stdout, &s, stdout_width()) < 0) {
+	} else if (text_out_table(stdout, &s, o->config, stdout_width()) < 0) {
 		exit_code = EXIT_ERROR;
 	}
 	if (fflush(stdout) == EOF)

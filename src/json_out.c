@@ -2,8 +2,10 @@
 #include "json_out.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
+#include "annotate.h"
 #include "ranges.h"
 
 static void iso_time(time_t t, char *buf, size_t len)
@@ -38,7 +40,25 @@ static cJSON *process_json(const struct proc_info *p)
 	return o;
 }
 
-cJSON *json_out_listener(const struct listener *l)
+static void add_annotation(cJSON *o, const struct annotation *a)
+{
+	if (a && a->label.source != LABEL_NONE) {
+		cJSON *label = cJSON_AddObjectToObject(o, "label");
+		cJSON_AddStringToObject(label, "text", a->label.text);
+		cJSON_AddStringToObject(label, "source", label_source_names[a->label.source]);
+	} else {
+		cJSON_AddNullToObject(o, "label");
+	}
+	cJSON *hints = cJSON_AddArrayToObject(o, "hints");
+	for (size_t i = 0; a && hints && i < a->hints.n; i++) {
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "kind", hint_kinds[a->hints.v[i].kind].name);
+		cJSON_AddStringToObject(h, "text", a->hints.v[i].text);
+		cJSON_AddItemToArray(hints, h);
+	}
+}
+
+cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 {
 	char addr[64];
 	cJSON *o = cJSON_CreateObject();
@@ -57,6 +77,7 @@ cJSON *json_out_listener(const struct listener *l)
 	cJSON_AddNumberToObject(o, "uid", l->uid);
 	cJSON_AddStringToObject(o, "user", l->proc.user);
 	cJSON_AddBoolToObject(o, "owner_hidden", l->owner_hidden);
+	add_annotation(o, a);
 	if (l->owner_hidden)
 		cJSON_AddNullToObject(o, "process");
 	else
@@ -64,20 +85,26 @@ cJSON *json_out_listener(const struct listener *l)
 	return o;
 }
 
-char *json_out_snapshot(const struct snapshot *s, const char *backend)
+char *json_out_snapshot(const struct snapshot *s, const char *backend, const struct config *cfg)
 {
 	char now[32];
-	cJSON *doc = cJSON_CreateObject();
-	if (!doc)
+	struct annotation *ann = NULL;
+	if (annotate_set(&s->set, cfg, &ann) < 0)
 		return NULL;
+	cJSON *doc = cJSON_CreateObject();
+	if (!doc) {
+		free(ann);
+		return NULL;
+	}
 	iso_time(s->taken_at, now, sizeof now);
 	cJSON_AddNumberToObject(doc, "schema_version", JSON_SCHEMA_VERSION);
 	cJSON_AddStringToObject(doc, "generated_at", now);
 	cJSON_AddStringToObject(doc, "backend", backend);
 	cJSON *arr = cJSON_AddArrayToObject(doc, "listeners");
 	for (size_t i = 0; arr && i < s->set.n; i++)
-		cJSON_AddItemToArray(arr, json_out_listener(&s->set.v[i]));
+		cJSON_AddItemToArray(arr, json_out_listener(&s->set.v[i], &ann[i]));
 	char *text = arr ? cJSON_Print(doc) : NULL;
 	cJSON_Delete(doc);
+	free(ann);
 	return text;
 }

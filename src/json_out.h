@@ -8,11 +8,17 @@
 
 enum { JSON_SCHEMA_VERSION = 1 };
 
-/* One listener as a JSON object; NULL when out of memory. The caller owns it. */
-cJSON *json_out_listener(const struct listener *l);
+struct annotation;
+struct config;
 
-/* The whole document: {schema_version, generated_at, backend, listeners: [...]}.
- * Returns a malloc'd, NUL-terminated string (free() it), or NULL when out of memory. */
-char *json_out_snapshot(const struct snapshot *s, const char *backend);
+/* One listener as a JSON object, with "label" ({"text", "source"}, or null when nothing is known)
+ * and "hints" ([{"kind", "text"}], maybe empty) from a (annotate.h; NULL: no label, no hints).
+ * NULL when out of memory. The caller owns it. */
+cJSON *json_out_listener(const struct listener *l, const struct annotation *a);
+
+/* The whole document: {schema_version, generated_at, backend, listeners: [...]}, labelled with cfg
+ * (may be NULL). Returns a malloc'd, NUL-terminated string (free() it), or NULL when out of
+ * memory. */
+char *json_out_snapshot(const struct snapshot *s, const char *backend, const struct config *cfg);
 
 #endif

@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "ranges.h"
 #include "sanitize.h"
 
-enum col { COL_PORT, COL_PROTO, COL_ADDR, COL_PID, COL_USER, COL_PROCESS, COL_COMMAND, COL_COUNT };
+enum col { COL_PORT, COL_PROTO, COL_ADDR, COL_PID, COL_USER, COL_PROCESS, COL_LABEL, COL_COMMAND,
+	   COL_COUNT };
 
 static const struct {
 	const char *title;
@@ -17,12 +19,14 @@ static const struct {
 } columns[COL_COUNT] = {
 	[COL_PORT] = {"PORT", true},     [COL_PROTO] = {"PROTO", false}, [COL_ADDR] = {"ADDRESS", false},
 	[COL_PID] = {"PID", true},       [COL_USER] = {"USER", false},   [COL_PROCESS] = {"PROCESS", false},
-	[COL_COMMAND] = {"COMMAND", false},
+	[COL_LABEL] = {"LABEL", false},  [COL_COMMAND] = {"COMMAND", false},
 };
 
 enum { CELL_MAX = PROC_CMDLINE_MAX + 8 };
 
-static void cell_text(const struct listener *l, enum col c, char *buf, size_t len)
+/* One cell; a is the listener's label and hints. */
+static void cell_text(const struct listener *l, const struct annotation *a, enum col c, char *buf,
+                      size_t len)
 {
 	switch (c) {
 	case COL_PORT:
@@ -45,6 +49,10 @@ static void cell_text(const struct listener *l, enum col c, char *buf, size_t le
 		break;
 	case COL_PROCESS:
 		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc.comm);
+		break;
+	case COL_LABEL: /* "?": a guess from the port number; "!": see the hints below the table */
+		snprintf(buf, len, "%s%s%s%s", a->label.text, a->label.source == LABEL_PORT ? "?" : "",
+		         a->label.text[0] && a->hints.n ? " " : "", a->hints.n ? "!" : "");
 		break;
 	case COL_COMMAND:
 		snprintf(buf, len, "%s",
@@ -96,15 +104,46 @@ static int by_port(const void *a, const void *b)
 	return listener_key_cmp(x, y);
 }
 
-int text_out_table(FILE *out, const struct snapshot *s, int width)
+/* After the table: every hint in full, one line each, in the table's order. */
+static void write_hints(FILE *out, const struct snapshot *s, const struct annotation *ann,
+                        const struct listener *const *rows, int width)
+{
+	bool any = false;
+	for (size_t k = 0; k < s->set.n; k++) {
+		const struct listener *l = rows[k];
+		const struct hint_list *h = &ann[l - s->set.v].hints;
+		char addr[64], line[HINT_TEXT_MAX + 160], cut[sizeof line];
+		listener_addr_str(l, addr, sizeof addr);
+		for (size_t i = 0; i < h->n; i++) {
+			if (!any)
+				fputs("\nHints\n", out);
+			any = true;
+			const char *who = l->owner_hidden ? "hidden" : l->proc.comm;
+			snprintf(line, sizeof line, "! %u %s %s %s: %s", (unsigned)l->port,
+			         listener_proto_name(l), addr, who, h->v[i].text);
+			if (width > 0)
+				sanitize_clip(cut, sizeof cut, line, width);
+			fprintf(out, "%s\n", width > 0 ? cut : line);
+		}
+	}
+}
+
+int text_out_table(FILE *out, const struct snapshot *s, const struct config *cfg, int width)
 {
 	int w[COL_COUNT];
 	static char cells[COL_COUNT][CELL_MAX];
+	struct annotation *ann = NULL;
+	/* Rows by port, then by key (protocol, address, pid). */
+	const struct listener **rows = s->set.n ? malloc(s->set.n * sizeof *rows) : NULL;
+	if ((s->set.n && !rows) || annotate_set(&s->set, cfg, &ann) < 0) {
+		free(rows);
+		return -ENOMEM;
+	}
 	for (int c = 0; c < COL_COUNT; c++)
 		w[c] = sanitize_width(columns[c].title);
 	for (size_t i = 0; i < s->set.n; i++)
 		for (int c = 0; c < COL_COUNT; c++) {
-			cell_text(&s->set.v[i], (enum col)c, cells[c], CELL_MAX);
+			cell_text(&s->set.v[i], &ann[i], (enum col)c, cells[c], CELL_MAX);
 			int cw = sanitize_width(cells[c]);
 			if (cw > w[c])
 				w[c] = cw;
@@ -113,10 +152,6 @@ int text_out_table(FILE *out, const struct snapshot *s, int width)
 		snprintf(cells[c], CELL_MAX, "%s", columns[c].title);
 	write_line(out, cells, w, width);
 
-	/* Rows by port, then by key (protocol, address, pid). */
-	const struct listener **rows = s->set.n ? malloc(s->set.n * sizeof *rows) : NULL;
-	if (s->set.n && !rows)
-		return -ENOMEM;
 	for (size_t i = 0; i < s->set.n; i++)
 		rows[i] = &s->set.v[i];
 	if (s->set.n > 1)
@@ -131,10 +166,13 @@ int text_out_table(FILE *out, const struct snapshot *s, int width)
 		fprintf(out, "\n%s %u–%u (%zu)\n", rd->name, rd->lo, rd->hi, end - i);
 		for (; i < end; i++) {
 			for (int c = 0; c < COL_COUNT; c++)
-				cell_text(rows[i], (enum col)c, cells[c], CELL_MAX);
+				cell_text(rows[i], &ann[rows[i] - s->set.v], (enum col)c, cells[c],
+				          CELL_MAX);
 			write_line(out, cells, w, width);
 		}
 	}
+	write_hints(out, s, ann, rows, width);
 	free(rows);
+	free(ann);
 	return ferror(out) ? -EIO : 0;
 }

@@ -6,8 +6,12 @@
 
 #include "snapshot.h"
 
-/* Writes the table. width > 0 cuts each line to that many columns (a terminal); 0 never cuts
- * (a pipe). Returns 0, or -EIO when writing failed. */
-int text_out_table(FILE *out, const struct snapshot *s, int width);
+struct config;
+
+/* Writes the table: one row per listener with its LABEL ("?" after a guess from the port number,
+ * "!" when it has hints), then, when any listener has hints, a "Hints" section with each in full.
+ * cfg (may be NULL) supplies labels and expected owners. width > 0 cuts each line to that many
+ * columns (a terminal); 0 never cuts (a pipe). Returns 0, -EIO when writing failed, or -ENOMEM. */
+int text_out_table(FILE *out, const struct snapshot *s, const struct config *cfg, int width);
 
 #endif

@@ -20,6 +20,7 @@ static void setup(void)
 		make_listener(PROTO_TCP, "0.0.0.0", 22, 0, "", "root"),
 		make_listener(PROTO_UDP, "::", 54321, 77, "chrome", "dev"),
 		make_listener(PROTO_TCP, "::1", 3000, 977, "node", "dev"),
+		make_listener(PROTO_TCP, "0.0.0.0", 5000, 612, "ControlCenter", "dev"),
 	};
 	v[0].proc.start_time = 1700000000;
 	strcpy(v[0].proc.cmdline, "python3 -m http.server 8000 --bind 127.0.0.1");
@@ -40,7 +41,7 @@ TestSuite(output, .init = setup, .fini = teardown);
 
 Test(output, json_document_has_schema_and_every_listener)
 {
-	char *text = json_out_snapshot(&snap, "linux netlink");
+	char *text = json_out_snapshot(&snap, "linux netlink", NULL);
 	cr_assert_not_null(text);
 	cJSON *doc = cJSON_Parse(text);
 	cr_assert_not_null(doc, "not JSON: %s", text);
@@ -48,8 +49,8 @@ Test(output, json_document_has_schema_and_every_listener)
 	cr_assert_str_eq(cJSON_GetObjectItem(doc, "generated_at")->valuestring, "2023-11-14T22:15:00Z");
 	cr_assert_str_eq(cJSON_GetObjectItem(doc, "backend")->valuestring, "linux netlink");
 	cJSON *arr = cJSON_GetObjectItem(doc, "listeners");
-	cr_assert_eq(cJSON_GetArraySize(arr), 4);
-	bool seen_http = false, seen_hidden = false;
+	cr_assert_eq(cJSON_GetArraySize(arr), 5);
+	bool seen_http = false, seen_hidden = false, seen_airplay = false;
 	cJSON *it;
 	cJSON_ArrayForEach(it, arr)
 	{
@@ -65,6 +66,21 @@ Test(output, json_document_has_schema_and_every_listener)
 			                 "python3 -m http.server 8000 --bind 127.0.0.1");
 			cr_assert_str_eq(cJSON_GetObjectItem(proc, "started")->valuestring,
 			                 "2023-11-14T22:13:20Z");
+			cJSON *label = cJSON_GetObjectItem(it, "label");
+			cr_assert_str_eq(cJSON_GetObjectItem(label, "text")->valuestring,
+			                 "Python http.server");
+			cr_assert_str_eq(cJSON_GetObjectItem(label, "source")->valuestring, "process");
+			cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(it, "hints")), 0,
+			             "bound to 127.0.0.1: no hint");
+		}
+		if (port == 5000) {
+			seen_airplay = true;
+			cJSON *hints = cJSON_GetObjectItem(it, "hints");
+			cr_assert_eq(cJSON_GetArraySize(hints), 1);
+			cJSON *h = cJSON_GetArrayItem(hints, 0);
+			cr_assert_str_eq(cJSON_GetObjectItem(h, "kind")->valuestring, "airplay");
+			cr_assert(strstr(cJSON_GetObjectItem(h, "text")->valuestring,
+			                 "macOS AirPlay Receiver — turn it off in System Settings"));
 		}
 		if (port == 22) {
 			seen_hidden = true;
@@ -72,9 +88,14 @@ Test(output, json_document_has_schema_and_every_listener)
 			cr_assert(cJSON_IsNull(proc));
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "user")->valuestring, "root");
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "range")->valuestring, "well_known");
+			cJSON *label = cJSON_GetObjectItem(it, "label");
+			cr_assert_str_eq(cJSON_GetObjectItem(label, "text")->valuestring, "SSH");
+			cr_assert_str_eq(cJSON_GetObjectItem(label, "source")->valuestring, "port");
 		}
+		if (port == 54321)
+			cr_assert(cJSON_IsObject(cJSON_GetObjectItem(it, "label")));
 	}
-	cr_assert(seen_http && seen_hidden);
+	cr_assert(seen_http && seen_hidden && seen_airplay);
 	cJSON_Delete(doc);
 	free(text);
 }
@@ -84,7 +105,7 @@ static char *table(int width)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	cr_assert_eq(text_out_table(f, &snap, width), 0);
+	cr_assert_eq(text_out_table(f, &snap, NULL, width), 0);
 	fclose(f);
 	return buf;
 }
@@ -93,17 +114,26 @@ Test(output, table_groups_by_range_and_aligns)
 {
 	char *t = table(0);
 	const char *expected =
-		" PORT  PROTO  ADDRESS     PID  USER  PROCESS  COMMAND\n"
+		" PORT  PROTO  ADDRESS     PID  USER  PROCESS        LABEL               COMMAND\n"
 		"\n"
 		"Well-known 0–1023 (1)\n"
-		"   22  tcp    0.0.0.0       -  root  hidden   (owner hidden: run with sudo to see it)\n"
+		"   22  tcp    0.0.0.0       -  root  hidden         SSH?                "
+		"(owner hidden: run with sudo to see it)\n"
 		"\n"
-		"Registered 1024–49151 (2)\n"
-		" 3000  tcp6   ::1         977  dev   node     node --port 3000\n"
-		" 8000  tcp    127.0.0.1  4321  dev   python3  python3 -m http.server 8000 --bind 127.0.0.1\n"
+		"Registered 1024–49151 (3)\n"
+		" 3000  tcp6   ::1         977  dev   node           Next/Rails?         node --port 3000\n"
+		" 5000  tcp    0.0.0.0     612  dev   ControlCenter  AirPlay Receiver !  "
+		"ControlCenter --port 5000\n"
+		" 8000  tcp    127.0.0.1  4321  dev   python3        Python http.server  "
+		"python3 -m http.server 8000 --bind 127.0.0.1\n"
 		"\n"
 		"Dynamic 49152–65535 (1)\n"
-		"54321  udp6   *            77  dev   chrome   chrome --port 54321\n";
+		"54321  udp6   *            77  dev   chrome         Chrome              chrome --port 54321\n"
+		"\n"
+		"Hints\n"
+		"! 5000 tcp 0.0.0.0 ControlCenter: macOS AirPlay Receiver — turn it off in System "
+		"Settings > General > AirDrop & Handoff, or use another port; killing it does not help, "
+		"launchd restarts it\n";
 	cr_assert_str_eq(t, expected, "got:\n%s", t);
 	free(t);
 }

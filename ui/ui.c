@@ -175,6 +175,8 @@ int ui_main(const struct cli_opts *o)
 		return EXIT_ERROR;
 	struct app a;
 	app_init(&a, o->interval);
+	a.now = monotonic(); /* the config's notice is timed from now */
+	app_use_config(&a, o->config, o->interval > 0);
 	a.platform = p;
 	snprintf(a.backend, sizeof a.backend, "%s", platform_name(p));
 	install_signals();

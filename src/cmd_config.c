@@ -1,0 +1,93 @@
+/* cmd_config.c - `devports config path` and `devports config check`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "model.h"
+#include "port_table.h"
+
+static const char *protos_suffix(uint8_t protos)
+{
+	return protos == PP_TCP ? "/tcp" : protos == PP_UDP ? "/udp" : "";
+}
+
+static void describe_map(const char *name, const struct config_port_text *v, size_t n)
+{
+	printf("%-15s%s\n", name, n ? "" : "(none)");
+	for (size_t i = 0; i < n; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "%u%s", (unsigned)v[i].port, protos_suffix(v[i].protos));
+		printf("  %-13s%s\n", key, v[i].text);
+	}
+}
+
+static const char *yes_no(int v, const char *fallback)
+{
+	return v < 0 ? fallback : v ? "true" : "false";
+}
+
+/* What the file says, setting by setting; what it leaves out shows its default. */
+static void describe(const struct config *c)
+{
+	if (c->interval > 0)
+		printf("%-15s%g s\n", "interval", c->interval);
+	else
+		printf("%-15s%s\n", "interval", "not set (1 s, or -i)");
+	printf("%-15s%s\n", "sort", c->sort >= 0 ? model_sort_names[c->sort] : "not set (port)");
+	printf("%-15s%s\n", "show_udp", yes_no(c->show_udp, "not set (true)"));
+	printf("%-15s%s\n", "show_dynamic", yes_no(c->show_dynamic, "not set (false)"));
+	describe_map("labels", c->labels, c->nlabels);
+	describe_map("expect", c->expect, c->nexpect);
+	printf("%-15s%s", "hide_ports", c->nhide_ports ? "" : "(none)");
+	for (size_t i = 0; i < c->nhide_ports; i++) {
+		const struct config_range *r = &c->hide_ports[i];
+		if (r->lo == r->hi)
+			printf("%s%u", i ? ", " : "", (unsigned)r->lo);
+		else
+			printf("%s%u-%u", i ? ", " : "", (unsigned)r->lo, (unsigned)r->hi);
+	}
+	printf("\n%-15s%s", "hide_processes", c->nhide_processes ? "" : "(none)");
+	for (size_t i = 0; i < c->nhide_processes; i++)
+		printf("%s%s", i ? ", " : "", c->hide_processes[i]);
+	printf("\n");
+}
+
+static int check(const struct config *c)
+{
+	for (size_t i = 0; i < c->nwarnings; i++)
+		fprintf(stderr, "devports: warning: %s\n", c->warnings[i]);
+	if (c->error[0]) {
+		fprintf(stderr, "devports: %s\n", c->error);
+		fprintf(stderr, "devports: this file is ignored: devports runs on its defaults\n");
+		return EXIT_ERROR;
+	}
+	if (!c->found) {
+		printf("%s: no such file; devports runs on its defaults\n", c->path);
+		return EXIT_NOT_FOUND;
+	}
+	printf("%s: valid%s%s\n", c->path, c->empty ? " (empty: the defaults)" : "",
+	       c->nwarnings ? ", with warnings" : "");
+	describe(c);
+	return EXIT_OK;
+}
+
+int cmd_config(const struct cli_opts *o)
+{
+	const struct config *c = o->config;
+	const char *what = o->nargs == 1 ? o->args[0] : "";
+	if (strcmp(what, "path") != 0 && strcmp(what, "check") != 0) {
+		fprintf(stderr, "devports: config takes one of: check, path\n");
+		return EXIT_ERROR;
+	}
+	if (!c->path[0]) {
+		fprintf(stderr, "devports: no config file: neither XDG_CONFIG_HOME nor HOME is set\n");
+		return EXIT_ERROR;
+	}
+	if (strcmp(what, "path") == 0) {
+		printf("%s\n", c->path);
+		return fflush(stdout) == EOF ? EXIT_ERROR : EXIT_OK;
+	}
+	int rc = check(c);
+	return fflush(stdout) == EOF ? EXIT_ERROR : rc;
+}
