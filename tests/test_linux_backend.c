@@ -403,6 +403,33 @@ Test(linux_backend, process_gives_fresh_data)
 	platform_close(&p);
 }
 
+Test(linux_backend, one_row_per_key_with_reuseport)
+{
+	/* two sockets on one port in one process: still one (proto, address, port, pid) */
+	int fds[2];
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	for (int i = 0; i < 2; i++) {
+		int on = 1;
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		cr_assert_eq(setsockopt(fds[i], SOL_SOCKET, SO_REUSEPORT, &on, sizeof on), 0);
+		cr_assert_eq(bind(fds[i], (struct sockaddr *)&a, sizeof a), 0, "%s",
+		             strerror(errno));
+		cr_assert_eq(listen(fds[i], 1), 0);
+		socklen_t len = sizeof a;
+		getsockname(fds[i], (struct sockaddr *)&a, &len);
+	}
+	for (int proc = 0; proc < 2; proc++) {
+		struct platform *p = open_backend(proc);
+		struct listener_set s = {0};
+		collect(p, &s);
+		cr_expect_eq(count_port(&s, false, ntohs(a.sin_port)), 1, "proc %d", proc);
+		listener_set_free(&s);
+		platform_close(&p);
+	}
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* ---- the owner cache: what a poll costs ---- */
 
 static uint64_t socket_inode(int fd)

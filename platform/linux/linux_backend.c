@@ -154,6 +154,24 @@ static int expand(struct linux_backend *b, struct listener_set *out)
 	return 0;
 }
 
+/* One row per key (proto, family, address, port, pid), as listener.h promises: a process holding
+ * several SO_REUSEPORT sockets on one port (an nginx master) is one row, with the lowest inode. */
+static void dedupe(struct listener_set *out)
+{
+	if (out->n < 2)
+		return;
+	listener_set_sort(out);
+	size_t n = 1;
+	for (size_t i = 1; i < out->n; i++) {
+		struct listener *kept = &out->v[n - 1];
+		if (listener_key_cmp(kept, &out->v[i]) != 0)
+			out->v[n++] = out->v[i];
+		else if (out->v[i].inode < kept->inode)
+			*kept = out->v[i];
+	}
+	out->n = n;
+}
+
 static int linux_collect(void *impl, struct listener_set *out)
 {
 	struct linux_backend *b = impl;
@@ -173,7 +191,10 @@ static int linux_collect(void *impl, struct listener_set *out)
 		return rc;
 	if ((rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0)
 		return rc;
-	return expand(b, out);
+	if ((rc = expand(b, out)) < 0)
+		return rc;
+	dedupe(out);
+	return 0;
 }
 
 static int linux_process(void *impl, pid_t pid, struct proc_info *out)
