@@ -77,8 +77,9 @@ static const struct listener *expect_listener(const struct listener_set *s, cons
 	cr_expect_arr_eq(l->addr, addr, 16, "address of %s", o->addr);
 	cr_expect_not(l->owner_hidden);
 	cr_expect_neq(l->inode, 0);
-	cr_expect_eq(l->uid, o->uid);
-	cr_expect_eq(l->proc.uid, o->uid);
+	uint32_t uid = o->uid ? o->uid : geteuid();
+	cr_expect_eq(l->uid, uid);
+	cr_expect_eq(l->proc.uid, uid);
 	cr_expect_str_eq(l->proc.comm, comm);
 	cr_expect_str_eq(l->proc.cmdline, sp->cmdline);
 	cr_expect_eq(l->proc.ppid, pid == sp->pid ? getpid() : sp->pid);
