@@ -13,6 +13,7 @@ enum style {
 	ST_COLUMNS,  /* column titles */
 	ST_GROUP,    /* a range header */
 	ST_SELECTED, /* the cursor's row */
+	ST_SELECTED_GONE, /* the cursor on a tombstone */
 	ST_NEW,      /* a row that appeared in the last 5 s */
 	ST_GONE,     /* a tombstone */
 	ST_DIM,      /* secondary text: pids, uptime, guesses */

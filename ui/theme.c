@@ -15,6 +15,7 @@ static const struct {
 	[ST_COLUMNS] = {COLOR_CYAN, -1, A_BOLD, A_BOLD | A_UNDERLINE},
 	[ST_GROUP] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
 	[ST_SELECTED] = {-1, -1, A_REVERSE, A_REVERSE},
+	[ST_SELECTED_GONE] = {-1, -1, A_REVERSE | A_DIM, A_REVERSE | A_DIM},
 	[ST_NEW] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
 	[ST_GONE] = {-1, -1, A_DIM, A_DIM},
 	[ST_DIM] = {-1, -1, A_DIM, A_DIM},
