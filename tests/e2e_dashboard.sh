@@ -25,7 +25,8 @@ wait "$server" 2>/dev/null
 sleep 1.2
 line=$(tm capture-pane -e -p -t t | grep -F "$port")
 [ -n "$line" ] || fail "the tombstone of :$port is not shown"
-printf '%s' "$line" | grep -q $'\e\[2m' || fail "the tombstone of :$port is not dim: $line"
+# SGR 2 (dim), alone or with others such as 7 (reverse, when the cursor is on it).
+printf '%s' "$line" | grep -qP '\e\[(\d+;)*2(;\d+)*m' || fail "the tombstone of :$port is not dim: $line"
 pass "row :$port dims when its server is killed"
 wait_gone " $port " 7 || fail "the tombstone of :$port outlived 5 s"
 pass "row :$port disappears"
