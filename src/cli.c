@@ -46,8 +46,8 @@ static void usage(FILE *out)
 	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
 	             "  -h, --help               this help\n"
 	             "  -V, --version            the version\n"
-	             "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, by default\n"
-	             "             ~/.config/devports/config.json (see devports config check)\n"
+	             "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
+	             "             ~/.config/devports/config.json (devports config check reads it)\n"
 	             "exit codes: 0 ok, 1 not found (who, config check), 2 error\n");
 }
 

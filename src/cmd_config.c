@@ -14,7 +14,10 @@ static const char *protos_suffix(uint8_t protos)
 
 static void describe_map(const char *name, const struct config_port_text *v, size_t n)
 {
-	printf("%-15s%s\n", name, n ? "" : "(none)");
+	if (n)
+		printf("%s\n", name);
+	else
+		printf("%-15s%s\n", name, "(none)");
 	for (size_t i = 0; i < n; i++) {
 		char key[16];
 		snprintf(key, sizeof key, "%u%s", (unsigned)v[i].port, protos_suffix(v[i].protos));
@@ -39,7 +42,7 @@ static void describe(const struct config *c)
 	printf("%-15s%s\n", "show_dynamic", yes_no(c->show_dynamic, "not set (false)"));
 	describe_map("labels", c->labels, c->nlabels);
 	describe_map("expect", c->expect, c->nexpect);
-	printf("%-15s%s", "hide_ports", c->nhide_ports ? "" : "(none)");
+	printf("%-15s%s", "hide_ports", c->nhide_ports ? "" : "(none)"); /* then the list */
 	for (size_t i = 0; i < c->nhide_ports; i++) {
 		const struct config_range *r = &c->hide_ports[i];
 		if (r->lo == r->hi)
@@ -58,8 +61,8 @@ static int check(const struct config *c)
 	for (size_t i = 0; i < c->nwarnings; i++)
 		fprintf(stderr, "devports: warning: %s\n", c->warnings[i]);
 	if (c->error[0]) {
-		fprintf(stderr, "devports: %s\n", c->error);
-		fprintf(stderr, "devports: this file is ignored: devports runs on its defaults\n");
+		fprintf(stderr, "devports: %s (the file is ignored: devports runs on its defaults)\n",
+		        c->error);
 		return EXIT_ERROR;
 	}
 	if (!c->found) {

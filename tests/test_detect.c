@@ -236,3 +236,26 @@ Test(detect, near_misses_and_strange_input)
 	cr_assert_not_null(detect_process("systemd-resolve", "", "", 53),
 	                   "a 15-byte command name may be cut by the kernel");
 }
+
+/* Arbitrary text never crashes the matcher or reads past its strings (run under ASan). */
+Test(detect, random_text_is_safe)
+{
+	static const char alphabet[] = "  -=:/.|*abcdeinoprstvx0123459\xc3\xa9";
+	unsigned seed = 12345;
+	char comm[20], exe[64], cmd[256];
+	for (int round = 0; round < 20000; round++) {
+		char *bufs[] = {comm, exe, cmd};
+		size_t caps[] = {sizeof comm, sizeof exe, sizeof cmd};
+		for (int b = 0; b < 3; b++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t n = (seed >> 16) % caps[b];
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				bufs[b][i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+			}
+			bufs[b][n] = '\0';
+		}
+		const struct detect_rule *r = detect_process(comm, exe, cmd, (uint16_t)(seed >> 8));
+		cr_assert(!r || (r >= detect_rules && r < detect_rules + detect_rules_len));
+	}
+}
