@@ -108,7 +108,7 @@ static void draw_row(const struct app *a, const struct row *r, struct frame *f,
 		}
 	}
 	if (selected)
-		frame_style(f, y, 0, f->w, ST_SELECTED);
+		frame_style(f, y, 0, f->w, model_row_is_gone(r) ? ST_SELECTED_GONE : ST_SELECTED);
 	else if (model_row_is_gone(r))
 		frame_style(f, y, 0, f->w, ST_GONE);
 	else if (model_row_is_new(r, a->now))
