@@ -26,6 +26,7 @@ struct app {
 	enum app_mode mode;
 	bool paused;      /* p: the list freezes, keys still work */
 	bool show_events; /* e: the event log pane */
+	bool suggest_sudo; /* hidden owners would show with root: not root, not a demo */
 
 	char status[256]; /* a transient message ("sort: process"), shown until status_until */
 	double status_until;

@@ -2,14 +2,16 @@
  * left among the columns that can grow. No terminal needed: tests call it with any width. */
 #include "layout.h"
 
+#include <stddef.h>
+
 const struct column_def layout_columns[COL_ID_COUNT] = {
 	[COL_PORT] = {COL_PORT, "PORT", 5, 5, 5, true},
 	[COL_PROTO] = {COL_PROTO, "PROTO", 3, 5, 5, false},
-	[COL_PROCESS] = {COL_PROCESS, "PROCESS", 7, 10, 18, false},
+	[COL_PROCESS] = {COL_PROCESS, "PROCESS", 7, 10, 16, false},
 	[COL_LABEL] = {COL_LABEL, "LABEL", 7, 14, 24, false}, /* room for " !" */
-	[COL_PROJECT] = {COL_PROJECT, "PROJECT", 7, 10, 18, false},
+	[COL_PROJECT] = {COL_PROJECT, "PROJECT", 7, 10, 16, false},
 	[COL_PID] = {COL_PID, "PID", 7, 7, 7, true},
-	[COL_USER] = {COL_USER, "USER", 4, 6, 10, false},
+	[COL_USER] = {COL_USER, "USER", 4, 6, 15, false},
 	[COL_ADDRESS] = {COL_ADDRESS, "ADDRESS", 9, 15, 26, false},
 	[COL_UPTIME] = {COL_UPTIME, "UP", 4, 4, 5, true},
 };
@@ -36,15 +38,16 @@ void layout_compute(int width, int height, struct layout *out)
 		w[n++] = cw;
 		used += gap + cw;
 	}
-	/* Share what is left, one column at a time, among those below their maximum. */
-	for (bool grew = true; used < width && grew;) {
-		grew = false;
-		for (int i = 0; i < n && used < width; i++)
-			if (w[i] < layout_columns[i].max) {
-				w[i]++;
-				used++;
-				grew = true;
-			}
+	/* Share what is left: each column in turn up to its maximum, first those whose text is most
+	 * often cut (labels, names, users, addresses), then the rest. */
+	static const enum col_id growth[] = {COL_LABEL, COL_PROCESS, COL_USER, COL_ADDRESS,
+	                                     COL_PROJECT, COL_PROTO, COL_UPTIME};
+	for (size_t g = 0; g < sizeof growth / sizeof growth[0] && used < width; g++) {
+		int i = (int)growth[g];
+		while (i < n && w[i] < layout_columns[i].max && used < width) {
+			w[i]++;
+			used++;
+		}
 	}
 	int x = LAYOUT_MARGIN;
 	for (int i = 0; i < n; i++) {

@@ -6,13 +6,26 @@
 #include "sanitize.h"
 #include "views.h"
 
+/* "↑3 ↓8": how many list lines are above and below what the list shows. */
+static void scroll_marks(const struct app *a, char *buf, size_t len)
+{
+	size_t n = a->model.nlines, shown = a->list_h > 0 ? (size_t)a->list_h : 0;
+	size_t below = n > a->scroll + shown ? n - a->scroll - shown : 0;
+	char up[16] = "", down[16] = "";
+	if (a->scroll)
+		snprintf(up, sizeof up, "↑%zu ", a->scroll);
+	if (below)
+		snprintf(down, sizeof down, "↓%zu ", below);
+	snprintf(buf, len, "%s%s", up, down);
+}
+
 void statusbar_draw_title(const struct app *a, struct frame *f)
 {
 	char left[160], right[64];
 	size_t n = model_count_alive(&a->model);
-	snprintf(left, sizeof left, " devports  %zu listening · %s · %g s", n, a->backend,
+	snprintf(left, sizeof left, " devports  %zu listening · %s · every %g s", n, a->backend,
 	         a->interval);
-	snprintf(right, sizeof right, "? help  q quit ");
+	scroll_marks(a, right, sizeof right);
 	frame_style(f, 0, 0, f->w, ST_TITLE);
 	int used = frame_put(f, 0, 0, f->w, ST_TITLE, left);
 	if (a->paused && used + 9 < f->w) {
@@ -59,8 +72,8 @@ static void compose(const struct app *a, struct status *s)
 		s->marker = 2;
 		s->wrap = true;
 	} else if (hidden) {
-		snprintf(text, len, " %zu owner%s hidden — run with sudo to see all owners",
-		         hidden, hidden == 1 ? "" : "s");
+		snprintf(text, len, " %zu owner%s hidden%s", hidden, hidden == 1 ? "" : "s",
+		         a->suggest_sudo ? " — run with sudo to see all owners" : "");
 	} else if (a->model.filter[0]) {
 		snprintf(text, len, " filter: %s (/ edits, Esc clears)", a->model.filter);
 	} else if (sel && !sel->l.owner_hidden) {

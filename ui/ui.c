@@ -178,6 +178,7 @@ int ui_main(const struct cli_opts *o)
 	a.now = monotonic(); /* the config's notice is timed from now */
 	app_use_config(&a, o->config, o->interval > 0);
 	a.platform = p;
+	a.suggest_sudo = !o->demo && geteuid() != 0;
 	snprintf(a.backend, sizeof a.backend, "%s", platform_name(p));
 	install_signals();
 	if (!start_curses()) {

@@ -16,6 +16,12 @@ static void scroll_to_selection(struct app *a, int h)
 	/* Show the group header above the first row when it is just out of view. */
 	if (a->scroll == 1 && a->model.sel_line > 0 && a->model.sel_line < rows)
 		a->scroll = 0;
+	/* On the last row, show the folded group headers below it too. */
+	bool last_row = true;
+	for (size_t i = a->model.sel_line + 1; i < n && last_row; i++)
+		last_row = a->model.lines[i].kind != LINE_ROW;
+	if (last_row && n > rows && a->scroll < n - rows)
+		a->scroll = n - rows;
 }
 
 void app_draw(struct app *a, struct frame *f)
@@ -33,12 +39,12 @@ void app_draw(struct app *a, struct frame *f)
 		view_help_draw(a, f);
 		return;
 	}
-	statusbar_draw_title(a, f);
 	int events_h = a->show_events && f->h >= 16 ? EVENTS_H : 0;
 	int list_h = f->h - 2 - statusbar_lines(a, f->w) - events_h; /* title, status, key bar */
 	a->list_y = 2;
 	a->list_h = list_h - 1;
 	scroll_to_selection(a, a->list_h);
+	statusbar_draw_title(a, f);
 	view_list_draw(a, f, &lay, 1, list_h);
 	if (events_h)
 		view_events_draw(a, f, 1 + list_h, events_h);

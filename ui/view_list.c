@@ -107,6 +107,11 @@ static void draw_row(const struct app *a, const struct row *r, struct frame *f,
 			frame_put(f, y, x, w, st, text);
 		}
 	}
+	/* A mark in the margin says it without colour too: + new, - gone. */
+	if (model_row_is_gone(r))
+		frame_put(f, y, 0, 1, ST_GONE, "-");
+	else if (model_row_is_new(r, a->now))
+		frame_put(f, y, 0, 1, ST_NEW, "+");
 	if (selected)
 		frame_style(f, y, 0, f->w, model_row_is_gone(r) ? ST_SELECTED_GONE : ST_SELECTED);
 	else if (model_row_is_gone(r))
