@@ -10,6 +10,11 @@ struct platform {
 	void *impl;
 };
 
+struct platform_proc {
+	struct platform *p;
+	void *impl; /* the backend's handle */
+};
+
 int platform_open(struct platform **out, const struct platform_opts *opts)
 {
 	static const struct platform_opts defaults = {0};
@@ -64,4 +69,80 @@ void platform_close(struct platform **p)
 		(*p)->ops->close((*p)->impl);
 	free(*p);
 	*p = NULL;
+}
+
+int platform_proc_open(struct platform *p, const struct proc_ident *who, struct platform_proc **out)
+{
+	*out = NULL;
+	if (!p->ops->proc_open)
+		return -ENOSYS;
+	if (who->pid <= 0)
+		return -ESRCH;
+	struct platform_proc *h = calloc(1, sizeof *h);
+	if (!h)
+		return -ENOMEM;
+	int rc = p->ops->proc_open(p->impl, who, &h->impl);
+	if (rc < 0) {
+		free(h);
+		return rc;
+	}
+	h->p = p;
+	*out = h;
+	return 0;
+}
+
+int platform_proc_signal(struct platform_proc *h, int sig)
+{
+	return h->p->ops->proc_signal(h->p->impl, h->impl, sig);
+}
+
+int platform_proc_wait(struct platform_proc *h, int timeout_ms)
+{
+	return h->p->ops->proc_wait(h->p->impl, h->impl, timeout_ms < 0 ? 0 : timeout_ms);
+}
+
+void platform_proc_close(struct platform_proc **h)
+{
+	if (!h || !*h)
+		return;
+	(*h)->p->ops->proc_close((*h)->p->impl, (*h)->impl);
+	free(*h);
+	*h = NULL;
+}
+
+int platform_connections(struct platform *p, const struct listener *l, int *count)
+{
+	*count = 0;
+	if (l->proto != PROTO_TCP)
+		return -EINVAL;
+	return p->ops->connections ? p->ops->connections(p->impl, l, count) : -ENOSYS;
+}
+
+int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len, bool *user)
+{
+	if (len)
+		unit[0] = '\0';
+	*user = false;
+	if (!p->ops->service_unit)
+		return -ENOSYS;
+	int rc = p->ops->service_unit(p->impl, pid, unit, len, user);
+	if (rc < 0 && len)
+		unit[0] = '\0';
+	return rc;
+}
+
+int platform_tcp_port_free(struct platform *p, uint16_t port)
+{
+	if (port == 0)
+		return -EINVAL;
+	return p->ops->tcp_port_free ? p->ops->tcp_port_free(p->impl, port) : -ENOSYS;
+}
+
+int platform_http_check(struct platform *p, const struct listener *l, int timeout_ms,
+                        struct http_check **out)
+{
+	*out = NULL;
+	if (l->proto != PROTO_TCP)
+		return -EINVAL;
+	return p->ops->http_check ? p->ops->http_check(p->impl, l, timeout_ms, out) : -ENOSYS;
 }

@@ -54,8 +54,52 @@ int platform_collect(struct platform *p, struct listener_set *out);
 /* Full data for one process (for inspect and kill). -ESRCH when it is gone, -EACCES when hidden. */
 int platform_process(struct platform *p, pid_t pid, struct proc_info *out);
 
-/* Frees everything; *p becomes NULL. NULL-safe. */
+/* Frees everything; *p becomes NULL. NULL-safe. Every platform_proc and http_check opened on p
+ * must be closed first. */
 void platform_close(struct platform **p);
+
+/* ---- Signalling one process, never a recycled pid ---- */
+
+/* One process, pinned: while the handle is open, signals reach that process or nobody, even if
+ * its pid is reused (Linux: a pidfd). */
+struct platform_proc;
+
+/* Opens who->pid after checking it is still the process that was recorded: same start ticks.
+ * Returns 0 and sets *out, or a negative errno with *out NULL: -ESRCH (it is gone), -ESTALE (the
+ * pid now belongs to another process: refuse), -EPERM/-EACCES, -ENOSYS, -ENOMEM, -EMFILE. */
+int platform_proc_open(struct platform *p, const struct proc_ident *who,
+                       struct platform_proc **out);
+/* Sends sig (0 only checks that it runs). 0, -ESRCH (already gone), -EPERM (another user's
+ * process), -EINVAL (no such signal). */
+int platform_proc_signal(struct platform_proc *h, int sig);
+/* Waits up to timeout_ms (0: only looks) for the process to exit. 0 when it has exited,
+ * -ETIMEDOUT while it runs. Never longer than timeout_ms. */
+int platform_proc_wait(struct platform_proc *h, int timeout_ms);
+/* Releases the handle (the process is not touched); *h becomes NULL. NULL-safe. */
+void platform_proc_close(struct platform_proc **h);
+
+/* ---- What inspect and kill want to know besides the snapshot ---- */
+
+/* How many established TCP connections listener l has accepted right now, into *count.
+ * 0, -EINVAL (l is UDP), -ENOSYS, or the error of the source (netlink). */
+int platform_connections(struct platform *p, const struct listener *l, int *count);
+
+/* The service-manager unit pid runs in (systemd: "nginx.service"), for "systemctl stop UNIT";
+ * *user is true for a user unit (systemctl --user). 0, -ENOENT (not in a service unit), -ESRCH,
+ * -EACCES, -ENOSYS. unit is always NUL-terminated, sanitized, "" on error. */
+int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len, bool *user);
+
+/* Whether TCP port could be bound right now on 127.0.0.1, ::1, 0.0.0.0 and :: (real bind()
+ * attempts, with SO_REUSEADDR as servers set it; an address family the machine lacks is
+ * skipped). 0 free, -EADDRINUSE held, -EACCES (a privileged port), another negative errno. */
+int platform_tcp_port_free(struct platform *p, uint16_t port);
+
+/* Starts an HTTP check (GET / on loopback, see http_check.h) of l. 0 and *out set (close it with
+ * http_check_free), or -ENOSYS where the platform has no network (the fake backend), -EINVAL
+ * for UDP, -EADDRNOTAVAIL when l listens on no loopback or wildcard address, -ENOMEM. */
+struct http_check;
+int platform_http_check(struct platform *p, const struct listener *l, int timeout_ms,
+                        struct http_check **out);
 
 /* What a backend provides; platform.c dispatches to one of these. */
 struct platform_ops {
@@ -64,6 +108,16 @@ struct platform_ops {
 	int (*process)(void *impl, pid_t pid, struct proc_info *out);
 	const char *(*error)(void *impl);
 	void (*close)(void *impl);
+	/* Optional (NULL: -ENOSYS). A process handle is the backend's own pointer. */
+	int (*proc_open)(void *impl, const struct proc_ident *who, void **proc);
+	int (*proc_signal)(void *impl, void *proc, int sig);
+	int (*proc_wait)(void *impl, void *proc, int timeout_ms);
+	void (*proc_close)(void *impl, void *proc);
+	int (*connections)(void *impl, const struct listener *l, int *count);
+	int (*service_unit)(void *impl, pid_t pid, char *unit, size_t len, bool *user);
+	int (*tcp_port_free)(void *impl, uint16_t port);
+	int (*http_check)(void *impl, const struct listener *l, int timeout_ms,
+	                  struct http_check **out);
 };
 
 /* The backend handle behind p when p runs on `ops`, else NULL: for a backend's own extra

@@ -1,6 +1,7 @@
 /* linux_backend.c - the Linux backend: sockets from netlink sock_diag (or the /proc/net tables
  * when netlink is not available), their holders from the owner cache, process data from libproc2.
  */
+#include "linux_extra.h"
 #include "owners.h"
 #include "platform.h"
 #include "procdir.h"
@@ -209,6 +210,14 @@ static const struct platform_ops linux_ops = {
     .process = linux_process,
     .error = linux_error,
     .close = linux_close,
+    .proc_open = linux_proc_open,
+    .proc_signal = linux_proc_signal,
+    .proc_wait = linux_proc_wait,
+    .proc_close = linux_proc_close,
+    .connections = linux_connections,
+    .service_unit = linux_service_unit,
+    .tcp_port_free = linux_tcp_port_free,
+    .http_check = linux_http_check,
 };
 
 /* Whether netlink answers at all: one small dump (listening IPv4 TCP sockets). */

@@ -1,0 +1,36 @@
+/* linux_extra.h - the Linux backend's process handles (linux_kill.c) and what inspect and kill ask
+ * besides the snapshot (linux_inspect.c): established connections, the systemd unit, free ports,
+ * the HTTP check. These fill the optional entries of the backend's platform_ops (platform.h);
+ * they work on the live system whatever proc_root says: a pidfd only exists for real processes.
+ */
+#ifndef DEVPORTS_LINUX_EXTRA_H
+#define DEVPORTS_LINUX_EXTRA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "platform.h"
+
+/* platform_ops entries; impl (the backend) is not used. */
+int linux_proc_open(void *impl, const struct proc_ident *who, void **proc);
+int linux_proc_signal(void *impl, void *proc, int sig);
+int linux_proc_wait(void *impl, void *proc, int timeout_ms);
+void linux_proc_close(void *impl, void *proc);
+int linux_connections(void *impl, const struct listener *l, int *count);
+int linux_service_unit(void *impl, pid_t pid, char *unit, size_t len, bool *user);
+int linux_tcp_port_free(void *impl, uint16_t port);
+int linux_http_check(void *impl, const struct listener *l, int timeout_ms,
+                     struct http_check **out);
+
+/* Pure: the systemd service in the text of /proc/PID/cgroup (cgroup v2 "0::/system.slice/x.service"
+ * or v1 "1:name=systemd:/..."): the last path element that ends in ".service" and is not a user
+ * manager (user@UID.service). *user is true when it sits under a user manager. 0, or -ENOENT
+ * (a scope, a session, no systemd). unit is sanitized and NUL-terminated. */
+int linux_unit_parse(const char *cgroup, char *unit, size_t len, bool *user);
+
+/* Pure: walks one received datagram of a TCP sock_diag dump (states ESTABLISHED) and adds to
+ * *count every connection accepted on l's port and address (any address of l's family when l is
+ * a wildcard). 1 when the dump ended, 0 when more follows, or a negative errno (-EBADMSG). */
+int linux_conn_parse(const void *buf, size_t len, const struct listener *l, int *count);
+
+#endif
