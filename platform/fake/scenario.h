@@ -13,15 +13,24 @@
 
 enum { SCENARIO_NAME_MAX = 64, SCENARIO_ERROR_MAX = 512 };
 
+/* What a scenario says about a listener beyond struct listener (for kill and inspect). */
+struct scenario_extra {
+	bool ignores_sigterm; /* its process survives SIGTERM (only SIGKILL stops it) */
+	int connections;      /* established connections; -1 when the scenario does not say */
+};
+
 struct scenario_step {
 	double at;                     /* seconds after the playback starts */
 	struct listener_set listeners; /* as the step lists them */
+	struct scenario_extra *extra;  /* one per listener, same order; NULL when there are none */
 };
 
 struct scenario {
 	char name[SCENARIO_NAME_MAX]; /* sanitized; "" when the file gives none */
 	struct scenario_step *steps;  /* n_steps >= 1 after a successful load, "at" increasing */
 	size_t n_steps;
+	struct proc_info *processes; /* "processes": ancestors that hold no socket (for inspect) */
+	size_t n_processes;
 };
 
 /* Parses JSON text (len bytes; it need not be NUL-terminated) into *sc, which must be zeroed or
@@ -64,6 +73,16 @@ struct scenario_ctx {
  * sanitized). `where` names the object in messages ("steps[1].listeners[0]"). 0 or -EINVAL. */
 int scenario_read_listener(const struct scenario_ctx *cx, const struct cJSON *obj, double at,
                            const char *where, struct listener *out);
+
+/* The extra fields of one listener object ("ignores_sigterm", "connections") -> *out. 0 or
+ * -EINVAL. */
+int scenario_read_extra(const struct scenario_ctx *cx, const struct cJSON *obj, const char *where,
+                        struct scenario_extra *out);
+
+/* One object of "processes" (pid, ppid, name, cmdline, cwd, exe, user, uid, uptime, started,
+ * start_ticks, rss_kib, threads) -> *out, defaults as for a listener. 0 or -EINVAL. */
+int scenario_read_process(const struct scenario_ctx *cx, const struct cJSON *obj, const char *where,
+                          struct proc_info *out);
 
 /* Checks that every member of obj is one of the NULL-terminated names (or "comment") and that no
  * name appears twice. 0 or -EINVAL with the message in cx->err. */

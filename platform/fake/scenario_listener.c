@@ -29,7 +29,13 @@ static const double boot_age = 30 * 86400.0; /* the demo machine booted 30 days 
 static const char *const listener_keys[] = {
     "port",   "proto",   "address",     "v6only",  "owner_hidden", "inode", "uid",
     "user",   "pid",     "ppid",        "name",    "cmdline",      "cwd",   "exe",
-    "uptime", "started", "start_ticks", "rss_kib", "threads",      "project_root", NULL,
+    "uptime", "started", "start_ticks", "rss_kib", "threads",      "project_root",
+    "ignores_sigterm", "connections", NULL,
+};
+/* An entry of "processes": a process that holds no socket (an ancestor shown by inspect). */
+static const char *const process_keys[] = {
+    "pid", "ppid", "name", "cmdline", "cwd", "exe", "project_root", "user", "uid",
+    "uptime", "started", "start_ticks", "rss_kib", "threads", NULL,
 };
 /* A hidden owner is known only by the socket's uid: nothing else of the process can be read. */
 static const char *const hidden_keys[] = {
@@ -383,5 +389,35 @@ int scenario_read_listener(const struct scenario_ctx *cx, const cJSON *obj, doub
 		return -EINVAL;
 	}
 	out->uid = out->proc.uid;
+	return 0;
+}
+
+int scenario_read_extra(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
+                        struct scenario_extra *out)
+{
+	double n = 0;
+	*out = (struct scenario_extra){.connections = -1};
+	if (get_bool(cx, obj, where, "ignores_sigterm", &out->ignores_sigterm) < 0)
+		return -EINVAL;
+	int rc = get_number(cx, obj, where, "connections", 0, 1e9, true,
+	                    "expected a number of connections, 0 or more", &n);
+	if (rc < 0)
+		return rc;
+	if (rc)
+		out->connections = (int)n;
+	return 0;
+}
+
+int scenario_read_process(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
+                          struct proc_info *out)
+{
+	struct listener l = {0};
+	if (!cJSON_IsObject(obj))
+		return fail(cx, where, NULL,
+		            "expected an object like {\"pid\": 41200, \"name\": \"npm\"}");
+	if (scenario_check_keys(cx, obj, where, process_keys) < 0 ||
+	    read_process(cx, obj, where, 0, &l) < 0)
+		return -EINVAL;
+	*out = l.proc;
 	return 0;
 }

@@ -36,12 +36,23 @@
  *                 boot 30 days before playback
  *   rss_kib       resident memory in KiB; default 0
  *   threads       default 1
+ *   ignores_sigterm  true: the process survives SIGTERM, only SIGKILL stops it (kill tests);
+ *                 default false
+ *   connections   established connections the listener has, for inspect; default: unknown
  * A listener whose pid appeared earlier (in this step or a previous one) takes every process
  * field it leaves out from the latest such listener, start time included: describe a process once,
  * then repeat only port, address and pid. A "comment" member is allowed in every object. Unknown
  * or repeated members are errors, so are values of the wrong type; null means "the default".
  * Every text is sanitized (sanitize.h) here, once. The JSON must be strict (RFC 8259: no trailing
  * commas, no comments); a syntax error is reported with its line and column.
+ *
+ * "processes" (optional, at the top level, next to "steps") lists processes that hold no socket,
+ * described like listeners without the socket fields: the parents that inspect shows in a
+ * listener's ancestry ("systemd -> tmux -> zsh -> npm -> node"):
+ *   "processes": [{"pid": 1, "ppid": 0, "name": "systemd", "user": "root"}, ...]
+ *
+ * A process that devports signals (k, devports kill) is gone from every later snapshot, unless it
+ * ignores SIGTERM and the signal was SIGTERM.
  *
  * Times are relative, so a scenario looks the same on every run: a process with "uptime": 7200 in
  * the step at 0 s started two hours before playback began.
@@ -62,7 +73,7 @@
 
 enum { FILE_SIZE_MAX = 16 << 20, LABEL_MAX = 256, WHERE_MAX = 64 };
 
-static const char *const document_keys[] = {"scenario", "steps", NULL};
+static const char *const document_keys[] = {"scenario", "steps", "processes", NULL};
 static const char *const step_keys[] = {"at", "listeners", NULL};
 
 int scenario_check_keys(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
@@ -129,15 +140,40 @@ static int read_step(const struct scenario_ctx *outer, const cJSON *obj, size_t 
 		            "missing (a step lists its listeners; [] for none)");
 	if (!cJSON_IsArray(list))
 		return fail(cx, where, "listeners", "expected a list of listeners");
-	size_t j = 0;
+	size_t j = 0, n = (size_t)cJSON_GetArraySize(list);
+	step->extra = n ? calloc(n, sizeof *step->extra) : NULL;
+	if (n && !step->extra)
+		return -ENOMEM;
 	for (const cJSON *l = list->child; l; l = l->next, j++) {
 		struct listener one;
 		char lwhere[WHERE_MAX];
 		snprintf(lwhere, sizeof lwhere, "steps[%zu].listeners[%zu]", i, j);
-		if (scenario_read_listener(cx, l, step->at, lwhere, &one) < 0)
+		if (scenario_read_listener(cx, l, step->at, lwhere, &one) < 0 ||
+		    scenario_read_extra(cx, l, lwhere, &step->extra[j]) < 0)
 			return -EINVAL;
 		if (!listener_set_push(&step->listeners, &one))
 			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int read_processes(struct scenario_ctx *cx, const cJSON *doc, struct scenario *sc)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(doc, "processes");
+	if (!list || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		return fail(cx, "", "processes", "expected a list of processes");
+	size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
+	sc->processes = n ? calloc(n, sizeof *sc->processes) : NULL;
+	if (n && !sc->processes)
+		return -ENOMEM;
+	for (const cJSON *p = list->child; p; p = p->next, i++) {
+		char where[WHERE_MAX];
+		snprintf(where, sizeof where, "processes[%zu]", i);
+		if (scenario_read_process(cx, p, where, &sc->processes[i]) < 0)
+			return -EINVAL;
+		sc->n_processes = i + 1;
 	}
 	return 0;
 }
@@ -174,7 +210,7 @@ static int read_document(struct scenario_ctx *cx, const cJSON *doc, struct scena
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return read_processes(cx, doc, sc);
 }
 
 int scenario_parse(struct scenario *sc, const char *text, size_t len, const char *label,
@@ -268,8 +304,11 @@ size_t scenario_step_index(const struct scenario *sc, double t)
 
 void scenario_free(struct scenario *sc)
 {
-	for (size_t i = 0; i < sc->n_steps; i++)
+	for (size_t i = 0; i < sc->n_steps; i++) {
 		listener_set_free(&sc->steps[i].listeners);
+		free(sc->steps[i].extra);
+	}
 	free(sc->steps);
+	free(sc->processes);
 	*sc = (struct scenario){0};
 }
