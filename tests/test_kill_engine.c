@@ -1,0 +1,162 @@
+/* test_kill_engine.c - the kill engine on the fake backend, with the clock passed in: wait,
+ * escalation, respawn, moved and reused listeners, refusals, cancel. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "fake_backend.h"
+#include "kill.h"
+#include "sanitize.h"
+#include "snapshot.h"
+
+static struct platform *p;
+static struct snapshot s;
+static struct kill_job j;
+
+static void init(void)
+{
+	sanitize_init_locale();
+	struct platform_opts o = {.kind = PLATFORM_FAKE,
+	                          .scenario_path = TESTS_DIR "/fixtures/scenarios/kill.json"};
+	cr_assert_eq(platform_open(&p, &o), 0);
+}
+
+static void fini(void)
+{
+	kill_job_release(&j);
+	snapshot_free(&s);
+	platform_close(&p);
+}
+
+TestSuite(engine, .init = init, .fini = fini);
+
+/* A snapshot at playback time t. */
+static void at(double t)
+{
+	cr_assert_eq(platform_fake_seek(p, t), 0);
+	snapshot_free(&s);
+	cr_assert_eq(snapshot_take(p, &s), 0);
+}
+
+static const struct listener *on(unsigned port)
+{
+	for (size_t i = 0; i < s.set.n; i++)
+		if (s.set.v[i].port == port)
+			return &s.set.v[i];
+	return NULL;
+}
+
+static void plan(unsigned port, int sig)
+{
+	const struct listener *l = on(port);
+	cr_assert_not_null(l, "nothing on :%u", port);
+	struct kill_guard g = {.self = 99999, .parent = 99998};
+	kill_job_plan(&j, &s.set, l, &g, sig, "press K to force");
+}
+
+Test(engine, sigterm_stops_and_a_supervisor_brings_it_back)
+{
+	at(0);
+	plan(3000, SIGTERM);
+	cr_assert_eq(j.phase, KILL_CONFIRMING);
+	cr_assert_eq(kill_job_confirm(&j, p, 100.0), 0);
+	cr_assert_eq(j.phase, KILL_WAITING);
+	cr_assert_str_eq(j.message, "sent SIGTERM to :3000 node (pid 977)");
+	cr_assert(kill_job_tick(&j, p, NULL, 0, 100.4));
+	cr_assert_eq(j.phase, KILL_WATCHING);
+	cr_assert_str_eq(j.message, "stopped :3000 node (pid 977) with SIGTERM in 0.4 s");
+	at(0);
+	cr_assert_null(on(3000), "a killed process leaves the fake's snapshots");
+	cr_assert_not(kill_job_tick(&j, p, &s.set, 100.5, 100.5));
+	at(10); /* pm2 starts it again under a new pid */
+	cr_assert(kill_job_tick(&j, p, &s.set, 101.0, 101.0));
+	cr_assert_eq(j.phase, KILL_FINISHED);
+	cr_assert_eq(j.outcome, KILL_RESPAWNED);
+	cr_assert_str_eq(j.message, ":3000 is back: restarted by pm2 (pid 4100) — pm2 stop <name> "
+	                            "(pm2 list names it)");
+}
+
+Test(engine, a_snapshot_older_than_the_exit_is_not_taken_for_a_respawn)
+{
+	at(0);
+	plan(3000, SIGTERM);
+	kill_job_confirm(&j, p, 100.0);
+	kill_job_tick(&j, p, NULL, 0, 100.2);
+	at(10);
+	cr_assert_not(kill_job_tick(&j, p, &s.set, 100.1, 100.3), "taken before the exit");
+	cr_assert_eq(j.phase, KILL_WATCHING);
+}
+
+Test(engine, sigterm_ignored_then_sigkill_through_the_same_handle)
+{
+	at(0);
+	plan(8124, SIGTERM);
+	cr_assert_eq(kill_job_confirm(&j, p, 50.0), 0);
+	cr_assert_not(kill_job_tick(&j, p, NULL, 0, 51.0), "still waiting");
+	cr_assert(kill_job_tick(&j, p, NULL, 0, 55.0));
+	cr_assert_eq(j.phase, KILL_STUBBORN);
+	cr_assert_str_eq(j.message,
+	                 ":8124 python3 (pid 5001) still running after 5 s — press K to force");
+	at(0);
+	cr_assert_not_null(on(8124), "SIGTERM did nothing");
+	cr_assert_eq(kill_job_force(&j, 60.0), 0);
+	cr_assert_eq(j.sent, SIGKILL);
+	cr_assert(kill_job_tick(&j, p, NULL, 0, 60.0));
+	cr_assert_str_eq(j.message, "stopped :8124 python3 (pid 5001) with SIGKILL in 0.0 s");
+	at(0);
+	cr_assert_null(on(8124));
+	cr_assert_not(kill_job_tick(&j, p, &s.set, 60.1, 64.9));
+	cr_assert_not(kill_job_tick(&j, p, &s.set, 65.0, 65.0), "a quiet end: nothing new to say");
+	cr_assert_eq(j.outcome, KILL_FREED);
+}
+
+Test(engine, k_on_a_row_can_go_straight_to_sigkill)
+{
+	at(0);
+	plan(8124, SIGKILL);
+	cr_assert_eq(kill_job_confirm(&j, p, 1.0), 0);
+	cr_assert_str_eq(j.message, "sent SIGKILL to :8124 python3 (pid 5001)");
+	kill_job_tick(&j, p, NULL, 0, 1.0);
+	cr_assert_eq(j.phase, KILL_WATCHING);
+}
+
+Test(engine, a_listener_that_moved_to_another_pid_is_refused)
+{
+	at(0);
+	plan(4000, SIGTERM);
+	cr_assert_eq(platform_fake_seek(p, 10), 0); /* while the question is open */
+	cr_assert_eq(kill_job_confirm(&j, p, 1.0), -ESTALE);
+	cr_assert_eq(j.outcome, KILL_REFUSED);
+	cr_assert_str_eq(j.message, ":4000 moved to ruby (pid 6001) while you were confirming — "
+	                            "nothing was signalled");
+	at(10);
+	cr_assert_not_null(on(4000), "the new owner was not signalled");
+}
+
+Test(engine, a_reused_pid_is_refused)
+{
+	at(0);
+	plan(4000, SIGTERM);
+	j.plan.target.id.start_ticks += 1; /* what was recorded is another process than pid 6000 */
+	cr_assert_lt(kill_job_confirm(&j, p, 1.0), 0);
+	cr_assert_eq(j.outcome, KILL_REFUSED);
+	cr_assert(strstr(j.message, "pid 6000 now belongs to another process (the pid was reused)"),
+	          "%s", j.message);
+	at(0);
+	cr_assert_not_null(on(4000));
+}
+
+Test(engine, hidden_owner_refused_and_cancel_sends_nothing)
+{
+	at(0);
+	plan(22, SIGTERM);
+	cr_assert_eq(j.outcome, KILL_REFUSED);
+	cr_assert_str_eq(j.message, "owned by root — run devports with sudo to stop it");
+	cr_assert_eq(kill_job_confirm(&j, p, 1.0), -EALREADY);
+	plan(4000, SIGTERM);
+	kill_job_cancel(&j);
+	cr_assert_eq(j.outcome, KILL_CANCELLED);
+	at(0);
+	cr_assert_not_null(on(4000));
+}
