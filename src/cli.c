@@ -17,6 +17,10 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{"list", cmd_list, "list [--json]", "print every listener as a table grouped by range"},
+	{"who", cmd_who, "who PORT [--json]", "who holds PORT (exit 0 held, 1 free)"},
+	{"kill", cmd_kill, "kill PORT [--force] [--signal NAME] [--yes]",
+	 "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
+	{"free", cmd_free, "free [PORT]", "the first free TCP port from PORT (default 3000)"},
 	{"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
 };
 
@@ -35,8 +39,13 @@ static void usage(FILE *out)
 	fprintf(out, "devports %s - the TCP and UDP ports listening on this machine, and who holds them\n\n"
 	             "usage: devports [OPTIONS]            the live dashboard\n",
 	        DEVPORTS_VERSION);
-	for (size_t i = 0; i < command_count; i++)
-		fprintf(out, "       devports %-22s %s\n", commands[i].usage, commands[i].help);
+	for (size_t i = 0; i < command_count; i++) {
+		if (strlen(commands[i].usage) > 22) /* the help goes on the next line, aligned */
+			fprintf(out, "       devports %s\n       %-32s%s\n", commands[i].usage, "",
+			        commands[i].help);
+		else
+			fprintf(out, "       devports %-22s %s\n", commands[i].usage, commands[i].help);
+	}
 	fprintf(out, "       devports --json               same as `devports list --json`\n"
 	             "\noptions:\n"
 	             "  -i, --interval SECONDS   dashboard refresh, 0.2 to 60 (default 1)\n"
@@ -44,11 +53,16 @@ static void usage(FILE *out)
 	             "      --demo [FILE]        play a JSON scenario instead of this machine\n"
 	             "                           (the built-in one when FILE is not given)\n"
 	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
+	             "      --force              kill: send SIGKILL when SIGTERM was not enough\n"
+	             "      --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
+	             "                           USR2) instead of SIGTERM\n"
+	             "      --yes                kill: do not ask (needed without a terminal)\n"
 	             "  -h, --help               this help\n"
 	             "  -V, --version            the version\n"
 	             "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
 	             "             ~/.config/devports/config.json (devports config check reads it)\n"
-	             "exit codes: 0 ok, 1 not found (who, config check), 2 error\n");
+	             "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
+	             "            free: no free port; config check: no file), 2 error\n");
 }
 
 static int fail_usage(const char *what, const char *arg)
@@ -87,6 +101,16 @@ static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 			o->json = true;
 		} else if (!strcmp(a, "--proc-net")) {
 			o->force_proc_net = true;
+		} else if (!strcmp(a, "--force")) {
+			o->force = true;
+		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+			o->yes = true;
+		} else if (!strcmp(a, "--signal") || !strcmp(a, "-s")) {
+			if (i + 1 >= argc)
+				return fail_usage("missing signal name after", a);
+			o->signal = argv[++i];
+		} else if (!strncmp(a, "--signal=", 9)) {
+			o->signal = a + 9;
 		} else if (!strcmp(a, "--demo")) {
 			o->demo = true;
 			if (i + 1 < argc && argv[i + 1][0] != '-' && !find_command(argv[i + 1]))
@@ -110,6 +134,33 @@ static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 		}
 	}
 	return EXIT_OK;
+}
+
+bool cli_port_arg(const struct cli_opts *o, const char *cmd, uint16_t dflt, uint16_t *port)
+{
+	if (o->nargs > 1) {
+		fprintf(stderr, "devports: %s takes one port (see devports --help)\n", cmd);
+		return false;
+	}
+	if (o->nargs == 0) {
+		if (!dflt)
+			fprintf(stderr, "devports: %s needs a port, e.g. devports %s 3000\n", cmd, cmd);
+		*port = dflt;
+		return dflt != 0;
+	}
+	const char *s = o->args[0];
+	char *end;
+	errno = 0;
+	long v = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : -1;
+	if (v < 1 || v > 65535 || errno || *end) {
+		char safe[64];
+		sanitize_text(safe, sizeof safe, s, strlen(s));
+		fprintf(stderr, "devports: %s: '%s' is not a port (a number from 1 to 65535)\n", cmd,
+		        safe);
+		return false;
+	}
+	*port = (uint16_t)v;
+	return true;
 }
 
 struct platform *cli_open_platform(const struct cli_opts *o)

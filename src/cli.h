@@ -3,6 +3,7 @@
 #define DEVPORTS_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "platform.h"
 
@@ -17,6 +18,9 @@ struct cli_opts {
 	bool demo;             /* --demo [FILE] */
 	const char *demo_file; /* NULL: the built-in scenario */
 	bool force_proc_net;   /* --proc-net: read /proc/net instead of netlink */
+	bool force;            /* kill --force: SIGKILL when SIGTERM was not enough */
+	bool yes;              /* kill --yes: no question */
+	const char *signal;    /* kill --signal NAME; NULL: SIGTERM */
 	int nargs;             /* positional arguments after the subcommand */
 	char **args;
 	const struct config *config; /* the user's config file as loaded (config.h); never NULL in
@@ -34,5 +38,19 @@ int cmd_list(const struct cli_opts *o);
 /* `config path`: where the config file is looked for. `config check`: validates it and prints
  * what it understood; exit 0 valid (warnings go to stderr), 1 no file, 2 invalid. */
 int cmd_config(const struct cli_opts *o);
+/* `who PORT [--json]`: every listener on PORT; exit 0 held, 1 free, 2 error. */
+int cmd_who(const struct cli_opts *o);
+/* `kill PORT [--force] [--signal NAME] [--yes]`: stops what holds PORT through the kill engine
+ * (kill.h); exit 0 when PORT is free afterwards, 1 when it is still held (refused, still
+ * running, restarted, or the answer was no), 2 on an error. */
+int cmd_kill(const struct cli_opts *o);
+/* `free [PORT]`: the first TCP port >= PORT (default 3000) free on 127.0.0.1, ::1, 0.0.0.0 and
+ * ::; exit 0 found, 1 none below 65536, 2 error. */
+int cmd_free(const struct cli_opts *o);
+
+/* Reads the PORT argument of `cmd` (o->args[0]; when absent: dflt, or an error when dflt is 0).
+ * A port is a whole number from 1 to 65535 — never a pid. Prints a one-line error and returns
+ * false on a bad or missing one, or on extra arguments. */
+bool cli_port_arg(const struct cli_opts *o, const char *cmd, uint16_t dflt, uint16_t *port);
 
 #endif

@@ -1,0 +1,84 @@
+/* cmd_who.c - `devports who PORT [--json]`: who holds PORT, every protocol and address. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annotate.h"
+#include "cli.h"
+#include "json_out.h"
+#include "kill_plan.h"
+#include "snapshot.h"
+
+/* One listener: a line that says what and who, then its command and directory. */
+static void print_one(const struct listener *l, const struct annotation *a)
+{
+	char where[KILL_WHERE_MAX];
+	kill_plan_where(l, where, sizeof where);
+	const char *label = a && a->label.text[0] ? a->label.text : "";
+	const char *guess = a && a->label.source == LABEL_PORT ? "?" : "";
+	if (l->owner_hidden) {
+		printf("%s  owner hidden (user %s) — run devports with sudo to see it%s%s%s\n", where,
+		       l->proc.user, label[0] ? "  " : "", label, guess);
+		return;
+	}
+	printf("%s  %s (pid %ld, user %s)%s%s%s\n", where, l->proc.comm, (long)l->proc.id.pid,
+	       l->proc.user, label[0] ? "  " : "", label, guess);
+	printf("    command    %s\n", l->proc.cmdline);
+	if (l->proc.cwd[0])
+		printf("    directory  %s\n", l->proc.cwd);
+	for (size_t i = 0; a && i < a->hints.n; i++)
+		printf("    ! %s\n", a->hints.v[i].text);
+}
+
+static int print_text(const struct snapshot *s, const struct config *cfg, uint16_t port)
+{
+	if (s->set.n == 0) {
+		printf(":%u is free: nothing listens on it\n", (unsigned)port);
+		return 0;
+	}
+	struct annotation *ann = NULL;
+	if (annotate_set(&s->set, cfg, &ann) < 0)
+		return -1;
+	for (size_t i = 0; i < s->set.n; i++)
+		print_one(&s->set.v[i], &ann[i]);
+	free(ann);
+	return 0;
+}
+
+int cmd_who(const struct cli_opts *o)
+{
+	uint16_t port;
+	if (!cli_port_arg(o, "who", 0, &port))
+		return EXIT_ERROR;
+	struct platform *p = cli_open_platform(o);
+	if (!p)
+		return EXIT_ERROR;
+	struct snapshot s = {0};
+	int rc = snapshot_take(p, &s);
+	if (rc < 0) {
+		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
+		platform_close(&p);
+		return EXIT_ERROR;
+	}
+	size_t n = 0; /* keep the listeners on port, in order */
+	for (size_t i = 0; i < s.set.n; i++)
+		if (s.set.v[i].port == port)
+			s.set.v[n++] = s.set.v[i];
+	s.set.n = n;
+	int exit_code = n ? EXIT_OK : EXIT_NOT_FOUND;
+	if (o->json) {
+		char *text = json_out_snapshot(&s, platform_name(p), o->config);
+		if (!text || puts(text) == EOF)
+			exit_code = EXIT_ERROR;
+		free(text);
+	} else if (print_text(&s, o->config, port) < 0) {
+		exit_code = EXIT_ERROR;
+	}
+	if (fflush(stdout) == EOF)
+		exit_code = EXIT_ERROR;
+	if (exit_code == EXIT_ERROR)
+		fprintf(stderr, "devports: cannot write the output\n");
+	snapshot_free(&s);
+	platform_close(&p);
+	return exit_code;
+}
