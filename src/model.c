@@ -52,6 +52,16 @@ static void log_event(struct model *m, const struct listener *l, bool added, tim
 		m->nevents++;
 }
 
+void model_note(struct model *m, time_t wall, const char *text)
+{
+	struct model_event *e = &m->events[m->event_next];
+	*e = (struct model_event){.when = wall};
+	snprintf(e->note, sizeof e->note, "%s", text);
+	m->event_next = (m->event_next + 1) % MODEL_EVENTS_MAX;
+	if (m->nevents < MODEL_EVENTS_MAX)
+		m->nevents++;
+}
+
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall)
 {
 	size_t cap = m->nrows + s->set.n;
@@ -154,7 +164,9 @@ void model_event_format(const struct model_event *e, char *buf, size_t len)
 	char t[16] = "--:--:--";
 	if (localtime_r(&e->when, &tm))
 		strftime(t, sizeof t, "%H:%M:%S", &tm);
-	if (e->hidden)
+	if (e->note[0])
+		snprintf(buf, len, "%s %s", t, e->note);
+	else if (e->hidden)
 		snprintf(buf, len, "%s %c :%u %s %s", t, e->added ? '+' : '-', (unsigned)e->port,
 		         e->proto == PROTO_UDP ? "udp" : "tcp", e->comm);
 	else

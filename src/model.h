@@ -15,7 +15,8 @@
 
 struct config;
 
-enum { MODEL_FRESH_SECONDS = 5, MODEL_TOMBSTONE_SECONDS = 5, MODEL_EVENTS_MAX = 200 };
+enum { MODEL_FRESH_SECONDS = 5, MODEL_TOMBSTONE_SECONDS = 5, MODEL_EVENTS_MAX = 200,
+       MODEL_NOTE_MAX = 256 };
 
 enum sort_mode { SORT_PORT = 0, SORT_PROCESS, SORT_PID, SORT_UPTIME, SORT_COUNT };
 extern const char *const model_sort_names[SORT_COUNT]; /* "port", "process", "pid", "uptime" */
@@ -37,6 +38,8 @@ struct model_event {
 	pid_t pid;
 	bool hidden;
 	char comm[PROC_COMM_MAX];
+	char note[MODEL_NOTE_MAX]; /* a note (what a kill did) instead of an appearance: "" for
+	                              those; the other fields are then unused */
 };
 
 enum line_kind { LINE_HEADER, LINE_ROW };
@@ -102,9 +105,12 @@ void model_select_edge(struct model *m, bool last);
 void model_select_line(struct model *m, size_t line); /* nearest row at or after line */
 const struct row *model_selected(const struct model *m); /* NULL when there are no rows */
 
+/* Adds a note to the event log ("stopped :3000 node (pid 977) with SIGTERM in 0.4 s"). */
+void model_note(struct model *m, time_t wall, const char *text);
+
 /* Events, 0 = oldest kept. */
 const struct model_event *model_event_at(const struct model *m, size_t i);
-/* "12:03:05 + :5173 tcp vite (pid 4242)", in local time. */
+/* "12:03:05 + :5173 tcp vite (pid 4242)", or "12:03:09 " and the note, in local time. */
 void model_event_format(const struct model_event *e, char *buf, size_t len);
 
 /* Counts over alive rows: listeners, and those whose owner is hidden. */

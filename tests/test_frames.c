@@ -163,3 +163,24 @@ Test(frames, airplay_hint_selected_100x20)
 	cr_assert_str_eq(sel->l.proc.comm, "ControlCenter");
 	check("airplay-hint-100x20", 100, 20);
 }
+
+/* Inspect on the fake backend: the wrapped command line, the ancestry from the scenario's
+ * processes, both sockets of the process, its connections, the hint; no HTTP in a demo. */
+Test(frames, inspect_100x30)
+{
+	play_scenario(TESTS_DIR "/fixtures/scenarios/inspect.json", 0);
+	const struct row *sel = model_selected(&a.model);
+	cr_assert_not_null(sel);
+	cr_assert_eq(sel->l.port, 3000);
+	cr_assert_eq(app_key(&a, 'i'), REACT_REDRAW);
+	check("inspect-100x30", 100, 30);
+}
+
+/* The kill box over the list: the frozen target, every port it holds, what the keys do. */
+Test(frames, kill_box_100x30)
+{
+	play_scenario(TESTS_DIR "/fixtures/scenarios/inspect.json", 0);
+	app_key(&a, 'k');
+	cr_assert_eq(a.mode, MODE_KILL);
+	check("kill-box-100x30", 100, 30);
+}

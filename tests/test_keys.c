@@ -2,10 +2,12 @@
  * no key in the table goes untested. */
 #include <criterion/criterion.h>
 #include <curses.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
+#include "detail.h"
 #include "keys.h"
 #include "make_listener.h"
 #include "sanitize.h"
@@ -59,9 +61,9 @@ static unsigned selected_port(void)
 }
 
 /* Keys this file tests; the last test checks the table has no others. */
-static const int tested[] = {KEY_UP,  KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,
-                             's',     'a',      'u',       'e',       'p',      'r',     '?', 'q',
-                             12,      KEY_RESIZE};
+static const int tested[] = {KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,
+                             's', 'a', 'u', 'e', 'p', 'r', '?', 'q', 12, KEY_RESIZE, 'k', 'K',
+                             'i', '\r', KEY_ENTER, 'y', 'n'};
 
 Test(keys, down_and_up)
 {
@@ -192,8 +194,12 @@ Test(keys, question_mark_opens_help_generated_from_the_table)
 	cr_assert_eq(a.mode, MODE_HELP);
 	app_draw(&a, &f);
 	char *t = frame_to_text(&f);
-	for (size_t i = 0; i < keys_table_len; i++)
-		cr_assert(strstr(t, keys_table[i].help), "help lacks '%s'", keys_table[i].help);
+	for (size_t i = 0; i < keys_table_len; i++) {
+		const struct key_binding *b = &keys_table[i];
+		/* the list's keys one per line; the kill box's and inspect's by their bar words */
+		const char *want = b->mode == MODE_LIST ? b->help : b->bar;
+		cr_assert(!want || strstr(t, want), "help lacks '%s'", want);
+	}
 	free(t);
 	cr_assert_eq(app_key(&a, 'x'), REACT_REDRAW);
 	cr_assert_eq(a.mode, MODE_LIST, "any key closes the help");
@@ -210,11 +216,125 @@ Test(keys, ctrl_l_and_resize_redraw)
 	cr_assert_eq(app_key(&a, KEY_RESIZE), REACT_REDRAW);
 }
 
-Test(keys, j_and_k_do_not_move)
+Test(keys, j_does_not_move)
 {
 	unsigned before = selected_port();
 	app_key(&a, 'j');
 	cr_assert_eq(selected_port(), before);
+}
+
+/* The key bar shows the keys of the mode on screen. */
+static bool bar_says(const char *text)
+{
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	const char *last = t + strlen(t);
+	while (last > t && last[-1] == '\n')
+		last--;
+	const char *line = last;
+	while (line > t && line[-1] != '\n')
+		line--;
+	bool found = strstr(line, text) != NULL;
+	free(t);
+	return found;
+}
+
+Test(keys, k_opens_the_kill_box_on_the_selected_row_and_n_cancels)
+{
+	app_key(&a, KEY_DOWN); /* :3000 node, pid 300 */
+	cr_assert_eq(app_key(&a, 'k'), REACT_REDRAW);
+	cr_assert_eq(a.mode, MODE_KILL);
+	cr_assert_eq(a.kill.phase, KILL_CONFIRMING);
+	cr_assert_eq(a.kill.plan.target.id.pid, 300);
+	cr_assert_eq(a.kill.sig, SIGTERM);
+	cr_assert(bar_says("y stop it"));
+	cr_assert_eq(app_key(&a, 'n'), REACT_REDRAW);
+	cr_assert_eq(a.mode, MODE_LIST);
+	cr_assert_eq(a.kill.outcome, KILL_CANCELLED);
+	cr_assert_str_eq(a.status, "cancelled: nothing was signalled");
+	app_key(&a, 'k');
+	app_key(&a, 27);
+	cr_assert_eq(a.mode, MODE_LIST, "Esc cancels too");
+}
+
+Test(keys, K_goes_straight_to_the_sigkill_confirmation)
+{
+	app_key(&a, KEY_DOWN);
+	app_key(&a, 'K');
+	cr_assert_eq(a.mode, MODE_KILL);
+	cr_assert_eq(a.kill.sig, SIGKILL);
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	cr_assert(strstr(t, "force-stop node (pid 300)?"), "%s", t);
+	cr_assert(strstr(t, "y/Enter sends SIGKILL"), "%s", t);
+	free(t);
+}
+
+Test(keys, y_and_enter_confirm_and_K_in_the_box_forces)
+{
+	/* No platform here: a confirmation says so and nothing happens; the engine's own tests and
+	 * test_kill_ui.c send real signals. */
+	app_key(&a, KEY_DOWN);
+	app_key(&a, 'k');
+	cr_assert_eq(app_key(&a, 'y'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "no platform to signal through");
+	cr_assert_eq(app_key(&a, '\r'), REACT_REDRAW);
+	cr_assert_eq(app_key(&a, KEY_ENTER), REACT_REDRAW);
+	cr_assert_eq(app_key(&a, 'K'), REACT_REDRAW);
+	cr_assert_eq(a.kill.sig, SIGKILL, "K in the box asks for SIGKILL");
+	cr_assert_eq(a.kill.phase, KILL_CONFIRMING, "nothing was sent");
+}
+
+Test(keys, k_on_a_hidden_owner_only_says_why)
+{
+	struct snapshot s = {0};
+	struct listener l = make_listener(PROTO_TCP, "0.0.0.0", 22, 0, "", "root");
+	l.owner_hidden = true;
+	listener_set_push(&s.set, &l);
+	app_apply(&a, &s); /* every other row is a tombstone now */
+	app_key(&a, KEY_HOME);
+	for (int i = 0; i < 10 && !model_selected(&a.model)->l.owner_hidden; i++)
+		app_key(&a, KEY_DOWN);
+	cr_assert(model_selected(&a.model)->l.owner_hidden);
+	cr_assert_eq(app_key(&a, 'k'), REACT_REDRAW);
+	cr_assert_eq(a.mode, MODE_LIST);
+	cr_assert_str_eq(a.status, "owned by root — run devports with sudo to stop it");
+	const struct model_event *e = model_event_at(&a.model, a.model.nevents - 1);
+	cr_assert_str_eq(e->note, "owned by root — run devports with sudo to stop it");
+}
+
+Test(keys, i_and_enter_open_inspect_and_esc_q_i_return)
+{
+	static const int open[] = {'i', '\r', KEY_ENTER};
+	static const int close[] = {27, 'q', 'i'};
+	app_key(&a, KEY_DOWN);
+	for (size_t k = 0; k < 3; k++) {
+		cr_assert_eq(app_key(&a, open[k]), REACT_REDRAW);
+		cr_assert_eq(a.mode, MODE_DETAIL);
+		cr_assert_not_null(a.detail);
+		cr_assert_eq(a.detail->row.l.port, 3000);
+		cr_assert(bar_says("Esc back"));
+		cr_assert_eq(app_key(&a, close[k]), REACT_REDRAW);
+		cr_assert_eq(a.mode, MODE_LIST);
+		cr_assert_null(a.detail);
+	}
+}
+
+Test(keys, r_in_inspect_reads_again_and_k_kills_from_there)
+{
+	app_key(&a, KEY_DOWN);
+	app_key(&a, 'i');
+	cr_assert_eq(app_key(&a, 'r'), REACT_RESCAN);
+	cr_assert_eq(a.mode, MODE_DETAIL);
+	app_key(&a, 'k');
+	cr_assert_eq(a.mode, MODE_KILL);
+	cr_assert_eq(a.kill.plan.target.id.pid, 300);
+	app_key(&a, 'n');
+	cr_assert_eq(a.mode, MODE_DETAIL, "the box returns to inspect");
+	app_key(&a, 'K');
+	cr_assert_eq(a.kill.sig, SIGKILL);
+	app_key(&a, 27);
+	cr_assert_eq(a.mode, MODE_DETAIL);
 }
 
 Test(keys, mouse_click_selects_the_row_under_it)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_work.h"
 #include "config.h"
 
 enum { STATUS_SECONDS = 4 };
@@ -11,12 +12,16 @@ enum { STATUS_SECONDS = 4 };
 void app_init(struct app *a, double interval)
 {
 	*a = (struct app){.interval = interval > 0 ? interval : 1.0};
+	a->kill.phase = KILL_FINISHED; /* no kill yet */
+	a->kill.outcome = KILL_CANCELLED;
 	model_init(&a->model);
 	snprintf(a->backend, sizeof a->backend, "%s", "none");
 }
 
 void app_free(struct app *a)
 {
+	app_detail_close(a);
+	kill_job_release(&a->kill);
 	model_free(&a->model);
 	snapshot_free(&a->snap);
 }
@@ -25,6 +30,7 @@ bool app_apply(struct app *a, struct snapshot *s)
 {
 	snapshot_free(&a->snap);
 	a->snap = *s;
+	a->snap_at = a->now;
 	*s = (struct snapshot){0};
 	if (model_apply(&a->model, &a->snap, a->now, a->wall) < 0) {
 		snprintf(a->error, sizeof a->error, "out of memory");
@@ -49,6 +55,7 @@ bool app_poll(struct app *a)
 	}
 	bool had_error = a->error[0] != '\0';
 	a->error[0] = '\0';
+	a->snap_at = a->now; /* current now, whether or not anything changed */
 	snprintf(a->backend, sizeof a->backend, "%s", platform_name(a->platform));
 	/* Redraw only when something changed: same listeners, same everything -> no work. */
 	bool same = s.set.n == a->snap.set.n;
@@ -97,4 +104,16 @@ void app_use_config(struct app *a, const struct config *cfg, bool interval_given
 	else
 		return;
 	app_warn(a, msg, CONFIG_NOTICE_SECONDS);
+}
+
+bool app_tick(struct app *a)
+{
+	bool changed = app_kill_tick(a);
+	changed |= app_detail_tick(a);
+	return changed;
+}
+
+bool app_busy(const struct app *a)
+{
+	return app_kill_busy(a) || app_detail_busy(a);
 }

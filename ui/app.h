@@ -7,11 +7,15 @@
 #include <time.h>
 
 #include "frame.h"
+#include "kill.h"
 #include "model.h"
 #include "platform.h"
 #include "snapshot.h"
 
-enum app_mode { MODE_LIST, MODE_FILTER, MODE_HELP };
+/* MODE_KILL: the kill box over the list; MODE_DETAIL: the inspect view. */
+enum app_mode { MODE_LIST, MODE_FILTER, MODE_HELP, MODE_KILL, MODE_DETAIL, MODE_COUNT };
+
+struct detail; /* what the inspect view shows (detail.h) */
 
 /* What the loop does after a key: nothing, draw again, poll now, or leave. */
 enum reaction { REACT_NONE, REACT_REDRAW, REACT_RESCAN, REACT_QUIT };
@@ -20,6 +24,7 @@ struct app {
 	struct model model;
 	struct platform *platform; /* NULL in tests that feed snapshots by hand */
 	struct snapshot snap;      /* the latest snapshot */
+	double snap_at;            /* monotonic time it was taken */
 	char backend[64];          /* "linux netlink" */
 	double interval;           /* seconds between polls */
 
@@ -35,6 +40,15 @@ struct app {
 
 	double now; /* monotonic seconds, set by the loop before keys and draws */
 	time_t wall;
+
+	/* The latest kill: in its box (MODE_KILL), under way behind the list, or finished. Its
+	 * target was captured when k was pressed: refreshes never change it. */
+	struct kill_job kill;
+	unsigned kill_seen;        /* kill.news already reported */
+	enum app_mode kill_return; /* the mode the box returns to (the list or inspect) */
+	struct kill_guard guard;   /* devports and its shell: never signalled */
+	struct detail *detail;     /* MODE_DETAIL's content; NULL otherwise */
+	bool poll_now;             /* poll at the loop's next turn (a kill just ended) */
 
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
 	size_t scroll;      /* first model line shown */
@@ -69,5 +83,31 @@ enum reaction app_click(struct app *a, int y);
 
 /* Draws the whole screen for the current mode. Adjusts scroll so the selection is visible. */
 void app_draw(struct app *a, struct frame *f);
+
+/* Work that goes on between keys (app_kill.c, app_detail.c): a kill waiting for its process or
+ * watching its port, an HTTP check. Call it on every turn of the loop with a->now set. Returns
+ * true when the screen changed. */
+bool app_tick(struct app *a);
+/* Whether app_tick has work under way: the loop should come back within a tenth of a second. */
+bool app_busy(const struct app *a);
+/* Waits up to timeout_ms for input on fd or for the HTTP check's socket, when a check runs.
+ * Returns false (without waiting) when nothing of the app needs waiting on: the caller waits for
+ * input its own way. */
+bool app_wait(struct app *a, int fd, int timeout_ms);
+
+/* k / K: opens the kill box for the selected row (in inspect: its listener) with SIGTERM or
+ * SIGKILL; a refused kill only says why. */
+enum reaction app_kill_open(struct app *a, int sig);
+/* In the kill box: y (send; force once it is still running), K (SIGKILL now), n (cancel, or close
+ * the box once the signal is out). */
+enum reaction app_kill_yes(struct app *a);
+enum reaction app_kill_force(struct app *a);
+enum reaction app_kill_no(struct app *a);
+
+/* i / Enter: the inspect view of the selected row; r in it reads everything again and repeats
+ * the HTTP check; Esc closes it. */
+enum reaction app_detail_open(struct app *a);
+enum reaction app_detail_refresh(struct app *a);
+enum reaction app_detail_close(struct app *a);
 
 #endif

@@ -3,6 +3,7 @@
 #include "keys.h"
 
 #include <curses.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,33 +130,62 @@ static enum reaction repaint(struct app *a)
 	return REACT_REDRAW;
 }
 
+static enum reaction kill_term(struct app *a)
+{
+	return app_kill_open(a, SIGTERM);
+}
+
+static enum reaction kill_now(struct app *a)
+{
+	return app_kill_open(a, SIGKILL);
+}
+
 const struct key_binding keys_table[] = {
-	{{KEY_UP}, "↑", "move up", NULL, up},
-	{{KEY_DOWN}, "↓", "move down", NULL, down},
-	{{KEY_PPAGE}, "PgUp", "page up", NULL, page_up},
-	{{KEY_NPAGE}, "PgDn", "page down", NULL, page_down},
-	{{KEY_HOME}, "Home", "first row", NULL, home},
-	{{KEY_END}, "End", "last row", NULL, end},
-	{{'/'}, "/", "filter by port, process, label, project or user", "filter", start_filter},
-	{{KEY_ESC}, "Esc", "clear the filter", NULL, clear_filter},
-	{{'s'}, "s", "sort by port, process, pid, uptime", "sort", cycle_sort},
-	{{'a'}, "a", "show every group (dynamic ports are folded)", "all", toggle_all},
-	{{'u'}, "u", "show or hide UDP", NULL, toggle_udp},
-	{{'e'}, "e", "event log: what appeared and vanished", "events", toggle_events},
-	{{'p'}, "p", "pause: freeze the list", "pause", toggle_pause},
-	{{'r'}, "r", "refresh now", NULL, rescan},
-	{{'?'}, "?", "this help", "help", help},
-	{{'q'}, "q", "quit", "quit", quit},
-	{{KEY_CTRL_L, KEY_RESIZE}, "^L", "redraw the screen", NULL, repaint},
+	{MODE_LIST, {KEY_UP}, "↑", "move up", NULL, up},
+	{MODE_LIST, {KEY_DOWN}, "↓", "move down", NULL, down},
+	{MODE_LIST, {KEY_PPAGE}, "PgUp", "page up", NULL, page_up},
+	{MODE_LIST, {KEY_NPAGE}, "PgDn", "page down", NULL, page_down},
+	{MODE_LIST, {KEY_HOME}, "Home", "first row", NULL, home},
+	{MODE_LIST, {KEY_END}, "End", "last row", NULL, end},
+	{MODE_LIST, {'k'}, "k", "kill: stop the selected server (SIGTERM, asks first)", "kill",
+	 kill_term},
+	{MODE_LIST, {'K'}, "K", "kill with SIGKILL (asks first)", NULL, kill_now},
+	{MODE_LIST, {'i', '\r', KEY_ENTER}, "i", "inspect the selected listener (Enter too)",
+	 "inspect", app_detail_open},
+	{MODE_LIST, {'/'}, "/", "filter by port, process, label, project or user", "filter",
+	 start_filter},
+	{MODE_LIST, {KEY_ESC}, "Esc", "clear the filter", NULL, clear_filter},
+	{MODE_LIST, {'s'}, "s", "sort by port, process, pid, uptime", "sort", cycle_sort},
+	{MODE_LIST, {'a'}, "a", "show every group (dynamic ports are folded)", "all", toggle_all},
+	{MODE_LIST, {'u'}, "u", "show or hide UDP", NULL, toggle_udp},
+	{MODE_LIST, {'e'}, "e", "event log: what appeared and vanished", "events", toggle_events},
+	{MODE_LIST, {'p'}, "p", "pause: freeze the list", "pause", toggle_pause},
+	{MODE_LIST, {'r'}, "r", "refresh now", NULL, rescan},
+	{MODE_LIST, {'?'}, "?", "this help", "help", help},
+	{MODE_LIST, {'q'}, "q", "quit", "quit", quit},
+	{MODE_LIST, {KEY_CTRL_L, KEY_RESIZE}, "^L", "redraw the screen", NULL, repaint},
+
+	{MODE_KILL, {'y', '\r', KEY_ENTER}, "y", "send the signal (SIGKILL once it still runs)",
+	 "stop it", app_kill_yes},
+	{MODE_KILL, {'K'}, "K", "send SIGKILL now", "force", app_kill_force},
+	{MODE_KILL, {'n', KEY_ESC}, "n", "cancel; once sent, close the box", "cancel", app_kill_no},
+	{MODE_KILL, {KEY_CTRL_L, KEY_RESIZE}, "^L", "redraw the screen", NULL, repaint},
+
+	{MODE_DETAIL, {'r'}, "r", "read again and repeat the HTTP check", "recheck",
+	 app_detail_refresh},
+	{MODE_DETAIL, {'k'}, "k", "kill this listener's process (asks first)", "kill", kill_term},
+	{MODE_DETAIL, {'K'}, "K", "kill with SIGKILL (asks first)", NULL, kill_now},
+	{MODE_DETAIL, {KEY_ESC, 'q', 'i'}, "Esc", "back to the list", "back", app_detail_close},
+	{MODE_DETAIL, {KEY_CTRL_L, KEY_RESIZE}, "^L", "redraw the screen", NULL, repaint},
 };
 
 const size_t keys_table_len = sizeof keys_table / sizeof keys_table[0];
 
-const struct key_binding *keys_find(int key)
+const struct key_binding *keys_find(enum app_mode mode, int key)
 {
 	for (size_t i = 0; i < keys_table_len; i++)
 		for (int k = 0; k < KEYS_PER_BINDING && keys_table[i].keys[k]; k++)
-			if (keys_table[i].keys[k] == key)
+			if (keys_table[i].mode == mode && keys_table[i].keys[k] == key)
 				return &keys_table[i];
 	return NULL;
 }
@@ -192,7 +222,7 @@ enum reaction app_key(struct app *a, int key)
 		a->mode = MODE_LIST;
 		return REACT_REDRAW;
 	}
-	const struct key_binding *b = keys_find(key);
+	const struct key_binding *b = keys_find(a->mode, key);
 	return b ? b->run(a) : REACT_NONE;
 }
 

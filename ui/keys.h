@@ -7,6 +7,7 @@
 enum { KEYS_PER_BINDING = 3 };
 
 struct key_binding {
+	enum app_mode mode;         /* where it works: the list, the kill box or inspect */
 	int keys[KEYS_PER_BINDING]; /* curses key codes; 0 ends the list */
 	const char *name;           /* as shown in help and the key bar: "↑/↓", "/" */
 	const char *help;           /* one line for the help screen */
@@ -17,8 +18,8 @@ struct key_binding {
 extern const struct key_binding keys_table[];
 extern const size_t keys_table_len;
 
-/* The binding for a key in list mode, or NULL. */
-const struct key_binding *keys_find(int key);
+/* The binding for a key in a mode (MODE_LIST, MODE_KILL, MODE_DETAIL), or NULL. */
+const struct key_binding *keys_find(enum app_mode mode, int key);
 
 /* Keys while typing a filter: printable text is added, Backspace deletes, Enter keeps the
  * filter, Esc clears it. */

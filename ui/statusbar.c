@@ -12,6 +12,10 @@ static void scroll_marks(const struct app *a, char *buf, size_t len)
 	size_t n = a->model.nlines, shown = a->list_h > 0 ? (size_t)a->list_h : 0;
 	size_t below = n > a->scroll + shown ? n - a->scroll - shown : 0;
 	char up[16] = "", down[16] = "";
+	if (a->mode == MODE_DETAIL) { /* the list is not on screen */
+		buf[0] = '\0';
+		return;
+	}
 	if (a->scroll)
 		snprintf(up, sizeof up, "↑%zu ", a->scroll);
 	if (below)
@@ -65,6 +69,8 @@ static void compose(const struct app *a, struct status *s)
 		snprintf(text, len, " %s", a->error);
 		s->st = ST_ERROR;
 		s->wrap = true;
+	} else if (a->mode == MODE_KILL || a->mode == MODE_DETAIL) {
+		/* the box or the view says everything about its listener */
 	} else if (sel && sel->hints.n) {
 		char hints[HINTS_MAX * HINT_TEXT_MAX];
 		hints_join(model_row_hints(sel), hints, sizeof hints);
@@ -132,12 +138,15 @@ static void status_draw(const struct app *a, struct frame *f, int y, int lines)
 	frame_style(f, y, 0, s.marker, ST_HINT);
 }
 
-static void key_bar(struct frame *f, int y)
+/* The keys of the current mode that have a word for the bar (the filter and the help screen
+ * show the list's). */
+static void key_bar(const struct app *a, struct frame *f, int y)
 {
 	int x = 1;
+	enum app_mode mode = a->mode == MODE_KILL || a->mode == MODE_DETAIL ? a->mode : MODE_LIST;
 	for (size_t i = 0; i < keys_table_len && x < f->w; i++) {
 		const struct key_binding *b = &keys_table[i];
-		if (!b->bar)
+		if (!b->bar || b->mode != mode)
 			continue;
 		int need = sanitize_width(b->name) + 1 + sanitize_width(b->bar);
 		if (x + need > f->w)
@@ -151,5 +160,5 @@ void statusbar_draw_bottom(const struct app *a, struct frame *f)
 {
 	int lines = statusbar_lines(a, f->w);
 	status_draw(a, f, f->h - 1 - lines, lines);
-	key_bar(f, f->h - 1);
+	key_bar(a, f, f->h - 1);
 }

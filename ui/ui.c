@@ -15,6 +15,7 @@
 #include "theme.h"
 
 static volatile sig_atomic_t stop_signal;
+static const double busy_wait = 0.05; /* seconds between turns while work is under way */
 static bool curses_on;
 
 static void restore_terminal(void)
@@ -121,6 +122,11 @@ static int run(struct app *a)
 	while (!stop_signal) {
 		a->now = monotonic();
 		a->wall = time(NULL);
+		dirty |= app_tick(a); /* a kill under way, an HTTP check */
+		if (a->poll_now) {
+			a->poll_now = false;
+			next_poll = 0;
+		}
 		if (a->now >= next_poll) {
 			dirty |= app_poll(a);
 			next_poll = a->now + a->interval;
@@ -145,7 +151,11 @@ static int run(struct app *a)
 		double wait = next_poll - monotonic();
 		if (wait > 1.0)
 			wait = 1.0;
-		timeout(wait > 0 ? (int)(wait * 1000) + 1 : 0);
+		if (app_busy(a) && wait > busy_wait) /* a kill or a check wants frequent turns */
+			wait = busy_wait;
+		int wait_ms = wait > 0 ? (int)(wait * 1000) + 1 : 0;
+		/* An HTTP check waits on its socket and the terminal together; otherwise curses waits. */
+		timeout(app_wait(a, STDIN_FILENO, wait_ms) ? 0 : wait_ms);
 		int ch = getch();
 		if (ch == ERR)
 			continue;
@@ -178,6 +188,7 @@ int ui_main(const struct cli_opts *o)
 	a.now = monotonic(); /* the config's notice is timed from now */
 	app_use_config(&a, o->config, o->interval > 0);
 	a.platform = p;
+	a.guard = (struct kill_guard){.self = getpid(), .parent = getppid()};
 	a.suggest_sudo = !o->demo && geteuid() != 0;
 	snprintf(a.backend, sizeof a.backend, "%s", platform_name(p));
 	install_signals();

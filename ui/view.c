@@ -39,6 +39,12 @@ void app_draw(struct app *a, struct frame *f)
 		view_help_draw(a, f);
 		return;
 	}
+	if (a->mode == MODE_DETAIL) {
+		statusbar_draw_title(a, f);
+		view_detail_draw(a, f, 1, f->h - 2 - statusbar_lines(a, f->w));
+		statusbar_draw_bottom(a, f);
+		return;
+	}
 	int events_h = a->show_events && f->h >= 16 ? EVENTS_H : 0;
 	int list_h = f->h - 2 - statusbar_lines(a, f->w) - events_h; /* title, status, key bar */
 	a->list_y = 2;
@@ -48,5 +54,7 @@ void app_draw(struct app *a, struct frame *f)
 	view_list_draw(a, f, &lay, 1, list_h);
 	if (events_h)
 		view_events_draw(a, f, 1 + list_h, events_h);
+	if (a->mode == MODE_KILL)
+		view_kill_draw(a, f);
 	statusbar_draw_bottom(a, f);
 }

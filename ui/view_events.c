@@ -15,6 +15,7 @@ void view_events_draw(const struct app *a, struct frame *f, int y, int h)
 		char text[160];
 		const struct model_event *e = model_event_at(m, i);
 		model_event_format(e, text, sizeof text);
-		frame_put(f, y + 1 + (int)(i - first), 1, f->w - 1, e->added ? ST_NORMAL : ST_DIM, text);
+		frame_put(f, y + 1 + (int)(i - first), 1, f->w - 1, e->added || e->note[0] ? ST_NORMAL : ST_DIM,
+		          text);
 	}
 }

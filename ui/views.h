@@ -20,7 +20,20 @@ void statusbar_draw_bottom(const struct app *a, struct frame *f);
  * (the list gives up a line while it shows), else 1. */
 int statusbar_lines(const struct app *a, int w);
 
+/* The kill box over the list (MODE_KILL): the captured target, its state, what the keys do. */
+void view_kill_draw(const struct app *a, struct frame *f);
+/* The inspect view (MODE_DETAIL) below the title bar, above the status line. */
+void view_detail_draw(const struct app *a, struct frame *f, int y, int h);
+
 /* Uptime in a few columns: "<1m", "12m", "5h", "3d". */
 void view_format_uptime(int64_t seconds, char *buf, size_t len);
+/* A longer one: "40 s", "12m", "2h 13m", "3d 4h". */
+void view_format_duration(int64_t seconds, char *buf, size_t len);
+
+/* Writes text on up to max_lines lines of w columns from (y, x), breaking after a space when one
+ * is near, else anywhere; the last line ends in "…" when text goes on. f NULL only counts. Returns
+ * the lines used (0 for ""). */
+int view_wrap(struct frame *f, int y, int x, int w, int max_lines, enum style st,
+              const char *text);
 
 #endif

@@ -1,0 +1,13 @@
+/* app_work.h - inside the app: the parts of app_tick() and app_busy() that the kill box
+ * (app_kill.c) and the inspect view (app_detail.c) own. */
+#ifndef DEVPORTS_APP_WORK_H
+#define DEVPORTS_APP_WORK_H
+
+#include "app.h"
+
+bool app_kill_tick(struct app *a);
+bool app_kill_busy(const struct app *a);
+bool app_detail_tick(struct app *a);
+bool app_detail_busy(const struct app *a);
+
+#endif

@@ -1,0 +1,28 @@
+/* detail.h - what the inspect view shows about one listener, read when the view opens (and on
+ * `r`): the process afresh, its ancestry, every socket it listens on, its established
+ * connections, and an HTTP check that runs while the view stays responsive. No curses. */
+#ifndef DEVPORTS_DETAIL_H
+#define DEVPORTS_DETAIL_H
+
+#include "ancestry.h"
+#include "http_check.h"
+#include "kill_plan.h"
+#include "model.h"
+
+enum { DETAIL_HTTP_TIMEOUT_MS = 1000 };
+
+struct detail {
+	struct row row;        /* the row as it was when the view opened: label, hints, project */
+	struct proc_info proc; /* read afresh; row.l.proc when that failed */
+	int proc_rc;           /* 0, or why the process could not be read (-ESRCH: gone) */
+	struct proc_info chain[ANCESTRY_MAX]; /* chain[0] = proc, then its parents */
+	size_t nchain;
+	char sockets[KILL_PORTS_MAX][KILL_WHERE_MAX]; /* every listening socket of the process */
+	size_t nsockets;
+	int connections;    /* established connections to the listener */
+	int connections_rc; /* 0, or why they could not be counted (-ENOSYS: not here) */
+	struct http_check *http; /* the check under way or done; NULL when none could start */
+	int http_rc;             /* why it could not start (-ENOSYS, -EINVAL UDP, -EADDRNOTAVAIL) */
+};
+
+#endif

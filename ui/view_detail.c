@@ -1,0 +1,154 @@
+/* view_detail.c - inspect: everything about one listener and its process on one screen. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "detail.h"
+#include "views.h"
+
+enum { LABEL_W = 11, TEXT_MAX = 2048, CMD_LINES = 4 };
+
+struct line {
+	const char *label;
+	char text[TEXT_MAX];
+	enum style st;
+	int max_lines;
+};
+
+enum { LINES_MAX = 20 };
+
+static struct line *add(struct line *v, int *n, const char *label, int max_lines)
+{
+	struct line *l = &v[(*n)++];
+	*l = (struct line){.label = label, .st = ST_NORMAL, .max_lines = max_lines};
+	return l;
+}
+
+static void started(const struct app *a, const struct proc_info *p, char *buf, size_t len)
+{
+	char when[40] = "?", up[32];
+	time_t t = (time_t)p->start_time;
+	struct tm tm;
+	if (p->start_time <= 0) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	view_format_duration((int64_t)(a->wall - p->start_time), up, sizeof up);
+	snprintf(buf, len, "%s, up %s", when, up);
+}
+
+static void memory(const struct proc_info *p, char *buf, size_t len)
+{
+	char threads[32] = "";
+	if (p->threads > 0)
+		snprintf(threads, sizeof threads, " · %d thread%s", p->threads, p->threads == 1 ? "" : "s");
+	if (p->rss_kib >= 1024)
+		snprintf(buf, len, "%.1f MiB resident%s", (double)p->rss_kib / 1024.0, threads);
+	else
+		snprintf(buf, len, "%llu KiB resident%s", (unsigned long long)p->rss_kib, threads);
+}
+
+static void connections(const struct detail *d, char *buf, size_t len)
+{
+	if (d->connections_rc == 0)
+		snprintf(buf, len, "%d established connection%s", d->connections,
+		         d->connections == 1 ? "" : "s");
+	else if (d->connections_rc == -EINVAL)
+		snprintf(buf, len, "none: UDP has no connections");
+	else if (d->connections_rc == -ENOSYS)
+		snprintf(buf, len, "not known here");
+	else
+		snprintf(buf, len, "cannot count them: %s", strerror(-d->connections_rc));
+}
+
+static void http(const struct detail *d, char *buf, size_t len, enum style *st)
+{
+	if (d->http) {
+		const struct http_result *r = http_check_result(d->http);
+		snprintf(buf, len, "GET %s → %s", r->url, r->text);
+		*st = r->outcome == HTTP_ANSWERED || r->outcome == HTTP_PENDING ? ST_NORMAL : ST_DIM;
+		return;
+	}
+	*st = ST_DIM;
+	if (d->http_rc == -EINVAL)
+		snprintf(buf, len, "not checked: UDP");
+	else if (d->http_rc == -EADDRNOTAVAIL)
+		snprintf(buf, len, "not checked: it listens on no loopback or wildcard address");
+	else if (d->http_rc == -ENOSYS)
+		snprintf(buf, len, "not checked here (no network in a demo)");
+	else
+		snprintf(buf, len, "not checked: %s", strerror(-d->http_rc));
+}
+
+static int compose(const struct app *a, const struct detail *d, struct line *v)
+{
+	const struct listener *l = &d->row.l;
+	const struct proc_info *p = &d->proc;
+	int n = 0;
+	if (l->owner_hidden) {
+		snprintf(add(v, &n, "owner", 2)->text, TEXT_MAX,
+		         "%s (uid %u) — hidden: run devports with sudo to see the process", p->user,
+		         (unsigned)l->uid);
+	} else {
+		struct line *c = add(v, &n, "command", CMD_LINES);
+		snprintf(c->text, TEXT_MAX, "%s", p->cmdline);
+		snprintf(add(v, &n, "executable", 1)->text, TEXT_MAX, "%s", p->exe[0] ? p->exe : "(unknown)");
+		snprintf(add(v, &n, "directory", 1)->text, TEXT_MAX, "%s", p->cwd[0] ? p->cwd : "(unknown)");
+		snprintf(add(v, &n, "project", 1)->text, TEXT_MAX, "%s",
+		         p->project_root[0] ? p->project_root : "(none found)");
+		snprintf(add(v, &n, "user", 1)->text, TEXT_MAX, "%s (uid %u)", p->user, (unsigned)p->uid);
+		struct line *pid = add(v, &n, "pid", 1);
+		snprintf(pid->text, TEXT_MAX, "%ld, parent %ld%s", (long)p->id.pid, (long)p->ppid,
+		         d->proc_rc == -ESRCH ? " — it has exited since" : "");
+		started(a, p, add(v, &n, "started", 1)->text, TEXT_MAX);
+		memory(p, add(v, &n, "memory", 1)->text, TEXT_MAX);
+		if (d->nchain)
+			ancestry_format(d->chain, d->nchain, add(v, &n, "ancestry", 2)->text, TEXT_MAX);
+	}
+	struct line *socks = add(v, &n, "listening", 3);
+	size_t o = 0;
+	for (size_t i = 0; i < d->nsockets && o < TEXT_MAX; i++)
+		o += (size_t)snprintf(socks->text + o, TEXT_MAX - o, "%s%s", i ? " · " : "",
+		                      d->sockets[i]);
+	connections(d, add(v, &n, "clients", 1)->text, TEXT_MAX);
+	struct line *h = add(v, &n, "HTTP", 2);
+	http(d, h->text, TEXT_MAX, &h->st);
+	const struct hint_list *hints = model_row_hints(&d->row);
+	for (size_t i = 0; i < hints->n && n < LINES_MAX; i++) {
+		struct line *hl = add(v, &n, i ? "" : "hints", 2);
+		snprintf(hl->text, TEXT_MAX, "! %s", hints->v[i].text);
+		hl->st = ST_HINT;
+	}
+	return n;
+}
+
+void view_detail_draw(const struct app *a, struct frame *f, int y, int h)
+{
+	const struct detail *d = a->detail;
+	if (!d)
+		return;
+	static struct line v[LINES_MAX]; /* large: kept off the stack */
+	const struct listener *l = &d->row.l;
+	char head[512], where[KILL_WHERE_MAX];
+	kill_plan_where(l, where, sizeof where);
+	if (l->owner_hidden)
+		snprintf(head, sizeof head, "%s · owner hidden%s%s", where,
+		         d->row.label.text[0] ? " · " : "", d->row.label.text);
+	else
+		snprintf(head, sizeof head, "%s · %s (pid %ld)%s%s%s%s%s", where, l->proc.comm,
+		         (long)l->proc.id.pid, d->row.label.text[0] ? " · " : "", d->row.label.text,
+		         d->row.label.source == LABEL_PORT ? "?" : "", d->row.project[0] ? " · " : "",
+		         d->row.project);
+	frame_put(f, y, 1, f->w - 1, ST_GROUP, head);
+	int n = compose(a, d, v), row = y + 2, bottom = y + h;
+	int tw = f->w - 2 - LABEL_W - 1;
+	for (int i = 0; i < n && row < bottom; i++) {
+		frame_put(f, row, 1, LABEL_W, ST_DIM, v[i].label);
+		int room = bottom - row < v[i].max_lines ? bottom - row : v[i].max_lines;
+		int used = view_wrap(f, row, 2 + LABEL_W, tw, room, v[i].st, v[i].text);
+		row += used ? used : 1;
+	}
+}
