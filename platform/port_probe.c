@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -36,9 +37,10 @@ static int try_bind(int family, const char *addr, uint16_t port)
 		inet_pton(AF_INET6, addr, &in6->sin6_addr);
 		len = sizeof *in6;
 	}
-	int s = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int s = socket(family, SOCK_STREAM, 0); /* SOCK_CLOEXEC is not on macOS */
 	if (s < 0)
 		return errno == EAFNOSUPPORT ? 1 : -errno;
+	fcntl(s, F_SETFD, FD_CLOEXEC);
 	int one = 1, zero = 0;
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (family == AF_INET6)

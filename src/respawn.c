@@ -70,7 +70,10 @@ static void word_base(const char *text, int k, char *out, size_t len)
 	if (!w || !*w)
 		return;
 	size_t n = strcspn(w, " ");
-	const char *slash = memrchr(w, '/', n);
+	const char *slash = NULL; /* the word's last '/' (memrchr is not on macOS) */
+	for (size_t i = 0; i < n; i++)
+		if (w[i] == '/')
+			slash = w + i;
 	if (slash) {
 		n -= (size_t)(slash + 1 - w);
 		w = slash + 1;

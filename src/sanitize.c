@@ -130,10 +130,16 @@ int sanitize_width(const char *str)
 
 void sanitize_init_locale(void)
 {
+	/* C.UTF-8 is glibc's (and newer BSDs'); macOS names its UTF-8 character type "UTF-8". */
+	static const char *const utf8_locales[] = {"C.UTF-8", "UTF-8", "en_US.UTF-8"};
 	setlocale(LC_ALL, "");
 	const char *cs = nl_langinfo(CODESET);
-	if (!cs || strcasecmp(cs, "UTF-8") != 0)
-		setlocale(LC_CTYPE, "C.UTF-8");
+	for (size_t i = 0; i < sizeof utf8_locales / sizeof utf8_locales[0]; i++) {
+		if (cs && strcasecmp(cs, "UTF-8") == 0)
+			break;
+		if (setlocale(LC_CTYPE, utf8_locales[i]))
+			cs = nl_langinfo(CODESET);
+	}
 }
 
 int sanitize_clip(char *dst, size_t cap, const char *src, int width)

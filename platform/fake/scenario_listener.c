@@ -277,7 +277,10 @@ static void default_name(const char *cmdline, const char *exe, char *out, size_t
 {
 	const char *s = cmdline && cmdline[0] ? cmdline : exe ? exe : "";
 	size_t n = strcspn(s, " ");
-	const char *slash = memrchr(s, '/', n);
+	const char *slash = NULL; /* the word's last '/' (memrchr is not on macOS) */
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/')
+			slash = s + i;
 	if (slash) {
 		n -= (size_t)(slash + 1 - s);
 		s = slash + 1;
