@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "config.h"
 #include "sanitize.h"
@@ -163,6 +164,13 @@ bool cli_port_arg(const struct cli_opts *o, const char *cmd, uint16_t dflt, uint
 	return true;
 }
 
+/* The operating system's name ("Linux", "Darwin", "FreeBSD"), for the unsupported message. */
+static const char *system_name(void)
+{
+	static struct utsname u;
+	return uname(&u) >= 0 && u.sysname[0] ? u.sysname : "this system";
+}
+
 struct platform *cli_open_platform(const struct cli_opts *o)
 {
 	struct platform_opts po = {
@@ -175,7 +183,7 @@ struct platform *cli_open_platform(const struct cli_opts *o)
 	if (rc < 0) {
 		const char *why = p ? platform_error(p) : "";
 		if (rc == -ENOSYS && !o->demo)
-			fprintf(stderr, "devports: this system is not supported yet; try --demo\n");
+			fprintf(stderr, "devports does not support %s yet; try --demo\n", system_name());
 		else
 			fprintf(stderr, "devports: %s\n", why[0] ? why : strerror(-rc));
 		platform_close(&p);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the normal build (warnings are errors), then the whole suite again built with
-# AddressSanitizer and UndefinedBehaviorSanitizer. Any failure stops the run with a non-zero exit.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then the unsupported-platform stub (forced with
+# DEVPORTS_FORCE_UNSUPPORTED: only its binary is built and checked, the suite does not run a third
+# time). Any failure stops the run with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -18,4 +20,10 @@ run_suite() {
 run_suite build
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite build-sanitize -DDEVPORTS_SANITIZE=ON
+
+echo "== build build-unsupported (-DDEVPORTS_FORCE_UNSUPPORTED=ON)"
+cmake -S . -B build-unsupported -DDEVPORTS_WERROR=ON -DDEVPORTS_FORCE_UNSUPPORTED=ON >/dev/null
+cmake --build build-unsupported -j "$jobs" --target devports
+echo "== test build-unsupported"
+ctest --test-dir build-unsupported --output-on-failure -R '^e2e_unsupported$' --no-tests=error
 echo "== all test suites passed"
