@@ -65,11 +65,12 @@ static const struct http_result *result(void)
 static double run_until_done(double limit, struct frame *f)
 {
 	double end = ph_now() + limit, longest = 0;
+	bool reported = false;
 	while (ph_now() < end && result()->outcome == HTTP_PENDING) {
 		double t0 = ph_now();
 		a.now = t0;
 		app_wait(&a, -1, 50);
-		app_tick(&a);
+		reported = app_tick(&a);
 		if (f)
 			app_draw(&a, f); /* the view keeps drawing */
 		cr_assert_eq(app_key(&a, 12 /* ^L */), REACT_REDRAW, "keys keep working");
@@ -77,6 +78,9 @@ static double run_until_done(double limit, struct frame *f)
 		if (turn > longest)
 			longest = turn;
 	}
+	reported |= app_tick(&a);
+	cr_assert(reported, "the result is reported for drawing");
+	cr_assert_not(app_tick(&a), "once");
 	return longest;
 }
 

@@ -43,6 +43,7 @@ static void gather(struct app *a, struct detail *d)
 static void start_http(struct app *a, struct detail *d)
 {
 	http_check_free(&d->http);
+	d->http_shown = false;
 	d->http_rc = a->platform ? platform_http_check(a->platform, &d->row.l,
 	                                               DETAIL_HTTP_TIMEOUT_MS, &d->http)
 	                         : -ENOSYS;
@@ -100,8 +101,12 @@ static struct http_check *pending_http(const struct app *a)
 
 bool app_detail_tick(struct app *a)
 {
-	struct http_check *c = pending_http(a);
-	return c && http_check_step(c);
+	struct detail *d = a->detail;
+	if (!d || !d->http || d->http_shown)
+		return false;
+	/* Done here or while the loop waited in app_wait(): either way, drawn once more. */
+	d->http_shown = http_check_step(d->http);
+	return d->http_shown;
 }
 
 bool app_detail_busy(const struct app *a)

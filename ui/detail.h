@@ -23,6 +23,7 @@ struct detail {
 	int connections_rc; /* 0, or why they could not be counted (-ENOSYS: not here) */
 	struct http_check *http; /* the check under way or done; NULL when none could start */
 	int http_rc;             /* why it could not start (-ENOSYS, -EINVAL UDP, -EADDRNOTAVAIL) */
+	bool http_shown;         /* the final result has been reported for drawing */
 };
 
 #endif
