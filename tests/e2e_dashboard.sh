@@ -16,18 +16,18 @@ port=$(free_port)
 python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1 &
 server=$!
 tm send-keys -t t / "$port" Enter  # a filter keeps the row on screen in a busy machine
-wait_for "$port" 2.5 || fail "row :$port did not appear within 2 s"
-screen | grep -F " $port " | grep -q "python3" || fail "row :$port does not name python3"
+wait_re "$(row_re "$port")" 2.5 || fail "row :$port did not appear within 2 s"
+screen | grep -E "$(row_re "$port")" | grep -q "python3" || fail "row :$port does not name python3"
 pass "row :$port appeared with python3"
 
 kill "$server"
 wait "$server" 2>/dev/null
 sleep 1.2
-line=$(tm capture-pane -e -p -t t | grep -F "$port")
+line=$(tm capture-pane -e -p -t t | grep -F "$port" | grep -F " tcp ")
 [ -n "$line" ] || fail "the tombstone of :$port is not shown"
 # SGR 2 (dim), alone or with others such as 7 (reverse, when the cursor is on it).
 printf '%s' "$line" | grep -qP '\e\[(\d+;)*2(;\d+)*m' || fail "the tombstone of :$port is not dim: $line"
 pass "row :$port dims when its server is killed"
-wait_gone " $port " 7 || fail "the tombstone of :$port outlived 5 s"
+wait_no_re "$(row_re "$port")" 7 || fail "the tombstone of :$port outlived 5 s"
 pass "row :$port disappears"
 tm send-keys -t t q

@@ -56,6 +56,29 @@ wait_gone() {
 	return 1
 }
 
+# wait_re REGEX SECONDS / wait_no_re REGEX SECONDS: the same with an extended regex.
+wait_re() {
+	local re=$1 deadline
+	deadline=$(deadline_ms "${2:-3}")
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | grep -qE -- "$re" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_no_re() {
+	local re=$1 deadline
+	deadline=$(deadline_ms "${2:-3}")
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		screen | grep -qE -- "$re" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# row_re PORT [PROTO]: a list row for PORT (after the margin mark: " ", "+" or "-").
+row_re() { echo "^[ +-] *$1 ${2:-tcp} "; }
+
 # free_port: a TCP port nobody listens on now.
 free_port() {
 	python3 - <<'PY'
