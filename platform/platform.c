@@ -1,6 +1,7 @@
 /* platform.c - dispatches the contract to the native or the fake backend. */
 #include "platform.h"
 #include "fake/fake_backend.h"
+#include "project_root.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 struct platform {
 	const struct platform_ops *ops;
 	void *impl;
+	enum platform_kind kind;
 };
 
 struct platform_proc {
@@ -30,6 +32,7 @@ int platform_open(struct platform **out, const struct platform_opts *opts)
 		free(p);
 		return rc ? rc : -EINVAL;
 	}
+	p->kind = opts->kind;
 	*out = p;
 	return rc;
 }
@@ -58,7 +61,11 @@ int platform_collect(struct platform *p, struct listener_set *out)
 
 int platform_process(struct platform *p, pid_t pid, struct proc_info *out)
 {
-	return p->ops->process(p->impl, pid, out);
+	int rc = p->ops->process(p->impl, pid, out);
+	/* A live process's project, when its backend did not say (a scenario always says). */
+	if (rc == 0 && p->kind == PLATFORM_NATIVE && !out->project_root[0] && out->cwd[0])
+		project_root_find(out->cwd, out->project_root, sizeof out->project_root);
+	return rc;
 }
 
 void platform_close(struct platform **p)

@@ -51,7 +51,8 @@ const char *platform_error(const struct platform *p);
  * one entry per owning pid. Replaces out's content; order is unspecified (snapshot_take sorts). */
 int platform_collect(struct platform *p, struct listener_set *out);
 
-/* Full data for one process (for inspect and kill). -ESRCH when it is gone, -EACCES when hidden. */
+/* Full data for one process (for inspect and kill), project_root included. -ESRCH when it is
+ * gone, -EACCES when hidden. */
 int platform_process(struct platform *p, pid_t pid, struct proc_info *out);
 
 /* Frees everything; *p becomes NULL. NULL-safe. Every platform_proc and http_check opened on p

@@ -16,6 +16,7 @@
 #include "http_check.h"
 #include "make_listener.h"
 #include "proc_helpers.h"
+#include "project_root.h"
 #include "sanitize.h"
 
 static struct app a;
@@ -102,6 +103,10 @@ Test(http, a_python_http_server_answers_200)
 	refresh();
 	cr_assert(ph_select(&a, port, server));
 	cr_assert_eq(app_key(&a, 'i'), REACT_REDRAW);
+	char cwd[512], root[512] = "";
+	cr_assert_not_null(getcwd(cwd, sizeof cwd));
+	project_root_find(cwd, root, sizeof root);
+	cr_assert_str_eq(a.detail->proc.project_root, root, "inspect finds the project of %s", cwd);
 	run_until_done(3, NULL);
 	const struct http_result *r = result();
 	cr_assert_eq(r->outcome, HTTP_ANSWERED, "%s", r->text);
