@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "fake_backend.h"
+#include "http_check.h"
+#include "scenario.h"
 #include "kill.h"
 #include "sanitize.h"
 #include "snapshot.h"
@@ -159,4 +161,51 @@ Test(engine, hidden_owner_refused_and_cancel_sends_nothing)
 	cr_assert_eq(j.outcome, KILL_CANCELLED);
 	at(0);
 	cr_assert_not_null(on(4000));
+}
+
+Test(engine, the_fake_knows_connections_ancestors_and_free_ports)
+{
+	at(0);
+	int n = -1;
+	cr_assert_eq(platform_connections(p, on(3000), &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(platform_connections(p, on(4000), &n), -ENOSYS, "the scenario does not say");
+	struct proc_info parent;
+	cr_assert_eq(platform_process(p, 4100, &parent), 0, "from \"processes\"");
+	cr_assert_str_eq(parent.comm, "PM2 v5.3.0: God");
+	cr_assert_eq(platform_tcp_port_free(p, 3000), -EADDRINUSE);
+	cr_assert_eq(platform_tcp_port_free(p, 3001), 0);
+	struct http_check *c = NULL;
+	cr_assert_eq(platform_http_check(p, on(3000), 1000, &c), -ENOSYS, "no network in a demo");
+	char unit[32];
+	bool user;
+	cr_assert_eq(platform_service_unit(p, 977, unit, sizeof unit, &user), -ENOSYS);
+}
+
+Test(engine, scenario_fields_for_kill_are_checked)
+{
+	static const struct {
+		const char *json;
+		const char *says;
+	} bad[] = {
+		{"{\"steps\":[{\"listeners\":[{\"port\":1,\"pid\":2,\"name\":\"x\","
+		 "\"ignores_sigterm\":\"yes\"}]}]}",
+		 "steps[0].listeners[0].ignores_sigterm: expected true or false"},
+		{"{\"steps\":[{\"listeners\":[{\"port\":1,\"pid\":2,\"name\":\"x\",\"connections\":-1}]}]}",
+		 "connections: expected a number of connections"},
+		{"{\"steps\":[{\"listeners\":[]}],\"processes\":[{\"pid\":1,\"port\":3}]}",
+		 "processes[0]: \"port\" is not a known field"},
+		{"{\"steps\":[{\"listeners\":[]}],\"processes\":{}}", "processes: expected a list"},
+		{"{\"steps\":[{\"listeners\":[{\"port\":22,\"owner_hidden\":true,"
+		 "\"ignores_sigterm\":true}]}]}",
+		 "a hidden owner shows only its user and uid"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct scenario sc = {0};
+		char err[SCENARIO_ERROR_MAX];
+		cr_assert_eq(scenario_parse(&sc, bad[i].json, strlen(bad[i].json), "t.json", 0, err,
+		                            sizeof err),
+		             -EINVAL, "%s", bad[i].json);
+		cr_assert(strstr(err, bad[i].says), "%s", err);
+	}
 }

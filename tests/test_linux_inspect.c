@@ -1,0 +1,183 @@
+/* test_linux_inspect.c - what the Linux backend tells inspect and kill besides the snapshot: the
+ * systemd unit in a cgroup file, established connections (a recorded dump and real ones), free
+ * ports by real binds, process handles. */
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "linux_extra.h"
+#include "make_listener.h"
+#include "proc_helpers.h"
+
+static struct platform *p;
+
+static void init(void)
+{
+	struct platform_opts o = {.kind = PLATFORM_NATIVE};
+	cr_assert_eq(platform_open(&p, &o), 0);
+}
+
+static void fini(void)
+{
+	platform_close(&p);
+}
+
+TestSuite(linux_inspect, .init = init, .fini = fini);
+
+Test(linux_inspect, the_systemd_unit_of_a_cgroup)
+{
+	static const struct {
+		const char *cgroup;
+		int rc;
+		const char *unit;
+		bool user;
+	} cases[] = {
+		{"0::/system.slice/nginx.service\n", 0, "nginx.service", false},
+		{"0::/user.slice/user-1000.slice/user@1000.service/app.slice/web.service\n", 0,
+		 "web.service", true},
+		{"0::/user.slice/user-1000.slice/user@1000.service/init.scope\n", -ENOENT, "", false},
+		{"0::/user.slice/user-1000.slice/session-3.scope\n", -ENOENT, "", false},
+		{"12:cpu:/\n1:name=systemd:/system.slice/redis-server.service\n0::/\n", 0,
+		 "redis-server.service", false},
+		{"0::/system.slice/docker-4f2a.scope\n", -ENOENT, "", false},
+		{"0::/\n", -ENOENT, "", false},
+		{"", -ENOENT, "", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char unit[64];
+		bool user = true;
+		cr_assert_eq(linux_unit_parse(cases[i].cgroup, unit, sizeof unit, &user), cases[i].rc,
+		             "%s", cases[i].cgroup);
+		cr_assert_str_eq(unit, cases[i].unit);
+		cr_assert_eq(user, cases[i].user, "%s", cases[i].cgroup);
+	}
+}
+
+/* One SOCK_DIAG_BY_FAMILY message for an IPv4 TCP socket, then NLMSG_DONE. */
+static size_t dump_msg(unsigned char *buf, uint8_t state, const char *src, uint16_t sport,
+                       bool done)
+{
+	struct nlmsghdr h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct inet_diag_msg)),
+	                     .nlmsg_type = SOCK_DIAG_BY_FAMILY};
+	struct inet_diag_msg m = {.idiag_family = AF_INET, .idiag_state = state};
+	m.id.idiag_sport = htons(sport);
+	inet_pton(AF_INET, src, m.id.idiag_src);
+	memcpy(buf, &h, sizeof h);
+	memcpy(buf + NLMSG_HDRLEN, &m, sizeof m);
+	size_t n = NLMSG_ALIGN(h.nlmsg_len);
+	if (done) {
+		struct nlmsghdr d = {.nlmsg_len = NLMSG_LENGTH(sizeof(int)), .nlmsg_type = NLMSG_DONE};
+		memcpy(buf + n, &d, sizeof d);
+		memset(buf + n + NLMSG_HDRLEN, 0, sizeof(int));
+		n += NLMSG_ALIGN(d.nlmsg_len);
+	}
+	return n;
+}
+
+Test(linux_inspect, connections_are_counted_on_the_listeners_port_and_address)
+{
+	unsigned char buf[512];
+	int count = 0;
+	struct listener lo = make_listener(PROTO_TCP, "127.0.0.1", 3000, 1, "node", "dev");
+	struct listener any = make_listener(PROTO_TCP, "0.0.0.0", 3000, 1, "node", "dev");
+	size_t n = dump_msg(buf, TCP_ESTABLISHED, "127.0.0.1", 3000, false);
+	cr_assert_eq(linux_conn_parse(buf, n, &lo, &count), 0, "more follows");
+	cr_assert_eq(count, 1);
+	n = dump_msg(buf, TCP_ESTABLISHED, "10.0.0.5", 3000, true);
+	cr_assert_eq(linux_conn_parse(buf, n, &lo, &count), 1, "done");
+	cr_assert_eq(count, 1, "another address is another listener's");
+	cr_assert_eq(linux_conn_parse(buf, n, &any, &count), 1);
+	cr_assert_eq(count, 2, "a wildcard takes every address");
+	n = dump_msg(buf, TCP_ESTABLISHED, "127.0.0.1", 3001, true);
+	cr_assert_eq(linux_conn_parse(buf, n, &any, &count), 1);
+	cr_assert_eq(count, 2, "another port");
+	cr_assert_eq(linux_conn_parse(buf, 7, &any, &count), 0, "too short for a header: nothing");
+	buf[0] = 0xff; /* a length past the end */
+	cr_assert_eq(linux_conn_parse(buf, n, &any, &count), -EBADMSG);
+}
+
+static int listen_on(uint16_t *port)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof sa;
+	cr_assert(s >= 0 && bind(s, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(s, 8) == 0);
+	getsockname(s, (struct sockaddr *)&sa, &len);
+	*port = ntohs(sa.sin_port);
+	return s;
+}
+
+static int connect_to(uint16_t port)
+{
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port),
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	cr_assert(c >= 0 && connect(c, (struct sockaddr *)&sa, sizeof sa) == 0);
+	return c;
+}
+
+Test(linux_inspect, real_connections_and_a_real_free_port)
+{
+	uint16_t port;
+	int s = listen_on(&port);
+	struct listener l = make_listener(PROTO_TCP, "127.0.0.1", port, getpid(), "t", "root");
+	int count = -1;
+	cr_assert_eq(platform_connections(p, &l, &count), 0);
+	cr_assert_eq(count, 0);
+	int c1 = connect_to(port), c2 = connect_to(port);
+	int a1 = accept(s, NULL, NULL); /* one accepted, one still in the queue: both established */
+	cr_assert_eq(platform_connections(p, &l, &count), 0);
+	cr_assert_eq(count, 2);
+	struct listener udp = make_listener(PROTO_UDP, "127.0.0.1", port, getpid(), "t", "root");
+	cr_assert_eq(platform_connections(p, &udp, &count), -EINVAL);
+
+	cr_assert_eq(platform_tcp_port_free(p, port), -EADDRINUSE, "held on 127.0.0.1");
+	close(a1);
+	close(c1);
+	close(c2);
+	close(s);
+	uint16_t free_port = ph_free_port(1);
+	cr_assert_eq(platform_tcp_port_free(p, free_port), 0);
+	cr_assert_eq(platform_tcp_port_free(p, 0), -EINVAL);
+}
+
+Test(linux_inspect, a_handle_waits_for_the_exit_and_knows_a_gone_process)
+{
+	pid_t child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	/* The recorded start ticks come from the snapshot; read them as the backend does. */
+	struct proc_info info;
+	cr_assert_eq(platform_process(p, child, &info), 0);
+	struct platform_proc *h = NULL;
+	cr_assert_eq(platform_proc_open(p, &info.id, &h), 0);
+	cr_assert_eq(platform_proc_wait(h, 0), -ETIMEDOUT);
+	cr_assert_eq(platform_proc_signal(h, 0), 0, "signal 0: it runs");
+	double t0 = ph_now();
+	cr_assert_eq(platform_proc_wait(h, 100), -ETIMEDOUT);
+	cr_assert_geq(ph_now() - t0, 0.09, "waited for the time given");
+	cr_assert_eq(platform_proc_signal(h, SIGTERM), 0);
+	cr_assert_eq(platform_proc_wait(h, 2000), 0, "exited");
+	ph_stop(child); /* reap */
+	cr_assert_eq(platform_proc_signal(h, SIGTERM), -ESRCH, "already gone");
+	platform_proc_close(&h);
+	cr_assert_null(h);
+	platform_proc_close(&h); /* NULL-safe */
+	cr_assert_eq(platform_proc_open(p, &info.id, &h), -ESRCH);
+	char unit[64];
+	bool user;
+	int rc = platform_service_unit(p, getpid(), unit, sizeof unit, &user);
+	cr_assert(rc == 0 || rc == -ENOENT, "%d", rc);
+	cr_assert_eq(platform_service_unit(p, child, unit, sizeof unit, &user), -ESRCH);
+}
