@@ -30,14 +30,15 @@ static void sleep_ms(int ms)
 
 /* One job per process to signal: the listeners on port, grouped by the process a kill targets. */
 static size_t plan_all(const struct snapshot *s, uint16_t port, const struct kill_guard *g,
-                       int sig, struct kill_job *jobs, size_t max)
+                       int sig, bool force, struct kill_job *jobs, size_t max)
 {
+	const char *hint = force ? "sending SIGKILL (--force)" : "run again with --force to send SIGKILL";
 	size_t n = 0;
 	for (size_t i = 0; i < s->set.n && n < max; i++) {
 		const struct listener *l = &s->set.v[i];
 		if (l->port != port)
 			continue;
-		kill_job_plan(&jobs[n], &s->set, l, g, sig, "run again with --force to send SIGKILL");
+		kill_job_plan(&jobs[n], &s->set, l, g, sig, hint);
 		bool dup = false;
 		for (size_t k = 0; k < n && !dup; k++)
 			dup = l->owner_hidden ? strcmp(jobs[k].message, jobs[n].message) == 0
@@ -142,7 +143,7 @@ static int kill_port(struct platform *p, const struct cli_opts *o, uint16_t port
 		snapshot_free(&s);
 		return EXIT_ERROR;
 	}
-	size_t n = plan_all(&s, port, &g, sig, jobs, JOBS_MAX), refused = 0;
+	size_t n = plan_all(&s, port, &g, sig, o->force, jobs, JOBS_MAX), refused = 0;
 	snapshot_free(&s);
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].phase == KILL_FINISHED) {
