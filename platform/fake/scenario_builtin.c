@@ -2,7 +2,8 @@
  *
  * Over 20 seconds: at 6 s an Astro dev server starts, at 12 s the static file server stops, at 16 s
  * Flask's reloader restarts the API under a new pid, at 20 s Chrome moves its UDP port. Owners that
- * belong to root or system users are shown hidden, the way a normal user sees them.
+ * belong to root or system users are shown hidden, the way a normal user sees them. "processes"
+ * gives the dev servers' parents, for inspect's ancestry.
  *
  * JSON() turns its argument into a string literal with the preprocessor's # operator, which
  * escapes every quote: the scenario stays readable JSON here. Format: see scenario_load.c.
@@ -14,6 +15,22 @@
 /* clang-format off */
 const char scenario_builtin_json[] = JSON({
 	"scenario": "dev machine",
+	"processes": [
+		{"pid": 1, "ppid": 0, "name": "systemd", "cmdline": "/sbin/init", "user": "root",
+		 "uptime": 259260},
+		{"pid": 1012, "ppid": 1, "name": "dockerd", "cmdline": "/usr/bin/dockerd -H fd://",
+		 "user": "root", "uptime": 259200},
+		{"pid": 2100, "ppid": 1, "name": "tmux: server", "cmdline": "tmux new -s dev",
+		 "uptime": 86400},
+		{"pid": 2210, "ppid": 2100, "name": "zsh", "cmdline": "-zsh", "uptime": 86000},
+		{"pid": 41200, "ppid": 2210, "name": "npm", "cmdline": "npm run dev",
+		 "cwd": "/home/dev/shop-web", "uptime": 7201},
+		{"pid": 41490, "ppid": 2210, "name": "npm", "cmdline": "npm run dev",
+		 "cwd": "/home/dev/admin-ui", "uptime": 721},
+		{"pid": 40870, "ppid": 2210, "name": "python3", "cmdline": "python3 -m flask run --port 5001",
+		 "cwd": "/home/dev/api", "uptime": 2401},
+		{"pid": 39980, "ppid": 2100, "name": "zsh", "cmdline": "-zsh", "uptime": 86000}
+	],
 	"steps": [
 	{"at": 0, "listeners": [
 		{"port": 22, "address": "0.0.0.0", "owner_hidden": true},
