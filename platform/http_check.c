@@ -61,8 +61,8 @@ void http_result_describe(struct http_result *r, int timeout_ms)
 		snprintf(r->text, sizeof r->text, "checking…");
 		break;
 	case HTTP_ANSWERED:
-		snprintf(r->text, sizeof r->text, "%d%s%s in %.0f ms", r->status, r->reason[0] ? " " : "",
-		         r->reason, r->ms < 1 ? 1.0 : r->ms);
+		snprintf(r->text, sizeof r->text, "%d%s%s in %.0f ms", r->status,
+		         r->reason[0] ? " " : "", r->reason, r->ms < 1 ? 1.0 : r->ms);
 		break;
 	case HTTP_TIMEOUT:
 		snprintf(r->text, sizeof r->text, "no HTTP answer in %s", limit);
@@ -145,9 +145,9 @@ int http_check_start(struct http_check **out, const struct listener *target, int
 		free(c);
 		return -EINVAL;
 	}
-	snprintf(c->r.url, sizeof c->r.url, target->family == FAMILY_V4 ? "http://%s:%u/"
-	                                                                 : "http://[%s]:%u/",
-	         host, (unsigned)target->port);
+	snprintf(c->r.url, sizeof c->r.url,
+	         target->family == FAMILY_V4 ? "http://%s:%u/" : "http://[%s]:%u/", host,
+	         (unsigned)target->port);
 	c->multi = curl_multi_init();
 	c->easy = curl_easy_init();
 	if (!c->multi || !c->easy) {
@@ -156,7 +156,8 @@ int http_check_start(struct http_check **out, const struct listener *target, int
 	}
 	CURL *e = c->easy;
 	curl_easy_setopt(e, CURLOPT_URL, c->r.url);
-	curl_easy_setopt(e, CURLOPT_PROXY, ""); /* straight to this machine, whatever the env says */
+	curl_easy_setopt(e, CURLOPT_PROXY,
+	                 ""); /* straight to this machine, whatever the env says */
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);

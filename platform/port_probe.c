@@ -13,10 +13,10 @@ static const struct {
 	int family;
 	const char *addr;
 } probe_addrs[] = {
-	{AF_INET, "127.0.0.1"},
-	{AF_INET6, "::1"},
-	{AF_INET, "0.0.0.0"},
-	{AF_INET6, "::"},
+    {AF_INET, "127.0.0.1"},
+    {AF_INET6, "::1"},
+    {AF_INET, "0.0.0.0"},
+    {AF_INET6, "::"},
 };
 
 /* 0 bound, 1 skipped (no such family or address here), or a negative errno. */

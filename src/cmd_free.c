@@ -41,7 +41,8 @@ int cmd_free(const struct cli_opts *o)
 			printf("%u\n", port);
 			exit_code = EXIT_OK;
 		} else if (rc != -EADDRINUSE && rc != -EACCES) {
-			fprintf(stderr, "devports: cannot check port %u: %s\n", port, strerror(-rc));
+			fprintf(stderr, "devports: cannot check port %u: %s\n", port,
+			        strerror(-rc));
 			exit_code = EXIT_ERROR;
 		}
 	}

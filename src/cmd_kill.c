@@ -29,10 +29,11 @@ static void sleep_ms(int ms)
 }
 
 /* One job per process to signal: the listeners on port, grouped by the process a kill targets. */
-static size_t plan_all(const struct snapshot *s, uint16_t port, const struct kill_guard *g,
-                       int sig, bool force, struct kill_job *jobs, size_t max)
+static size_t plan_all(const struct snapshot *s, uint16_t port, const struct kill_guard *g, int sig,
+                       bool force, struct kill_job *jobs, size_t max)
 {
-	const char *hint = force ? "sending SIGKILL (--force)" : "run again with --force to send SIGKILL";
+	const char *hint =
+	    force ? "sending SIGKILL (--force)" : "run again with --force to send SIGKILL";
 	size_t n = 0;
 	for (size_t i = 0; i < s->set.n && n < max; i++) {
 		const struct listener *l = &s->set.v[i];
@@ -41,9 +42,10 @@ static size_t plan_all(const struct snapshot *s, uint16_t port, const struct kil
 		kill_job_plan(&jobs[n], &s->set, l, g, sig, hint);
 		bool dup = false;
 		for (size_t k = 0; k < n && !dup; k++)
-			dup = l->owner_hidden ? strcmp(jobs[k].message, jobs[n].message) == 0
-			                      : !jobs[k].plan.sel.owner_hidden &&
-			                            jobs[k].plan.target.id.pid == jobs[n].plan.target.id.pid;
+			dup = l->owner_hidden
+			          ? strcmp(jobs[k].message, jobs[n].message) == 0
+			          : !jobs[k].plan.sel.owner_hidden &&
+			                jobs[k].plan.target.id.pid == jobs[n].plan.target.id.pid;
 		if (!dup)
 			n++;
 	}
@@ -63,7 +65,8 @@ static void print_plan(const struct kill_plan *p, int sig)
 	if (p->nholders > 1) {
 		printf("  holders   ");
 		for (size_t i = 0; i < p->nholders; i++)
-			printf(" %ld%s", (long)p->holders[i], p->holders[i] == t->id.pid ? " (signalled)" : "");
+			printf(" %ld%s", (long)p->holders[i],
+			       p->holders[i] == t->id.pid ? " (signalled)" : "");
 		printf(" — the socket is shared; the signal goes to the parent-most\n");
 	}
 	printf("  signal     %s, then up to %d s for it to exit\n",
@@ -157,8 +160,9 @@ static int kill_port(struct platform *p, const struct cli_opts *o, uint16_t port
 		printf("nothing was signalled\n");
 		exit_code = EXIT_NOT_FOUND;
 	} else if (!o->yes && !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "devports: kill asks before it stops anything, and there is no terminal "
-		                "to ask on: add --yes to stop what holds :%u without asking\n",
+		fprintf(stderr,
+		        "devports: kill asks before it stops anything, and there is no terminal "
+		        "to ask on: add --yes to stop what holds :%u without asking\n",
 		        (unsigned)port);
 		exit_code = EXIT_ERROR;
 	} else {
@@ -194,8 +198,9 @@ int cmd_kill(const struct cli_opts *o)
 	if (!sig) {
 		char safe[64];
 		sanitize_text(safe, sizeof safe, o->signal, strlen(o->signal));
-		fprintf(stderr, "devports: kill: unknown signal '%s' (TERM, INT, HUP, QUIT, KILL, USR1, "
-		                "USR2)\n",
+		fprintf(stderr,
+		        "devports: kill: unknown signal '%s' (TERM, INT, HUP, QUIT, KILL, USR1, "
+		        "USR2)\n",
 		        safe);
 		return EXIT_ERROR;
 	}

@@ -17,8 +17,8 @@ static void print_one(const struct listener *l, const struct annotation *a)
 	const char *label = a && a->label.text[0] ? a->label.text : "";
 	const char *guess = a && a->label.source == LABEL_PORT ? "?" : "";
 	if (l->owner_hidden) {
-		printf("%s  owner hidden (user %s) — run devports with sudo to see it%s%s%s\n", where,
-		       l->proc.user, label[0] ? "  " : "", label, guess);
+		printf("%s  owner hidden (user %s) — run devports with sudo to see it%s%s%s\n",
+		       where, l->proc.user, label[0] ? "  " : "", label, guess);
 		return;
 	}
 	printf("%s  %s (pid %ld, user %s)%s%s%s\n", where, l->proc.comm, (long)l->proc.id.pid,

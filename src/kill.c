@@ -18,8 +18,8 @@ static const struct {
 	int sig;
 	const char *name;
 } signal_table[] = {
-	{SIGTERM, "TERM"}, {SIGKILL, "KILL"}, {SIGINT, "INT"},   {SIGHUP, "HUP"},
-	{SIGQUIT, "QUIT"}, {SIGUSR1, "USR1"}, {SIGUSR2, "USR2"},
+    {SIGTERM, "TERM"}, {SIGKILL, "KILL"}, {SIGINT, "INT"},   {SIGHUP, "HUP"},
+    {SIGQUIT, "QUIT"}, {SIGUSR1, "USR1"}, {SIGUSR2, "USR2"},
 };
 enum { SIGNAL_COUNT = sizeof signal_table / sizeof signal_table[0] };
 
@@ -116,22 +116,26 @@ static int check_moved(struct kill_job *j, struct platform *p, const char *name)
 	struct snapshot s = {0};
 	int rc = snapshot_take(p, &s);
 	if (rc < 0) {
-		say(j, "%s: cannot read listeners (%s) — nothing was signalled", name, strerror(-rc));
+		say(j, "%s: cannot read listeners (%s) — nothing was signalled", name,
+		    strerror(-rc));
 		finish(j, KILL_FAILED);
 		return rc;
 	}
 	const struct listener *other = NULL;
 	int held = kill_plan_check(&j->plan, &s.set, &other);
 	if (held == -2) {
-		say(j, "pid %ld now belongs to another process (the pid was reused) — nothing was "
-		       "signalled",
+		say(j,
+		    "pid %ld now belongs to another process (the pid was reused) — nothing was "
+		    "signalled",
 		    (long)j->plan.target.id.pid);
 	} else if (held < 0 && other && other->owner_hidden) {
-		say(j, ":%u moved to another user's process while you were confirming — nothing "
-		       "was signalled",
+		say(j,
+		    ":%u moved to another user's process while you were confirming — nothing "
+		    "was signalled",
 		    (unsigned)j->plan.sel.port);
 	} else if (held < 0) {
-		say(j, ":%u moved to %s (pid %ld) while you were confirming — nothing was signalled",
+		say(j,
+		    ":%u moved to %s (pid %ld) while you were confirming — nothing was signalled",
 		    (unsigned)j->plan.sel.port, other ? other->proc.comm : "?",
 		    other ? (long)other->proc.id.pid : 0L);
 	} else if (held == 0) {
@@ -155,8 +159,9 @@ int kill_job_confirm(struct kill_job *j, struct platform *p, double now)
 		return rc;
 	rc = platform_proc_open(p, &j->plan.target.id, &j->h);
 	if (rc == -ESTALE) {
-		say(j, "pid %ld now belongs to another process (the pid was reused) — nothing was "
-		       "signalled",
+		say(j,
+		    "pid %ld now belongs to another process (the pid was reused) — nothing was "
+		    "signalled",
 		    (long)j->plan.target.id.pid);
 		finish(j, KILL_REFUSED);
 	} else if (rc == -ESRCH) {
@@ -168,7 +173,8 @@ int kill_job_confirm(struct kill_job *j, struct platform *p, double now)
 		say(j, "%s: %s", name, why);
 		finish(j, KILL_DENIED);
 	} else if (rc < 0) {
-		say(j, "%s: cannot open the process: %s — nothing was signalled", name, strerror(-rc));
+		say(j, "%s: cannot open the process: %s — nothing was signalled", name,
+		    strerror(-rc));
 		finish(j, KILL_FAILED);
 	}
 	return rc < 0 ? rc : send(j, j->sig, now);

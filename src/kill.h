@@ -41,9 +41,9 @@ struct kill_job {
 	struct kill_plan plan;
 	enum kill_phase phase;
 	enum kill_outcome outcome;
-	int sig;  /* what the confirmation sends (SIGTERM, or SIGKILL for K) */
-	int sent; /* the last signal sent; 0 before any */
-	const char *force_hint; /* said after "still running after 5 s — ": "press K to force" */
+	int sig;                 /* what the confirmation sends (SIGTERM, or SIGKILL for K) */
+	int sent;                /* the last signal sent; 0 before any */
+	const char *force_hint;  /* said after "still running after 5 s — ": "press K to force" */
 	struct platform_proc *h; /* open from confirmation until the process has exited */
 	double sent_at;          /* when the last signal was sent */
 	double exited_at;

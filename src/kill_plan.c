@@ -66,7 +66,8 @@ static const struct listener *parent_most(const struct listener_set *snap,
 		if (!same_socket(l, sel) || l->owner_hidden)
 			continue;
 		bool root = !kill_plan_holds(p, l->proc.ppid);
-		if ((root && !best_root) || (root == best_root && l->proc.id.pid < best->proc.id.pid)) {
+		if ((root && !best_root) ||
+		    (root == best_root && l->proc.id.pid < best->proc.id.pid)) {
 			best = l;
 			best_root = root;
 		}

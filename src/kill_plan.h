@@ -26,11 +26,11 @@ struct kill_guard {
 
 enum kill_refusal {
 	KILL_ALLOWED = 0,
-	KILL_REFUSE_HIDDEN,  /* the owner cannot be read: another user's process */
-	KILL_REFUSE_INIT,    /* pid 1 */
-	KILL_REFUSE_KERNEL,  /* a kernel thread (pid 2 or a child of it) */
-	KILL_REFUSE_SELF,    /* devports itself */
-	KILL_REFUSE_PARENT,  /* the shell devports runs in */
+	KILL_REFUSE_HIDDEN, /* the owner cannot be read: another user's process */
+	KILL_REFUSE_INIT,   /* pid 1 */
+	KILL_REFUSE_KERNEL, /* a kernel thread (pid 2 or a child of it) */
+	KILL_REFUSE_SELF,   /* devports itself */
+	KILL_REFUSE_PARENT, /* the shell devports runs in */
 	KILL_REFUSAL_COUNT
 };
 
@@ -40,7 +40,8 @@ struct kill_plan {
 	struct proc_info target; /* who gets the signal */
 	pid_t holders[KILL_HOLDERS_MAX]; /* every pid holding the socket, ascending (target too) */
 	size_t nholders;
-	char ports[KILL_PORTS_MAX][KILL_WHERE_MAX]; /* every socket target holds: "tcp 127.0.0.1:3000" */
+	char ports[KILL_PORTS_MAX]
+	          [KILL_WHERE_MAX]; /* every socket target holds: "tcp 127.0.0.1:3000" */
 	size_t nports;
 	uint64_t inodes[KILL_PORTS_MAX]; /* the holders' sockets on sel's port and protocol (known
 	                                    inodes only): a row of one of them is no restart */

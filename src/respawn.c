@@ -15,45 +15,47 @@ struct advice {
 };
 
 static const struct advice advice_table[] = {
-	{"systemd", "systemctl {user}stop {unit}",
-	 "a systemd service restarts it: systemctl status {pid} names it"},
-	{"launchd", "brew services stop {brew}", "a launch agent restarts it: launchctl list names it"},
-	{"init", "", "stop the service that runs it"},
-	{"pm2", "pm2 stop <name> (pm2 list names it)", NULL},
-	{"docker", "docker ps --filter publish={port}, then docker stop that container", NULL},
-	{"supervisord", "supervisorctl stop <name> (supervisorctl status names it)", NULL},
-	{"runit", "sv stop {arg}", "sv stop <service>"},
-	{"s6", "s6-svc -d {arg}", "s6-svc -d <service dir>"},
-	{"forever", "forever stop <name> (forever list names it)", NULL},
+    {"systemd", "systemctl {user}stop {unit}",
+     "a systemd service restarts it: systemctl status {pid} names it"},
+    {"launchd", "brew services stop {brew}", "a launch agent restarts it: launchctl list names it"},
+    {"init", "", "stop the service that runs it"},
+    {"pm2", "pm2 stop <name> (pm2 list names it)", NULL},
+    {"docker", "docker ps --filter publish={port}, then docker stop that container", NULL},
+    {"supervisord", "supervisorctl stop <name> (supervisorctl status names it)", NULL},
+    {"runit", "sv stop {arg}", "sv stop <service>"},
+    {"s6", "s6-svc -d {arg}", "s6-svc -d <service dir>"},
+    {"forever", "forever stop <name> (forever list names it)", NULL},
 };
 
 const struct respawn_supervisor respawn_supervisors[] = {
-	{"systemd", {"systemd"}, true, "systemd"},
-	{"launchd", {"launchd"}, true, "launchd"},
-	{"init", {"init", "openrc-init", "runit-init"}, true, "init"},
-	{"pm2", {"pm2"}, false, "pm2"},
-	{"nodemon", {"nodemon"}, false, ""},
-	{"docker", {"docker-proxy", "containerd-shim", "containerd-shim-runc-v2", "dockerd"}, false,
-	 "docker"},
-	{"supervisord", {"supervisord"}, false, "supervisord"},
-	{"runit", {"runsv", "runsvdir"}, false, "runit"},
-	{"s6", {"s6-supervise", "s6-svscan"}, false, "s6"},
-	{"forever", {"forever"}, false, "forever"},
-	{"cargo-watch", {"cargo-watch"}, false, ""},
-	{"air", {"air"}, false, ""},
-	{"watchexec", {"watchexec"}, false, ""},
-	{"entr", {"entr"}, false, ""},
-	{"reflex", {"reflex"}, false, ""},
-	{"overmind", {"overmind"}, false, ""},
-	{"foreman", {"foreman"}, false, ""},
+    {"systemd", {"systemd"}, true, "systemd"},
+    {"launchd", {"launchd"}, true, "launchd"},
+    {"init", {"init", "openrc-init", "runit-init"}, true, "init"},
+    {"pm2", {"pm2"}, false, "pm2"},
+    {"nodemon", {"nodemon"}, false, ""},
+    {"docker",
+     {"docker-proxy", "containerd-shim", "containerd-shim-runc-v2", "dockerd"},
+     false,
+     "docker"},
+    {"supervisord", {"supervisord"}, false, "supervisord"},
+    {"runit", {"runsv", "runsvdir"}, false, "runit"},
+    {"s6", {"s6-supervise", "s6-svscan"}, false, "s6"},
+    {"forever", {"forever"}, false, "forever"},
+    {"cargo-watch", {"cargo-watch"}, false, ""},
+    {"air", {"air"}, false, ""},
+    {"watchexec", {"watchexec"}, false, ""},
+    {"entr", {"entr"}, false, ""},
+    {"reflex", {"reflex"}, false, ""},
+    {"overmind", {"overmind"}, false, ""},
+    {"foreman", {"foreman"}, false, ""},
 };
 const size_t respawn_supervisors_len = sizeof respawn_supervisors / sizeof respawn_supervisors[0];
 
 /* Processes that only start the next one: a supervisor may sit above them. */
 static const char *const wrappers[] = {
-	"sh",  "bash", "dash",  "zsh", "fish",   "ksh",  "npm",   "npx",   "yarn", "pnpm",
-	"env", "sudo", "nohup", "nice", "timeout", "make", "cargo", "go",    "uv",   "poetry",
-	"setsid", "su", NULL,
+    "sh",    "bash", "dash", "zsh",    "fish",   "ksh",  "npm",     "npx",
+    "yarn",  "pnpm", "env",  "sudo",   "nohup",  "nice", "timeout", "make",
+    "cargo", "go",   "uv",   "poetry", "setsid", "su",   NULL,
 };
 
 /* The file name of the k-th space-separated word of text, lower case, into out. */
@@ -101,7 +103,8 @@ const struct respawn_supervisor *respawn_match(const struct proc_info *p)
 	for (size_t s = 0; s < respawn_supervisors_len; s++)
 		for (size_t m = 0; m < 4 && respawn_supervisors[s].match[m]; m++)
 			for (int k = 0; k < 3; k++)
-				if (names[k][0] && strcmp(names[k], respawn_supervisors[s].match[m]) == 0)
+				if (names[k][0] &&
+				    strcmp(names[k], respawn_supervisors[s].match[m]) == 0)
 					return &respawn_supervisors[s];
 	return NULL;
 }
@@ -174,7 +177,8 @@ struct fill {
 /* Expands a template; false when a placeholder it needs is unknown (""). */
 static bool expand(const char *tpl, const struct fill *f, char *out, size_t len)
 {
-	static const char *const keys[] = {"{unit}", "{user}", "{pid}", "{port}", "{arg}", "{brew}"};
+	static const char *const keys[] = {"{unit}", "{user}", "{pid}",
+	                                   "{port}", "{arg}",  "{brew}"};
 	const char *vals[] = {f->unit, f->user, f->pid, f->port, f->arg, f->brew};
 	size_t o = 0;
 	out[0] = '\0';

@@ -15,11 +15,11 @@
 enum { RESPAWN_DEPTH = 4 }; /* how far above the new holder a supervisor is looked for */
 
 struct respawn_supervisor {
-	const char *name;        /* as said: "pm2" */
-	const char *match[4];    /* command names that are this supervisor (lower case; NULL ends) */
-	bool parent_only;        /* counts only as the new holder's direct parent (init systems:
-	                            every process descends from them) */
-	const char *advice;      /* what to stop instead; "" when the table cannot say */
+	const char *name;     /* as said: "pm2" */
+	const char *match[4]; /* command names that are this supervisor (lower case; NULL ends) */
+	bool parent_only;     /* counts only as the new holder's direct parent (init systems:
+	                         every process descends from them) */
+	const char *advice;   /* what to stop instead; "" when the table cannot say */
 };
 extern const struct respawn_supervisor respawn_supervisors[];
 extern const size_t respawn_supervisors_len;

@@ -7,9 +7,9 @@
 
 #include "fake_backend.h"
 #include "http_check.h"
-#include "scenario.h"
 #include "kill.h"
 #include "sanitize.h"
+#include "scenario.h"
 #include "snapshot.h"
 
 static struct platform *p;
@@ -188,17 +188,18 @@ Test(engine, scenario_fields_for_kill_are_checked)
 		const char *json;
 		const char *says;
 	} bad[] = {
-		{"{\"steps\":[{\"listeners\":[{\"port\":1,\"pid\":2,\"name\":\"x\","
-		 "\"ignores_sigterm\":\"yes\"}]}]}",
-		 "steps[0].listeners[0].ignores_sigterm: expected true or false"},
-		{"{\"steps\":[{\"listeners\":[{\"port\":1,\"pid\":2,\"name\":\"x\",\"connections\":-1}]}]}",
-		 "connections: expected a number of connections"},
-		{"{\"steps\":[{\"listeners\":[]}],\"processes\":[{\"pid\":1,\"port\":3}]}",
-		 "processes[0]: \"port\" is not a known field"},
-		{"{\"steps\":[{\"listeners\":[]}],\"processes\":{}}", "processes: expected a list"},
-		{"{\"steps\":[{\"listeners\":[{\"port\":22,\"owner_hidden\":true,"
-		 "\"ignores_sigterm\":true}]}]}",
-		 "a hidden owner shows only its user and uid"},
+	    {"{\"steps\":[{\"listeners\":[{\"port\":1,\"pid\":2,\"name\":\"x\","
+	     "\"ignores_sigterm\":\"yes\"}]}]}",
+	     "steps[0].listeners[0].ignores_sigterm: expected true or false"},
+	    {"{\"steps\":[{\"listeners\":[{\"port\":1,\"pid\":2,\"name\":\"x\",\"connections\":-1}]"
+	     "}]}",
+	     "connections: expected a number of connections"},
+	    {"{\"steps\":[{\"listeners\":[]}],\"processes\":[{\"pid\":1,\"port\":3}]}",
+	     "processes[0]: \"port\" is not a known field"},
+	    {"{\"steps\":[{\"listeners\":[]}],\"processes\":{}}", "processes: expected a list"},
+	    {"{\"steps\":[{\"listeners\":[{\"port\":22,\"owner_hidden\":true,"
+	     "\"ignores_sigterm\":true}]}]}",
+	     "a hidden owner shows only its user and uid"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct scenario sc = {0};

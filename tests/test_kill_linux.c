@@ -2,15 +2,15 @@
  * escalation only after confirmation, a server behind `sh -c`, pid reuse, pid 1 and self, another
  * user's process (as root), a supervisor loop, a refresh and a moved listener while the box is
  * open. Ports are picked at run time. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -98,8 +98,8 @@ Test(kill_linux, sigterm_ignored_is_escalated_only_after_confirmation)
 	cr_assert(ph_alive(pid), "SIGTERM is ignored: nothing else may have been sent");
 	cr_assert_eq(a.mode, MODE_KILL, "the box stays open to offer SIGKILL");
 	char want[160];
-	snprintf(want, sizeof want, ":%u python3 (pid %d) still running after 5 s — press K to force",
-	         port, (int)pid);
+	snprintf(want, sizeof want,
+	         ":%u python3 (pid %d) still running after 5 s — press K to force", port, (int)pid);
 	cr_assert_str_eq(a.status, want);
 	ph_sleep_ms(1000);
 	cr_assert(ph_alive(pid), "no SIGKILL without the user's K");
@@ -273,7 +273,8 @@ Test(kill_linux, a_refresh_while_the_box_is_open_does_not_change_the_target)
 	refresh();
 	cr_assert(ph_select(&a, pa, ta));
 	app_key(&a, 'k');
-	/* While the question is open: a new listener appears, the list refreshes, the cursor moves. */
+	/* While the question is open: a new listener appears, the list refreshes, the cursor moves.
+	 */
 	pid_t tb = start(argv, &pb);
 	refresh();
 	cr_assert(ph_select(&a, pb, tb));

@@ -68,12 +68,12 @@ Test(plan, refusals_say_why)
 		enum kill_refusal want;
 		const char *says;
 	} cases[] = {
-		{1, 0, "systemd", KILL_REFUSE_INIT, "pid 1"},
-		{2, 0, "kthreadd", KILL_REFUSE_KERNEL, "kernel thread"},
-		{77, 2, "kworker/0:1", KILL_REFUSE_KERNEL, "kernel thread"},
-		{4000, 3999, "devports", KILL_REFUSE_SELF, "devports itself"},
-		{3999, 100, "zsh", KILL_REFUSE_PARENT, "the shell devports runs in"},
-		{5000, 3999, "node", KILL_ALLOWED, ""},
+	    {1, 0, "systemd", KILL_REFUSE_INIT, "pid 1"},
+	    {2, 0, "kthreadd", KILL_REFUSE_KERNEL, "kernel thread"},
+	    {77, 2, "kworker/0:1", KILL_REFUSE_KERNEL, "kernel thread"},
+	    {4000, 3999, "devports", KILL_REFUSE_SELF, "devports itself"},
+	    {3999, 100, "zsh", KILL_REFUSE_PARENT, "the shell devports runs in"},
+	    {5000, 3999, "node", KILL_ALLOWED, ""},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		listener_set_clear(&set);
@@ -159,27 +159,29 @@ Test(plan, respawn_names_the_supervisor_and_what_to_stop)
 	respawn_explain(3000, pm2, 3, "", false, out, sizeof out);
 	cr_assert_str_eq(out, "restarted by pm2 (pid 4100) — pm2 stop <name> (pm2 list names it)");
 
-	struct proc_info nodemon[] = {proc(5100, 5090, "node", "node app.js"),
-	                              proc(5090, 5080, "sh", "sh -c node app.js"),
-	                              proc(5080, 4000, "node", "node /usr/local/bin/nodemon app.js"),
-	                              proc(4000, 1, "zsh", "-zsh")};
+	struct proc_info nodemon[] = {
+	    proc(5100, 5090, "node", "node app.js"), proc(5090, 5080, "sh", "sh -c node app.js"),
+	    proc(5080, 4000, "node", "node /usr/local/bin/nodemon app.js"),
+	    proc(4000, 1, "zsh", "-zsh")};
 	respawn_explain(3000, nodemon, 4, "", false, out, sizeof out);
 	cr_assert_str_eq(out, "restarted by nodemon (pid 5080) — stop nodemon (pid 5080) instead");
 
-	struct proc_info docker[] = {proc(7000, 900, "docker-proxy", "/usr/bin/docker-proxy -proto tcp"),
-	                             proc(900, 1, "dockerd", "/usr/bin/dockerd")};
+	struct proc_info docker[] = {
+	    proc(7000, 900, "docker-proxy", "/usr/bin/docker-proxy -proto tcp"),
+	    proc(900, 1, "dockerd", "/usr/bin/dockerd")};
 	respawn_explain(8080, docker, 2, "docker.service", false, out, sizeof out);
-	cr_assert_str_eq(out, "restarted by docker (pid 7000) — docker ps --filter publish=8080, then "
-	                      "docker stop that container");
+	cr_assert_str_eq(out,
+	                 "restarted by docker (pid 7000) — docker ps --filter publish=8080, then "
+	                 "docker stop that container");
 
 	struct proc_info runit[] = {proc(300, 200, "redis-server", "redis-server *:6379"),
 	                            proc(200, 100, "runsv", "runsv redis")};
 	respawn_explain(6379, runit, 2, "", false, out, sizeof out);
 	cr_assert_str_eq(out, "restarted by runit (pid 200) — sv stop redis");
 
-	struct proc_info brew[] = {proc(612, 1, "postgres",
-	                                "/opt/homebrew/Cellar/postgresql@14/14.5/bin/postgres -D x"),
-	                           proc(1, 0, "launchd", "/sbin/launchd")};
+	struct proc_info brew[] = {
+	    proc(612, 1, "postgres", "/opt/homebrew/Cellar/postgresql@14/14.5/bin/postgres -D x"),
+	    proc(1, 0, "launchd", "/sbin/launchd")};
 	respawn_explain(5432, brew, 2, "", false, out, sizeof out);
 	cr_assert_str_eq(out, "restarted by launchd (pid 1) — brew services stop postgresql@14");
 }

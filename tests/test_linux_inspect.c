@@ -41,22 +41,22 @@ Test(linux_inspect, the_systemd_unit_of_a_cgroup)
 		const char *unit;
 		bool user;
 	} cases[] = {
-		{"0::/system.slice/nginx.service\n", 0, "nginx.service", false},
-		{"0::/user.slice/user-1000.slice/user@1000.service/app.slice/web.service\n", 0,
-		 "web.service", true},
-		{"0::/user.slice/user-1000.slice/user@1000.service/init.scope\n", -ENOENT, "", false},
-		{"0::/user.slice/user-1000.slice/session-3.scope\n", -ENOENT, "", false},
-		{"12:cpu:/\n1:name=systemd:/system.slice/redis-server.service\n0::/\n", 0,
-		 "redis-server.service", false},
-		{"0::/system.slice/docker-4f2a.scope\n", -ENOENT, "", false},
-		{"0::/\n", -ENOENT, "", false},
-		{"", -ENOENT, "", false},
+	    {"0::/system.slice/nginx.service\n", 0, "nginx.service", false},
+	    {"0::/user.slice/user-1000.slice/user@1000.service/app.slice/web.service\n", 0,
+	     "web.service", true},
+	    {"0::/user.slice/user-1000.slice/user@1000.service/init.scope\n", -ENOENT, "", false},
+	    {"0::/user.slice/user-1000.slice/session-3.scope\n", -ENOENT, "", false},
+	    {"12:cpu:/\n1:name=systemd:/system.slice/redis-server.service\n0::/\n", 0,
+	     "redis-server.service", false},
+	    {"0::/system.slice/docker-4f2a.scope\n", -ENOENT, "", false},
+	    {"0::/\n", -ENOENT, "", false},
+	    {"", -ENOENT, "", false},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char unit[64];
 		bool user = true;
-		cr_assert_eq(linux_unit_parse(cases[i].cgroup, unit, sizeof unit, &user), cases[i].rc,
-		             "%s", cases[i].cgroup);
+		cr_assert_eq(linux_unit_parse(cases[i].cgroup, unit, sizeof unit, &user),
+		             cases[i].rc, "%s", cases[i].cgroup);
 		cr_assert_str_eq(unit, cases[i].unit);
 		cr_assert_eq(user, cases[i].user, "%s", cases[i].cgroup);
 	}
@@ -75,7 +75,8 @@ static size_t dump_msg(unsigned char *buf, uint8_t state, const char *src, uint1
 	memcpy(buf + NLMSG_HDRLEN, &m, sizeof m);
 	size_t n = NLMSG_ALIGN(h.nlmsg_len);
 	if (done) {
-		struct nlmsghdr d = {.nlmsg_len = NLMSG_LENGTH(sizeof(int)), .nlmsg_type = NLMSG_DONE};
+		struct nlmsghdr d = {.nlmsg_len = NLMSG_LENGTH(sizeof(int)),
+		                     .nlmsg_type = NLMSG_DONE};
 		memcpy(buf + n, &d, sizeof d);
 		memset(buf + n + NLMSG_HDRLEN, 0, sizeof(int));
 		n += NLMSG_ALIGN(d.nlmsg_len);
@@ -119,7 +120,8 @@ static int listen_on(uint16_t *port)
 static int connect_to(uint16_t port)
 {
 	int c = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+	                         .sin_port = htons(port),
 	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	cr_assert(c >= 0 && connect(c, (struct sockaddr *)&sa, sizeof sa) == 0);
 	return c;

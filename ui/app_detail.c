@@ -31,8 +31,9 @@ static void gather(struct app *a, struct detail *d)
 		d->connections_rc = platform_connections(a->platform, l, &d->connections);
 	for (size_t i = 0; i < a->snap.set.n && d->nsockets < KILL_PORTS_MAX; i++) {
 		const struct listener *o = &a->snap.set.v[i];
-		bool mine = l->owner_hidden ? o->owner_hidden && o->inode == l->inode && o->port == l->port
-		                            : !o->owner_hidden && o->proc.id.pid == l->proc.id.pid;
+		bool mine = l->owner_hidden
+		                ? o->owner_hidden && o->inode == l->inode && o->port == l->port
+		                : !o->owner_hidden && o->proc.id.pid == l->proc.id.pid;
 		if (mine)
 			kill_plan_where(o, d->sockets[d->nsockets++], KILL_WHERE_MAX);
 	}
@@ -48,7 +49,8 @@ static void start_http(struct app *a, struct detail *d)
 	                                               DETAIL_HTTP_TIMEOUT_MS, &d->http)
 	                         : -ENOSYS;
 	if (d->http)
-		http_check_step(d->http); /* connect now: the answer may come before the next turn */
+		http_check_step(
+		    d->http); /* connect now: the answer may come before the next turn */
 }
 
 enum reaction app_detail_open(struct app *a)

@@ -20,8 +20,9 @@ static void report(struct app *a)
 		return;
 	}
 	model_note(&a->model, a->wall, j->message);
-	bool bad = j->phase == KILL_STUBBORN ||
-	           (j->phase == KILL_FINISHED && j->outcome != KILL_FREED && j->outcome != KILL_GONE);
+	bool bad =
+	    j->phase == KILL_STUBBORN ||
+	    (j->phase == KILL_FINISHED && j->outcome != KILL_FREED && j->outcome != KILL_GONE);
 	if (bad)
 		app_warn(a, j->message, KILL_WARN_SECONDS);
 	else

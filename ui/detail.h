@@ -19,8 +19,8 @@ struct detail {
 	size_t nchain;
 	char sockets[KILL_PORTS_MAX][KILL_WHERE_MAX]; /* every listening socket of the process */
 	size_t nsockets;
-	int connections;    /* established connections to the listener */
-	int connections_rc; /* 0, or why they could not be counted (-ENOSYS: not here) */
+	int connections;         /* established connections to the listener */
+	int connections_rc;      /* 0, or why they could not be counted (-ENOSYS: not here) */
 	struct http_check *http; /* the check under way or done; NULL when none could start */
 	int http_rc;             /* why it could not start (-ENOSYS, -EINVAL UDP, -EADDRNOTAVAIL) */
 	bool http_shown;         /* the final result has been reported for drawing */

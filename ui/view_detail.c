@@ -44,7 +44,8 @@ static void memory(const struct proc_info *p, char *buf, size_t len)
 {
 	char threads[32] = "";
 	if (p->threads > 0)
-		snprintf(threads, sizeof threads, " · %d thread%s", p->threads, p->threads == 1 ? "" : "s");
+		snprintf(threads, sizeof threads, " · %d thread%s", p->threads,
+		         p->threads == 1 ? "" : "s");
 	if (p->rss_kib >= 1024)
 		snprintf(buf, len, "%.1f MiB resident%s", (double)p->rss_kib / 1024.0, threads);
 	else
@@ -69,7 +70,8 @@ static void http(const struct detail *d, char *buf, size_t len, enum style *st)
 	if (d->http) {
 		const struct http_result *r = http_check_result(d->http);
 		snprintf(buf, len, "GET %s → %s", r->url, r->text);
-		*st = r->outcome == HTTP_ANSWERED || r->outcome == HTTP_PENDING ? ST_NORMAL : ST_DIM;
+		*st =
+		    r->outcome == HTTP_ANSWERED || r->outcome == HTTP_PENDING ? ST_NORMAL : ST_DIM;
 		return;
 	}
 	*st = ST_DIM;
@@ -95,18 +97,22 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 	} else {
 		struct line *c = add(v, &n, "command", CMD_LINES);
 		snprintf(c->text, TEXT_MAX, "%s", p->cmdline);
-		snprintf(add(v, &n, "executable", 1)->text, TEXT_MAX, "%s", p->exe[0] ? p->exe : "(unknown)");
-		snprintf(add(v, &n, "directory", 1)->text, TEXT_MAX, "%s", p->cwd[0] ? p->cwd : "(unknown)");
+		snprintf(add(v, &n, "executable", 1)->text, TEXT_MAX, "%s",
+		         p->exe[0] ? p->exe : "(unknown)");
+		snprintf(add(v, &n, "directory", 1)->text, TEXT_MAX, "%s",
+		         p->cwd[0] ? p->cwd : "(unknown)");
 		snprintf(add(v, &n, "project", 1)->text, TEXT_MAX, "%s",
 		         p->project_root[0] ? p->project_root : "(none found)");
-		snprintf(add(v, &n, "user", 1)->text, TEXT_MAX, "%s (uid %u)", p->user, (unsigned)p->uid);
+		snprintf(add(v, &n, "user", 1)->text, TEXT_MAX, "%s (uid %u)", p->user,
+		         (unsigned)p->uid);
 		struct line *pid = add(v, &n, "pid", 1);
 		snprintf(pid->text, TEXT_MAX, "%ld, parent %ld%s", (long)p->id.pid, (long)p->ppid,
 		         d->proc_rc == -ESRCH ? " — it has exited since" : "");
 		started(a, p, add(v, &n, "started", 1)->text, TEXT_MAX);
 		memory(p, add(v, &n, "memory", 1)->text, TEXT_MAX);
 		if (d->nchain)
-			ancestry_format(d->chain, d->nchain, add(v, &n, "ancestry", 2)->text, TEXT_MAX);
+			ancestry_format(d->chain, d->nchain, add(v, &n, "ancestry", 2)->text,
+			                TEXT_MAX);
 	}
 	struct line *socks = add(v, &n, "listening", 3);
 	size_t o = 0;
@@ -140,8 +146,8 @@ void view_detail_draw(const struct app *a, struct frame *f, int y, int h)
 	else
 		snprintf(head, sizeof head, "%s · %s (pid %ld)%s%s%s%s%s", where, l->proc.comm,
 		         (long)l->proc.id.pid, d->row.label.text[0] ? " · " : "", d->row.label.text,
-		         d->row.label.source == LABEL_PORT ? "?" : "", d->row.project[0] ? " · " : "",
-		         d->row.project);
+		         d->row.label.source == LABEL_PORT ? "?" : "",
+		         d->row.project[0] ? " · " : "", d->row.project);
 	frame_put(f, y, 1, f->w - 1, ST_GROUP, head);
 	int n = compose(a, d, v), row = y + 2, bottom = y + h;
 	int tw = f->w - 2 - LABEL_W - 1;

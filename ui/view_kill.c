@@ -35,22 +35,26 @@ static void state_line(const struct app *a, struct box_row *r)
 	char sig[32];
 	kill_signal_name(j->phase == KILL_CONFIRMING ? j->sig : j->sent, sig, sizeof sig);
 	if (j->phase == KILL_CONFIRMING && j->sig == SIGKILL)
-		snprintf(r->text, sizeof r->text,
-		         "y/Enter sends SIGKILL: it stops at once, without cleaning up · n/Esc cancels");
+		snprintf(
+		    r->text, sizeof r->text,
+		    "y/Enter sends SIGKILL: it stops at once, without cleaning up · n/Esc cancels");
 	else if (j->phase == KILL_CONFIRMING)
-		snprintf(r->text, sizeof r->text,
-		         "y/Enter sends %s, then waits up to %d s for it to exit · K sends SIGKILL · "
-		         "n/Esc cancels",
-		         sig, KILL_WAIT_SECONDS);
+		snprintf(
+		    r->text, sizeof r->text,
+		    "y/Enter sends %s, then waits up to %d s for it to exit · K sends SIGKILL · "
+		    "n/Esc cancels",
+		    sig, KILL_WAIT_SECONDS);
 	else if (j->phase == KILL_WAITING)
-		snprintf(r->text, sizeof r->text,
-		         "sent %s %.1f s ago — waiting for it to exit (up to %d s) · n/Esc closes this "
-		         "box, the result shows below",
-		         sig, a->now - j->sent_at, KILL_WAIT_SECONDS);
+		snprintf(
+		    r->text, sizeof r->text,
+		    "sent %s %.1f s ago — waiting for it to exit (up to %d s) · n/Esc closes this "
+		    "box, the result shows below",
+		    sig, a->now - j->sent_at, KILL_WAIT_SECONDS);
 	else if (j->phase == KILL_STUBBORN) {
-		snprintf(r->text, sizeof r->text,
-		         "still running after %d s — K or y sends SIGKILL · n/Esc leaves it running",
-		         KILL_WAIT_SECONDS);
+		snprintf(
+		    r->text, sizeof r->text,
+		    "still running after %d s — K or y sends SIGKILL · n/Esc leaves it running",
+		    KILL_WAIT_SECONDS);
 		r->st = ST_ERROR;
 	} else
 		snprintf(r->text, sizeof r->text, "%s", j->message);
@@ -70,15 +74,16 @@ static int compose(const struct app *a, struct box_row *rows)
 	struct box_row *ports = row(rows, &n, "holds", ST_NORMAL, PORT_LINES);
 	size_t o = 0;
 	for (size_t i = 0; i < p->nports && o < sizeof ports->text; i++)
-		o += (size_t)snprintf(ports->text + o, sizeof ports->text - o, "%s%s", i ? " · " : "",
-		                      p->ports[i]);
+		o += (size_t)snprintf(ports->text + o, sizeof ports->text - o, "%s%s",
+		                      i ? " · " : "", p->ports[i]);
 	if (p->nholders > 1) {
 		struct box_row *h = row(rows, &n, "holders", ST_NORMAL, 2);
 		o = 0;
 		for (size_t i = 0; i < p->nholders && o < sizeof h->text; i++)
-			o += (size_t)snprintf(h->text + o, sizeof h->text - o, "%s%ld%s", i ? ", " : "",
-			                      (long)p->holders[i],
-			                      p->holders[i] == t->id.pid ? " (gets the signal)" : "");
+			o += (size_t)snprintf(h->text + o, sizeof h->text - o, "%s%ld%s",
+			                      i ? ", " : "", (long)p->holders[i],
+			                      p->holders[i] == t->id.pid ? " (gets the signal)"
+			                                                 : "");
 		snprintf(h->text + o, o < sizeof h->text ? sizeof h->text - o : 0,
 		         " — the socket is shared; its workers end with it");
 	}

@@ -16,9 +16,11 @@ void view_format_duration(int64_t s, char *buf, size_t len)
 	else if (s < 3600)
 		snprintf(buf, len, "%lldm", (long long)(s / 60));
 	else if (s < 86400)
-		snprintf(buf, len, "%lldh %lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+		snprintf(buf, len, "%lldh %lldm", (long long)(s / 3600),
+		         (long long)(s % 3600 / 60));
 	else
-		snprintf(buf, len, "%lldd %lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+		snprintf(buf, len, "%lldd %lldh", (long long)(s / 86400),
+		         (long long)(s % 86400 / 3600));
 }
 
 /* Where the first line of s ends in w columns: after the last space that fits, else at the last
@@ -49,8 +51,7 @@ static const char *line_end(const char *s, int w)
 	return NULL;
 }
 
-int view_wrap(struct frame *f, int y, int x, int w, int max_lines, enum style st,
-              const char *text)
+int view_wrap(struct frame *f, int y, int x, int w, int max_lines, enum style st, const char *text)
 {
 	int lines = 0;
 	const char *s = text;
@@ -64,7 +65,8 @@ int view_wrap(struct frame *f, int y, int x, int w, int max_lines, enum style st
 			return lines + 1;
 		}
 		char part[PART_MAX];
-		size_t n = (size_t)(end - s) < sizeof part - 1 ? (size_t)(end - s) : sizeof part - 1;
+		size_t n =
+		    (size_t)(end - s) < sizeof part - 1 ? (size_t)(end - s) : sizeof part - 1;
 		memcpy(part, s, n);
 		part[n] = '\0';
 		if (f)

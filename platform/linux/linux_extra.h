@@ -19,8 +19,7 @@ void linux_proc_close(void *impl, void *proc);
 int linux_connections(void *impl, const struct listener *l, int *count);
 int linux_service_unit(void *impl, pid_t pid, char *unit, size_t len, bool *user);
 int linux_tcp_port_free(void *impl, uint16_t port);
-int linux_http_check(void *impl, const struct listener *l, int timeout_ms,
-                     struct http_check **out);
+int linux_http_check(void *impl, const struct listener *l, int timeout_ms, struct http_check **out);
 
 /* Pure: the systemd service in the text of /proc/PID/cgroup (cgroup v2 "0::/system.slice/x.service"
  * or v1 "1:name=systemd:/..."): the last path element that ends in ".service" and is not a user

@@ -129,8 +129,9 @@ static const char *cgroup_path(const char *line, size_t len, size_t *plen)
 	static const char *const prefixes[] = {"0::", ":name=systemd:"};
 	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
 		size_t n = strlen(prefixes[i]);
-		const char *at = i == 0 ? (len >= n && memcmp(line, prefixes[i], n) == 0 ? line : NULL)
-		                        : memmem(line, len, prefixes[i], n);
+		const char *at = i == 0
+		                     ? (len >= n && memcmp(line, prefixes[i], n) == 0 ? line : NULL)
+		                     : memmem(line, len, prefixes[i], n);
 		if (at) {
 			*plen = len - (size_t)(at + n - line);
 			return at + n;
@@ -202,8 +203,7 @@ int linux_tcp_port_free(void *impl, uint16_t port)
 	return port_probe_tcp(port);
 }
 
-int linux_http_check(void *impl, const struct listener *l, int timeout_ms,
-                     struct http_check **out)
+int linux_http_check(void *impl, const struct listener *l, int timeout_ms, struct http_check **out)
 {
 	(void)impl;
 	struct listener target;

@@ -65,7 +65,7 @@ int linux_proc_wait(void *impl, void *proc, int timeout_ms)
 	struct pollfd p = {.fd = h->pidfd, .events = POLLIN};
 	int n = poll(&p, 1, timeout_ms);
 	if (n > 0)
-		return 0; /* readable: the process has exited */
+		return 0;  /* readable: the process has exited */
 	return -ETIMEDOUT; /* a signal interrupting the wait is no exit either */
 }
 

@@ -38,20 +38,21 @@ bool ph_have_python(void)
 
 const char *ph_py_listener(bool ignore_term)
 {
-	return ignore_term
-	           ? "import signal,socket,sys\n"
-	             "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-	             "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]) if len(sys.argv)>1 else 0))\n"
-	             "s.listen(8)\n"
-	             "try: print(s.getsockname()[1], flush=True)\n"
-	             "except OSError: pass\n"
-	             "while True: signal.pause()\n"
-	           : "import signal,socket,sys\n"
-	             "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]) if len(sys.argv)>1 else 0))\n"
-	             "s.listen(8)\n"
-	             "try: print(s.getsockname()[1], flush=True)\n"
-	             "except OSError: pass\n"
-	             "while True: signal.pause()\n";
+	return ignore_term ? "import signal,socket,sys\n"
+	                     "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+	                     "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]) if "
+	                     "len(sys.argv)>1 else 0))\n"
+	                     "s.listen(8)\n"
+	                     "try: print(s.getsockname()[1], flush=True)\n"
+	                     "except OSError: pass\n"
+	                     "while True: signal.pause()\n"
+	                   : "import signal,socket,sys\n"
+	                     "s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]) if "
+	                     "len(sys.argv)>1 else 0))\n"
+	                     "s.listen(8)\n"
+	                     "try: print(s.getsockname()[1], flush=True)\n"
+	                     "except OSError: pass\n"
+	                     "while True: signal.pause()\n";
 }
 
 pid_t ph_start(const char *const argv[], uint16_t *port)
