@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Times commands in alternation on the same load and prints medians, the ratio to the first
+"""Times commands in alternation on the same load and prints medians, the ratio to the last
 command and each one's peak RSS.  usage: compare.py RUNS -- CMD1 ... -- CMD2 ...
+
+Peak RSS is measured in separate runs under /usr/bin/time: a child forked from Python carries
+Python's own peak (about 14 MB) in its ru_maxrss across exec, whatever it runs.
 """
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -16,7 +21,22 @@ def run_once(cmd):
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"compare: {' '.join(cmd)} failed")
-    return wall * 1000, usage.ru_maxrss / 1024, (usage.ru_utime + usage.ru_stime) * 1000
+    return wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def peak_rss_mb(cmd, runs=3):
+    """The largest peak RSS of a few runs, from GNU time, which forks from its own small image."""
+    timer = shutil.which("time", path="/usr/bin:/bin")
+    if not timer:
+        return float("nan")
+    peak = 0
+    with tempfile.NamedTemporaryFile("r") as out:
+        for _ in range(runs):
+            subprocess.run([timer, "-f", "%M", "-o", out.name] + cmd, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            out.seek(0)
+            peak = max(peak, int(out.read().split()[-1]))
+    return peak / 1024
 
 
 def main():
@@ -30,13 +50,12 @@ def main():
             cur.append(arg)
     walls = [[] for _ in cmds]
     cpus = [[] for _ in cmds]
-    rss = [0.0 for _ in cmds]
     for _ in range(runs):
         for i, cmd in enumerate(cmds):
-            w, r, c = run_once(cmd)
+            w, c = run_once(cmd)
             walls[i].append(w)
             cpus[i].append(c)
-            rss[i] = max(rss[i], r)
+    rss = [peak_rss_mb(cmd) for cmd in cmds]
     ratios = [statistics.median(a / b for a, b in zip(walls[i], walls[-1])) for i in range(len(cmds))]
     for i, cmd in enumerate(cmds):
         print(f"  {' '.join(cmd)[:40]:40s} median {statistics.median(walls[i]):8.2f} ms wall, "

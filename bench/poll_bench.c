@@ -1,10 +1,12 @@
 /* poll_bench.c - the backend's cost per poll in a long-running process, as the dashboard pays it:
  * 100 polls with the load steady, then polls right after a new listening process appears.
- *   usage: devports_pollbench [POLLS] [--new-listener]
+ *   usage: devports_pollbench [POLLS]
  * Prints one line per phase: "steady: median 0.41 ms, mean 0.44 ms, max 0.90 ms (100 polls)". */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,24 +40,73 @@ static void report(const char *phase, double *t, int n, size_t listeners)
 	       t[n / 2], sum / n, t[n - 1], n, listeners);
 }
 
-/* A new server process: forks, listens on an ephemeral loopback port, waits to be killed. */
-static pid_t start_listener(void)
+/* --listener: what a new server process does: listens on an ephemeral loopback port, says so on
+ * fd 3, waits to be killed. */
+static int be_listener(void)
 {
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0)
-			_exit(1);
-		pause();
-		_exit(0);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0)
+		return 1;
+	if (write(3, "1", 1) != 1)
+		return 1;
+	close(3);
+	pause();
+	return 0;
+}
+
+static void stop_listener(pid_t group)
+{
+	kill(-group, SIGKILL);
+	while (waitpid(-group, NULL, 0) > 0)
+		;
+}
+
+/* A new server process, started the way a shell starts one: spawned (not forked from this process:
+ * a fork would make every page this process writes copy-on-write while the child lives, which a
+ * dashboard never pays for other people's processes) under a shell that stays its parent, in a
+ * process group of its own. Returns the group, or -1. */
+static pid_t start_listener(const char *self)
+{
+	int p[2];
+	pid_t pid = -1;
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "'%s' --listener; :", self);
+	char *argv[] = {(char *)"sh", (char *)"-c", cmd, NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	if (pipe2(p, O_CLOEXEC) < 0) /* fd 3 alone goes to the shell, then to the server */
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 3);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	if (posix_spawn(&pid, "/bin/sh", &fa, &at, argv, environ) != 0)
+		pid = -1;
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	char c;
+	if (pid > 0 && read(p[0], &c, 1) != 1) { /* it could not listen */
+		stop_listener(pid);
+		pid = -1;
 	}
-	usleep(20000);
+	close(p[0]);
 	return pid;
 }
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--listener") == 0)
+		return be_listener();
+	char self[4096];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len <= 0) {
+		fprintf(stderr, "pollbench: cannot find its own executable\n");
+		return 2;
+	}
+	self[len] = '\0';
 	int polls = argc > 1 ? atoi(argv[1]) : 100;
 	if (polls < 3)
 		polls = 100;
@@ -79,12 +130,15 @@ int main(int argc, char **argv)
 
 	int rounds = polls < 20 ? polls : 20;
 	for (int i = 0; i < rounds; i++) {
-		pid_t child = start_listener();
+		pid_t child = start_listener(self);
+		if (child < 0) {
+			fprintf(stderr, "pollbench: cannot start a listener\n");
+			return 2;
+		}
 		t0 = now_ms();
 		platform_collect(p, &set);
 		t[i] = now_ms() - t0;
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
+		stop_listener(child);
 		platform_collect(p, &set); /* settle */
 	}
 	report("new listening process", t, rounds, set.n);

@@ -2,23 +2,56 @@
 # Benchmarks devports against `ss -tulnpH` on the generated load from ../shared/bench.
 #   bench/run.sh [laptop|heavy|both] [RUNS]          one-shot: devports --json vs ss, per-poll cost
 #   DASHBOARD=60 bench/run.sh heavy                  also the dashboard's CPU over 60 s at 1 Hz
-# Needs root (the load changes uids), a built tree in ./build, ss (iproute2) and python3.
+#   BUILD=build-bench bench/run.sh                   binaries from another build directory
+# Needs root (the load changes uids), a built tree (./build unless BUILD is set), ss (iproute2),
+# tmux for DASHBOARD, and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenarios=${1:-both}
 runs=${2:-21}
 [ "$scenarios" = both ] && scenarios="laptop heavy"
-shared=$(cd ../shared/bench && pwd)
-bin=$PWD/build/devports
-[ -x "$bin" ] || { echo "bench: build first (cmake -B build && cmake --build build)"; exit 2; }
+shared=$(cd "${SHARED:-../shared/bench}" && pwd)
+build=$(cd "${BUILD:-build}" 2>/dev/null && pwd) || build=
+bin=$build/devports
+[ -n "$build" ] && [ -x "$bin" ] && [ -x "$build/devports_pollbench" ] ||
+	{ echo "bench: build first (cmake -B build && cmake --build build), or set BUILD"; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (the load generator changes uids)"; exit 2; }
 command -v ss >/dev/null || { echo "bench: ss not found: apt-get install iproute2"; exit 2; }
+[ -z "${DASHBOARD:-}" ] || command -v tmux >/dev/null || { echo "bench: tmux not found"; exit 2; }
 make -s -C "$shared" load >/dev/null
 
+echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r), $bin"
 tmp=$(mktemp -d)
 load_pid=
-stop_load() { [ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null && wait "$load_pid" 2>/dev/null; load_pid=; }
-trap 'stop_load; tmux -L devports-bench kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+stop_load() {
+	if [ -n "$load_pid" ]; then
+		kill "$load_pid" 2>/dev/null || true
+		wait "$load_pid" 2>/dev/null || true
+	fi
+	load_pid=
+}
+trap 'stop_load; tmux -L devports-bench kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+# The dashboard's CPU time and peak RSS over $1 seconds, after it has settled. CPU time from
+# schedstat (nanoseconds; the pass that starts the dashboard is over and its threads gone by then).
+dashboard() {
+	local secs=$1 dp c0 c1 hwm
+	tmux -L devports-bench -f /dev/null new-session -d -x 120 -y 40 \
+		"exec env TERM=tmux-256color $bin -i 1"
+	sleep 3
+	dp=$(tmux -L devports-bench display-message -p '#{pane_pid}')
+	[ "$(cat "/proc/$dp/comm" 2>/dev/null)" = devports ] ||
+		{ echo "  dashboard: not running"; tmux -L devports-bench kill-server; return; }
+	read -r c0 _ < "/proc/$dp/schedstat"
+	sleep "$secs"
+	read -r c1 _ < "/proc/$dp/schedstat"
+	hwm=$(awk '/VmHWM/ {print $2}' "/proc/$dp/status")
+	tmux -L devports-bench capture-pane -p | grep -m1 . | cut -c1-100 | sed 's/^/  dashboard top line: /'
+	awk -v ns=$((c1 - c0)) -v secs="$secs" -v hwm="$hwm" 'BEGIN {
+		cpu = ns / 1e9; printf "  dashboard: %.3f s CPU in %d s = %.3f %% of a core, %.2f ms a tick, peak RSS %.1f MB\n",
+		cpu, secs, 100 * cpu / secs, 1000 * cpu / secs, hwm / 1024 }'
+	tmux -L devports-bench kill-server
+}
 
 for sc in $scenarios; do
 	echo "== $sc"
@@ -27,25 +60,9 @@ for sc in $scenarios; do
 	load_pid=$!
 	read -r line <"$tmp/ready.$sc"
 	echo "  load: $line"
-	exp=$(tail -n +2 "$tmp/$sc/expected.tsv" | wc -l)
-	got=$("$bin" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["listeners"]))')
-	echo "  expected.tsv lists $exp listeners; devports --json reports $got entries (one per pid)"
-	"$(dirname "$0")/compare.py" "$runs" -- "$bin" --json -- ss -tulnpH
-	./build/devports_pollbench 100 | sed 's/^/  poll: /'
-	if [ -n "${DASHBOARD:-}" ]; then
-		secs=$DASHBOARD
-		tmux -L devports-bench -f /dev/null new-session -d -x 120 -y 40 "TERM=tmux-256color $bin -i 1"
-		sleep 3
-		dp=$(pgrep -n -f "^$bin -i 1")
-		read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$dp/stat")
-		sleep "$secs"
-		read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$dp/stat")
-		hz=$(getconf CLK_TCK)
-		hwm=$(awk '/VmHWM/ {print $2}' "/proc/$dp/status")
-		awk -v t=$((u1 + s1 - u0 - s0)) -v hz="$hz" -v secs="$secs" -v hwm="$hwm" 'BEGIN {
-			cpu = t / hz; printf "  dashboard: %.2f s CPU in %d s = %.3f %% of a core, %.2f ms a tick, peak RSS %.1f MB\n",
-			cpu, secs, 100 * cpu / secs, 1000 * cpu / secs, hwm / 1024 }'
-		tmux -L devports-bench kill-server
-	fi
+	"$bin" --json | bench/check.py "$tmp/$sc/expected.tsv" || echo "  check: FAILED"
+	bench/compare.py "$runs" -- "$bin" --json -- ss -tulnpH
+	"$build/devports_pollbench" 100 | sed 's/^/  poll: /'
+	[ -z "${DASHBOARD:-}" ] || dashboard "$DASHBOARD"
 	stop_load
 done

@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Checks that `devports --json` (on stdin) reports every listener of the load with every one of
+its owner pids.  usage: devports --json | check.py DIR/expected.tsv
+Prints one summary line; exits 1 when something is missing."""
+import json
+import sys
+
+
+def main():
+    found = set()
+    doc = json.load(sys.stdin)
+    for l in doc["listeners"]:
+        if l["owner_hidden"] or not l["process"]:
+            continue
+        addr = "::" if l["address"] == "*" else l["address"]  # a dual-stack [::]
+        found.add((l["proto"], addr, l["port"], l["process"]["pid"]))
+    want, listeners, missing = 0, 0, []
+    with open(sys.argv[1]) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            proto, _family, addr, port, _uid, pids, comm = line.rstrip("\n").split("\t")
+            listeners += 1
+            for pid in pids.split(","):
+                want += 1
+                key = (proto, addr, int(port), int(pid))
+                if key not in found:
+                    missing.append(f"{proto} {addr} {port} pid {pid} ({comm})")
+    print(f"  check: {listeners} listeners, {want - len(missing)}/{want} (listener, pid) pairs found "
+          f"in {len(doc['listeners'])} rows")
+    for m in missing[:10]:
+        print(f"  check: MISSING {m}")
+    sys.exit(1 if missing else 0)
+
+
+main()
