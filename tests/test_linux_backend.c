@@ -3,6 +3,7 @@
  * the /proc fallback, pre-fork servers, the owner cache across polls, and (as root) other users. */
 #include "owners.h"
 #include "platform.h"
+#include "procdir.h"
 #include "sanitize.h"
 #include "spawn.h"
 
@@ -12,11 +13,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -466,11 +469,12 @@ Test(linux_backend, owners_steady_poll_reads_no_fd_directory)
 	cr_expect_eq(owners_holders(o, 1, &h), 0);
 
 	unsigned long discoveries = st->discoveries, verified = st->verified;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < OWNERS_VERIFY_POLLS; i++)
 		cr_assert_eq(owners_update(o, inodes, 2), 0);
 	cr_expect_eq(st->full_passes, 1, "no full pass for a socket nobody shows");
 	cr_expect_eq(st->discoveries, discoveries, "nothing to discover");
-	cr_expect_eq(st->verified, verified + 5, "one readlink per holder per poll");
+	cr_expect_eq(st->verified, verified + 1, "one readlink per holder every %d polls",
+	             OWNERS_VERIFY_POLLS);
 	cr_assert_eq(owners_holders(o, inodes[0], &h), 1);
 
 	/* a new socket in a process that is already known: found without a full pass */
@@ -492,13 +496,55 @@ Test(linux_backend, owners_steady_poll_reads_no_fd_directory)
 	cr_expect_eq(st->discoveries, discoveries, "a miss is not searched again at every poll");
 	cr_expect_eq(st->full_passes, passes + 1);
 
-	/* closed: its holder is dropped at the next poll */
+	/* closed, though still listed (as if another process kept it open): its holder is dropped
+	 * at its next verification */
 	close(fd);
-	cr_assert_eq(owners_update(o, with_ghost, 3), 0);
+	for (int i = 0; i < OWNERS_VERIFY_POLLS; i++)
+		cr_assert_eq(owners_update(o, with_ghost, 3), 0);
 	cr_expect_eq(owners_holders(o, inodes[0], &h), 0);
 	owners_free(&o);
 	cr_expect_null(o);
 	close(fd2);
+	close(procfd);
+}
+
+Test(linux_backend, procdir_lists_the_pids_of_a_range)
+{
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY);
+	pid_t *pids = NULL;
+	size_t n = 0, cap = 0;
+	long base = 0;
+	cr_assert_eq(procdir_list_pids(procfd, &pids, &n, &cap, &base), 0);
+	cr_assert_gt(n, 1);
+	cr_assert_gt(base, 0, "procfs puts pid P at offset P + base");
+	pid_t me = getpid();
+	cr_assert_eq(procdir_list_pids_range(procfd, base, me, me, &pids, &n, &cap), 0);
+	cr_assert_eq(n, 1);
+	cr_expect_eq(pids[0], me);
+
+	pid_t child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	pid_t lo = child < me ? child : me, hi = child < me ? me : child;
+	cr_assert_eq(procdir_list_pids_range(procfd, base, lo, hi, &pids, &n, &cap), 0);
+	bool saw_me = false, saw_child = false;
+	for (size_t i = 0; i < n; i++) {
+		cr_expect(pids[i] >= lo && pids[i] <= hi, "pid %d outside [%d, %d]", pids[i], lo,
+		          hi);
+		cr_expect(i == 0 || pids[i] > pids[i - 1], "ascending");
+		saw_me |= pids[i] == me;
+		saw_child |= pids[i] == child;
+	}
+	cr_expect(saw_me && saw_child);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+
+	cr_expect_eq(procdir_list_pids_range(procfd, 0, me, me, &pids, &n, &cap), -ENOTSUP,
+	             "no base (not procfs): the caller lists everything");
+	free(pids);
 	close(procfd);
 }
 

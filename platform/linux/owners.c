@@ -9,17 +9,19 @@
 
 enum {
 	SHALLOW_PIDS = 64, /* processes a discovery may read at any poll */
-	LIST_POLLS = 3,    /* new processes, with no socket to look for: at most this often */
-	RELIST_POLLS = 16, /* re-read the process list at least this often */
+	LIST_POLLS = 3,    /* whole listings for new processes, with no socket to look for */
+	RELIST_POLLS = 64, /* the whole process list, at least this often */
 };
 static const double DEEP_INTERVAL = 3.0;     /* seconds between discoveries that go deeper */
+static const double DEEP_COST_FACTOR = 30.0; /* ... and at least this times their CPU time */
 static const double MISS_FIRST_RETRY = 10.0; /* seconds before a socket nobody shows is retried */
 static const double MISS_MAX_RETRY = 300.0;
+static const double MISS_COST_FACTOR = 1000.0; /* ... and at least this times a full pass's CPU */
 
-static double now_seconds(void)
+static double clock_seconds(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -104,6 +106,17 @@ size_t owners_holders(const struct owners *o, uint64_t inode, const struct owner
 	return e ? e->nh : 0;
 }
 
+pid_t owners_parent_of(struct owners *o, struct owner_pid *p)
+{
+	if (!p->ppid_read) {
+		struct procdir_stat st;
+		p->ppid_read = true;
+		o->stats.stats_read++;
+		p->ppid = procdir_stat(o->procfd, p->pid, &st) == 0 ? st.ppid : 0;
+	}
+	return p->ppid;
+}
+
 void owners_add_holder(struct owners *o, pid_t pid, int fd, uint64_t inode)
 {
 	struct owner_entry *e = owners_find(o, inode);
@@ -119,6 +132,9 @@ void owners_add_holder(struct owners *o, pid_t pid, int fd, uint64_t inode)
 	}
 	e->caph = (uint32_t)cap;
 	e->h[e->nh++] = (struct owner_holder){pid, fd};
+	struct owner_pid *p = owners_find_pid(o, pid);
+	if (p)
+		p->holds = true;
 	if (e->nh == 1 && e->sought) {
 		e->sought = false;
 		e->found_now = true;
@@ -156,8 +172,8 @@ static int merge_entries(struct owners *o)
 		if (i < o->ne && o->e[i].inode == o->wanted[w])
 			o->etmp[n++] = o->e[i++];
 		else
-			o->etmp[n++] =
-			    (struct owner_entry){.inode = o->wanted[w], .state = ENTRY_NEW};
+			o->etmp[n++] = (struct owner_entry){
+			    .inode = o->wanted[w], .since = o->tick, .state = ENTRY_NEW};
 	}
 	while (i < o->ne)
 		free(o->e[i++].h);
@@ -171,15 +187,21 @@ static int merge_entries(struct owners *o)
 	return 0;
 }
 
+/* Step 1 of owners.h: this poll's slice of the holders, by pid and fd. */
 static void verify(struct owners *o)
 {
 	for (size_t i = 0; i < o->ne; i++) {
 		struct owner_entry *e = &o->e[i];
 		uint32_t kept = 0, had = e->nh;
 		for (uint32_t j = 0; j < e->nh; j++) {
-			o->stats.verified++;
-			if (procdir_fd_is(o->procfd, e->h[j].pid, e->h[j].fd, e->inode) == 1)
-				e->h[kept++] = e->h[j];
+			const struct owner_holder *h = &e->h[j];
+			uint32_t slice = (uint32_t)h->pid + (uint32_t)h->fd + o->tick;
+			if (slice % OWNERS_VERIFY_POLLS == 0) {
+				o->stats.verified++;
+				if (procdir_fd_is(o->procfd, h->pid, h->fd, e->inode) != 1)
+					continue;
+			}
+			e->h[kept++] = *h;
 		}
 		e->nh = kept;
 		if (had && !kept) { /* passed on to a process we do not know: search again */
@@ -195,66 +217,137 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Re-reads the process list when it may have changed and reads the fds of processes not seen
- * before (after the first update, where discovery reads them all). A listing costs about 1 us a
- * process and threads move the last pid too, so without a socket to look for it happens at most
- * every LIST_POLLS polls. */
-static int refresh_pids(struct owners *o, bool searching)
+/* Replaces o->p by the listing in o->list (whole: processes not in it are forgotten) or adds the
+ * listing to it (a range), keeping what is known of each process; new ones get first_seen. */
+static int merge_listing(struct owners *o, bool whole)
 {
-	long last = procdir_last_pid(o->procfd);
-	bool moved = last < 0 || last != o->last_pid;
-	uint32_t age = o->tick - o->listed;
-	if (o->tick > 1 && !(moved && (searching || age >= LIST_POLLS)) && age < RELIST_POLLS)
-		return 0;
-	o->last_pid = last;
-	int rc = procdir_list_pids(o->procfd, &o->list, &o->nlist, &o->caplist);
-	if (rc < 0)
-		return rc == -ENOMEM ? rc : 0;
-	o->stats.listings++;
-	o->prev_listed = o->listed;
-	o->listed = o->tick;
-	if (!grow((void **)&o->ptmp, &o->capptmp, o->nlist, sizeof *o->ptmp))
+	size_t need = whole ? o->nlist : o->np + o->nlist;
+	if (!grow((void **)&o->ptmp, &o->capptmp, need, sizeof *o->ptmp))
 		return -ENOMEM;
-	size_t i = 0;
+	size_t i = 0, n = 0;
 	for (size_t k = 0; k < o->nlist; k++) {
-		while (i < o->np && o->p[i].pid < o->list[k])
+		while (i < o->np && o->p[i].pid < o->list[k]) {
+			if (!whole)
+				o->ptmp[n++] = o->p[i];
 			i++;
+		}
 		if (i < o->np && o->p[i].pid == o->list[k])
-			o->ptmp[k] = o->p[i++];
+			o->ptmp[n++] = o->p[i++];
 		else
-			o->ptmp[k] = (struct owner_pid){.pid = o->list[k], .first_seen = o->tick};
+			o->ptmp[n++] = (struct owner_pid){.pid = o->list[k], .first_seen = o->tick};
 	}
+	while (!whole && i < o->np)
+		o->ptmp[n++] = o->p[i++];
 	struct owner_pid *t = o->p;
 	size_t tcap = o->capp;
 	o->p = o->ptmp;
 	o->capp = o->capptmp;
 	o->ptmp = t;
 	o->capptmp = tcap;
-	o->np = o->nlist;
-	if (o->tick > 1)
-		for (size_t k = o->np; k-- > 0;)
-			if (o->p[k].first_seen == o->tick)
-				owners_scan_pid(o, &o->p[k]);
+	o->np = n;
 	return 0;
 }
 
-/* Newest first: by the poll a process was first seen, then by descending pid. */
-static int cmp_newest(const void *a, const void *b)
+/* Whether new process p may have inherited a listed socket: its parent holds one (a pre-fork
+ * worker), or its parent is not a listed process or init (it exited: what it held may have gone
+ * to this child). A process gone already has no parent. */
+static bool may_inherit(struct owners *o, struct owner_pid *p)
+{
+	pid_t ppid = owners_parent_of(o, p);
+	if (ppid <= 0)
+		return false;
+	const struct owner_pid *parent = ppid == 1 ? NULL : owners_find_pid(o, ppid);
+	return !parent || parent->holds;
+}
+
+/* Reads the fds of the processes that appeared in this update's listing and may hold a known
+ * socket (may_inherit), ascending so that a worker's new parent is read before it. Other new
+ * processes cost one stat read: a build starting a hundred compilers a second reads no fds. */
+static void read_new(struct owners *o)
+{
+	for (size_t k = 0; k < o->np; k++)
+		o->p[k].holds = false;
+	for (size_t i = 0; i < o->ne; i++)
+		for (uint32_t j = 0; j < o->e[i].nh; j++) {
+			struct owner_pid *p = owners_find_pid(o, o->e[i].h[j].pid);
+			if (p)
+				p->holds = true;
+		}
+	for (size_t k = 0; k < o->np; k++) {
+		struct owner_pid *p = &o->p[k];
+		if (p->first_seen == o->tick && may_inherit(o, p))
+			owners_scan_pid(o, p);
+	}
+}
+
+/* Step 2 of owners.h: lists the processes when they may have changed and reads the fds of those
+ * not seen before (after the first update, where discovery reads them all). */
+static int refresh_pids(struct owners *o, bool searching)
+{
+	long last = procdir_last_pid(o->procfd);
+	bool moved = last < 0 || last != o->last_pid;
+	bool whole = o->tick == 1 || o->tick - o->full_listed >= RELIST_POLLS;
+	if (!whole && !moved)
+		return 0;
+	/* threads move the last pid too: with no socket to look for (new processes matter as
+	 * pre-fork workers then), not at every poll */
+	if (!whole && !searching && o->tick - o->listed < LIST_POLLS)
+		return 0;
+	int rc = -ENOTSUP;
+	if (!whole && o->pid_base > 0 && o->last_pid > 0 && last > o->last_pid)
+		rc = procdir_list_pids_range(o->procfd, o->pid_base, (pid_t)(o->last_pid + 1),
+		                             (pid_t)last, &o->list, &o->nlist, &o->caplist);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc == 0) {
+		o->stats.ranges++;
+	} else {
+		whole = true;
+		rc = procdir_list_pids(o->procfd, &o->list, &o->nlist, &o->caplist, &o->pid_base);
+		if (rc < 0)
+			return rc == -ENOMEM ? rc : 0;
+		o->stats.listings++;
+		o->full_listed = o->tick;
+	}
+	o->last_pid = last;
+	o->prev_listed = o->listed;
+	o->listed = o->tick;
+	if ((rc = merge_listing(o, whole)) < 0)
+		return rc;
+	if (o->tick > 1)
+		read_new(o);
+	return 0;
+}
+
+/* How many pids were handed out after pid, as far as the pids tell: pids count up from the last
+ * allocated one and wrap at pid_max (32768 on many systems), so those above it are the older. */
+static unsigned long pid_age(const struct owners *o, pid_t pid)
+{
+	long last = o->last_pid > 0 ? o->last_pid : INT32_MAX;
+	return pid <= last ? (unsigned long)(last - pid)
+	                   : (unsigned long)last + (unsigned long)(INT32_MAX - pid);
+}
+
+/* Newest first: by the poll a process was first seen, then by pid_age(). */
+static int cmp_newest(const void *a, const void *b, void *ctx)
 {
 	const struct owner_pid *x = *(const struct owner_pid *const *)a;
 	const struct owner_pid *y = *(const struct owner_pid *const *)b;
 	if (x->first_seen != y->first_seen)
 		return x->first_seen > y->first_seen ? -1 : 1;
-	return (x->pid < y->pid) - (x->pid > y->pid);
+	unsigned long ax = pid_age(ctx, x->pid), ay = pid_age(ctx, y->pid);
+	return (ax > ay) - (ax < ay);
 }
 
-static void mark_missed(struct owner_entry *e, double now)
+/* pass_cpu: the CPU seconds the full pass that missed it took. */
+static void mark_missed(struct owner_entry *e, double now, double pass_cpu)
 {
 	e->retry_delay =
 	    e->state == ENTRY_MISS && e->retry_delay > 0
 	        ? (e->retry_delay * 2 < MISS_MAX_RETRY ? e->retry_delay * 2 : MISS_MAX_RETRY)
 	        : MISS_FIRST_RETRY;
-	e->retry_at = now + e->retry_delay;
+	double wait = MISS_COST_FACTOR * pass_cpu;
+	e->retry_at = now + (wait > e->retry_delay ? wait : e->retry_delay);
 	e->state = ENTRY_MISS;
 }
 
@@ -287,8 +380,9 @@ static int discover(struct owners *o, double now)
 		return -ENOMEM;
 	for (size_t k = 0; k < o->np; k++)
 		order[k] = &o->p[k];
-	qsort(order, o->np, sizeof *order, cmp_newest);
+	qsort_r(order, o->np, sizeof *order, cmp_newest, o);
 
+	double cpu0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	size_t read = 0, k = 0;
 	if (o->tick == 1) { /* everything, for complete holder lists */
 		owners_full_pass(o, order, o->np);
@@ -301,12 +395,15 @@ static int discover(struct owners *o, double now)
 			break;
 		if (order[k]->scanned == o->tick)
 			continue;
-		if (read == SHALLOW_PIDS)
-			o->deep_allowed_at = now + DEEP_INTERVAL;
 		owners_scan_pid(o, order[k]);
 		read++;
 	}
 	free(order);
+	double cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	if (read > SHALLOW_PIDS) {
+		double wait = DEEP_COST_FACTOR * cpu;
+		o->deep_allowed_at = now + (wait > DEEP_INTERVAL ? wait : DEEP_INTERVAL);
+	}
 	bool everything = k == o->np;
 	if (everything)
 		o->stats.full_passes++;
@@ -318,7 +415,7 @@ static int discover(struct owners *o, double now)
 		} else if (e->sought) {
 			e->tried = true;
 			if (everything)
-				mark_missed(e, now);
+				mark_missed(e, now, cpu);
 		}
 	}
 	if (!everything)
@@ -331,7 +428,7 @@ int owners_update(struct owners *o, const uint64_t *inodes, size_t n)
 	o->tick++;
 	o->stats.updates++;
 	o->oom = false;
-	double now = now_seconds();
+	double now = clock_seconds(CLOCK_MONOTONIC);
 
 	if (!grow((void **)&o->wanted, &o->capwanted, n, sizeof *o->wanted))
 		return -ENOMEM;

@@ -2,33 +2,48 @@
  * across polls so that a long-running dashboard does not read every /proc/PID/fd every second.
  *
  * Per update (one poll), in this order:
- * 1. Verify: every known holder is re-checked with one readlink of /proc/PID/fd/FD. A holder that
+ * 1. Verify: each known holder is re-checked with one readlink of /proc/PID/fd/FD every
+ *    OWNERS_VERIFY_POLLS polls, a slice of the holders at each poll (by pid and fd). A holder that
  *    closed the socket or exited is dropped; a socket that lost all its holders is searched again.
- * 2. New processes: when the last allocated pid (loadavg) moved, the process list is read again
- *    (one getdents64 of /proc) and every process not seen before has its fds read once. A pre-fork
- *    worker forked after its socket was found is a new process: this is how it is found. Threads
- *    move the last pid too, so unless a socket has no known holder the list is read at most every
- *    LIST_POLLS (3) polls: a later worker shows within 3 polls.
+ *    A socket that closes is gone at once all the same: the list of sockets is the kernel's at
+ *    every poll. What waits for its slice is a holder that let go of a socket others keep open.
+ * 2. New processes: when the last allocated pid (loadavg) moved, the processes created since the
+ *    last listing are listed. A pre-fork worker forked after its socket was found is a new process:
+ *    this is how it is found. A process inherits sockets from its parent, so a new process has its
+ *    fds read once when its parent (/proc/PID/stat, read once per process) holds a listed socket
+ *    or is gone (init, or not listed); the others, a build's compilers, cost that one stat read.
+ *    (A new socket is step 3's: it reads the newest processes.) On procfs only the pids above the
+ *    last one listed are read (procdir_list_pids_range), tens of microseconds; every RELIST_POLLS
+ *    polls (and where the range read is not possible) the whole list is read, which also forgets
+ *    processes that exited (about 1 us a process). Threads move the last pid too, so unless a
+ *    socket has no known holder this happens at most every LIST_POLLS (3) polls: a pre-fork
+ *    worker forked later shows within 3 polls.
  * 3. Discovery, for sockets with no known holder: processes are read newest first (the order in
- *    which they appeared, then descending pid), stopping as soon as each of them has a holder. The
- *    first update reads every process (a one-shot run gets the complete answer), split over up to
- *    4 threads (owners_pass.c). Later, reading
- *    more than the newest SHALLOW_PIDS processes (a new socket in an old process) happens at most
- *    once every DEEP_INTERVAL seconds; until then the socket has no holder (shown as hidden).
+ *    which they appeared, then by pid counting down from the last one handed out, across a wrap
+ *    at pid_max), stopping as soon as each of them has a holder. The first update reads every
+ *    process (a one-shot run gets the complete answer), split over up to 4 threads
+ *    (owners_pass.c). Later, reading more than the newest SHALLOW_PIDS processes (a new
+ *    socket in an old process) happens at most once every DEEP_INTERVAL seconds, or 30 times the
+ *    CPU time the last deep search took if that is longer (at most ~3 % of a core however often
+ *    sockets appear in old processes); until then the socket has no holder (shown as hidden).
  * 4. Completion: a socket found in one process may be held by others (pre-fork servers: the parent
  *    and its workers). Processes share a listening socket by inheriting it across fork(): every
  *    holder descends from the creator. A socket that appeared since the last poll can only have
  *    been inherited by processes forked after it, and those are new processes, read in step 2.
- *    What remains are the found holders' ancestors (the creator), their children, and processes
- *    that appeared in the previous listing (forked in the moment between two reads). Parents come
- *    from one /proc/PID/stat per process, read once in its life; only those related processes
- *    have their fds read, repeating while new holders turn up.
+ *    What remains are the found holders' parents (up to the creator: each parent that holds it
+ *    has its own parent read), their children (among the processes listed since the socket
+ *    appeared; among all for a socket that lost its holders), and processes that appeared in the
+ *    previous listing (forked in the moment between two reads). Parents come from one
+ *    /proc/PID/stat per process, read once in its life; only those related processes have their
+ *    fds read, repeating while new holders turn up.
  *    Not found: a socket passed with SCM_RIGHTS to a process that already existed, or inherited
- *    before it was bound and listening, by a process that is neither a child nor an ancestor of
- *    another holder. The first (full) update sees those too.
+ *    before it was bound and listening, by a process that is neither a child nor the parent of
+ *    another holder, or held by an ancestor above a process that closed it. The first (full)
+ *    update sees those too.
  * 5. Misses: a socket that no process shows (another user's process without root, or a socket of
- *    the kernel) is retried by a full pass only after a backoff (10 s doubling to 5 min), so hidden
- *    owners never bring back a full scan every poll. New processes are still checked for it.
+ *    the kernel) is retried by a full pass only after a backoff (10 s doubling to 5 min, and never
+ *    sooner than 1000 times the CPU time of the last full pass: at most 0.1 % of a core), so
+ *    hidden owners never bring back a full scan every poll.
  *
  * Not thread-safe. Errors from single processes (gone, EACCES) are never errors of the update.
  */
@@ -41,6 +56,9 @@
 
 struct owners;
 
+/* Each known holder is re-verified once in this many polls (step 1 above). */
+enum { OWNERS_VERIFY_POLLS = 16 };
+
 struct owner_holder {
 	pid_t pid;
 	int fd;
@@ -52,7 +70,8 @@ struct owners_stats {
 	unsigned long full_passes;  /* discoveries that read every process */
 	unsigned long discoveries;  /* searches for sockets without a known holder */
 	unsigned long completions;  /* searches for the other holders of newly found sockets */
-	unsigned long listings;     /* reads of the process list */
+	unsigned long listings;     /* reads of the whole process list */
+	unsigned long ranges;       /* reads of the pids created since the last listing */
 	unsigned long pids_scanned; /* fd directories read */
 	unsigned long fds_read;     /* readlinks while reading fd directories */
 	unsigned long verified;     /* readlinks re-verifying known holders */

@@ -3,16 +3,17 @@
  *
  * Holders of one listening socket are related by fork(): the creator and the processes that
  * inherited it. Processes forked after the socket appeared are new and have been read already, so
- * the search reads the found holders' ancestors, their children, and the processes that appeared
- * in the previous listing; each holder found widens it to its own ancestors and children, until no
- * more turn up. A parent is read once per process (/proc/PID/stat) and kept.
+ * the search reads the found holders' parents, their children, and the processes that appeared
+ * in the previous listing; each holder found widens it to its own parent and children, until no
+ * more turn up. Going up stops at the first parent that does not hold the socket: a process that
+ * inherited it got it from its parent, which still holds it unless it closed it since (a new dev
+ * server made its own socket: its shell is read, not the terminal, tmux and init above it). A
+ * parent is read once per process (/proc/PID/stat) and kept.
  */
 #include "owners_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>
-
-enum { MAX_ANCESTORS = 64 };
 
 struct pidvec {
 	pid_t *v;
@@ -43,19 +44,7 @@ static bool pidvec_add(struct pidvec *s, pid_t x)
 	return true;
 }
 
-/* The parent of p as first read (0 when gone or unknown). */
-static pid_t parent_of(struct owners *o, struct owner_pid *p)
-{
-	if (!p->ppid_read) {
-		struct procdir_stat st;
-		p->ppid_read = true;
-		o->stats.stats_read++;
-		p->ppid = procdir_stat(o->procfd, p->pid, &st) == 0 ? st.ppid : 0;
-	}
-	return p->ppid;
-}
-
-/* Adds pid as a holder and marks its ancestors as related. */
+/* Adds pid as a holder and marks its parent as related. */
 static bool add_holder(struct owners *o, struct pidvec *holders, pid_t pid)
 {
 	if (pidvec_has(holders, pid))
@@ -63,22 +52,25 @@ static bool add_holder(struct owners *o, struct pidvec *holders, pid_t pid)
 	if (!pidvec_add(holders, pid))
 		return false;
 	struct owner_pid *p = owners_find_pid(o, pid);
-	for (int i = 0; p && i < MAX_ANCESTORS; i++) {
-		pid_t ppid = parent_of(o, p);
-		if (ppid <= 0 || !(p = owners_find_pid(o, ppid)))
-			break;
+	pid_t ppid = p ? owners_parent_of(o, p) : 0;
+	if (ppid > 0 && (p = owners_find_pid(o, ppid)) != NULL)
 		p->related = true;
-	}
 	return true;
 }
 
-static bool candidate(struct owners *o, struct owner_pid *p, const struct pidvec *holders)
+/* children_from: the first update whose listing may hold a process that inherited one of the
+ * sockets being completed (forked after it appeared); older processes are not read as children,
+ * which spares a stat read of every process when only new sockets are completed. */
+static bool candidate(struct owners *o, struct owner_pid *p, const struct pidvec *holders,
+                      uint32_t children_from)
 {
 	if (p->scanned == o->tick)
 		return false;
 	if (p->related || (o->prev_listed > 1 && p->first_seen == o->prev_listed))
 		return true;
-	return pidvec_has(holders, parent_of(o, p));
+	if (p->first_seen < children_from)
+		return false;
+	return pidvec_has(holders, owners_parent_of(o, p));
 }
 
 int owners_complete(struct owners *o)
@@ -88,8 +80,13 @@ int owners_complete(struct owners *o)
 	o->stats.completions++;
 	for (size_t k = 0; k < o->np; k++)
 		o->p[k].related = false;
+	/* a socket first listed at update T was made after update T - 1 read the sockets, so a
+	 * process that inherited it was listed at T - 1 or later */
+	uint32_t children_from = UINT32_MAX;
 	for (size_t i = 0; i < o->ne && ok; i++) {
 		const struct owner_entry *e = &o->e[i];
+		if (e->found_now && e->since - 1 < children_from)
+			children_from = e->since - 1;
 		for (uint32_t j = 0; e->found_now && j < e->nh && ok; j++)
 			ok = add_holder(o, &holders, e->h[j].pid);
 	}
@@ -99,7 +96,7 @@ int owners_complete(struct owners *o)
 		changed = false;
 		for (size_t k = 0; k < o->np && ok; k++) {
 			struct owner_pid *p = &o->p[k];
-			if (!candidate(o, p, &holders))
+			if (!candidate(o, p, &holders, children_from))
 				continue;
 			o->hit_found = false;
 			owners_scan_pid(o, p);

@@ -9,13 +9,14 @@
 
 enum entry_state {
 	ENTRY_NEW,   /* no holder known yet: to be searched */
-	ENTRY_KNOWN, /* holders known, verified each poll */
+	ENTRY_KNOWN, /* holders known, each verified every OWNERS_VERIFY_POLLS polls */
 	ENTRY_MISS,  /* a full pass found no holder: retried after retry_at */
 };
 
 /* One listening socket. */
 struct owner_entry {
 	uint64_t inode;
+	uint32_t since; /* the update that first listed it */
 	struct owner_holder *h;
 	uint32_t nh, caph;
 	uint8_t state;   /* enum entry_state */
@@ -34,7 +35,8 @@ struct owner_pid {
 	pid_t ppid;          /* the parent when first read (kept after a reparenting: inheritance
 	                      * is what completion follows); valid when ppid_read */
 	bool ppid_read;
-	bool related; /* completion: an ancestor of a holder */
+	bool holds;   /* held a listed socket at the last look */
+	bool related; /* completion: the parent of a holder */
 };
 
 struct owners {
@@ -42,7 +44,9 @@ struct owners {
 	uint32_t tick;        /* updates so far */
 	uint32_t listed;      /* the update of the last process listing */
 	uint32_t prev_listed; /* the update of the listing before it */
-	long last_pid;
+	uint32_t full_listed; /* the update of the last listing of every process */
+	long last_pid;        /* the last allocated pid when the list was last read */
+	long pid_base;        /* procdir_list_pids()'s base; 0: only full listings */
 	double deep_allowed_at;
 	bool oom;
 	bool hit_found; /* a scan just met a found_now socket */
@@ -64,6 +68,8 @@ struct owner_entry *owners_find(const struct owners *o, uint64_t inode);
 struct owner_pid *owners_find_pid(const struct owners *o, pid_t pid);
 /* Reads p's fds and records every listed socket it holds; marks p scanned this update. */
 void owners_scan_pid(struct owners *o, struct owner_pid *p);
+/* The parent of p as first read, from /proc/PID/stat once in its life (0 when gone). */
+pid_t owners_parent_of(struct owners *o, struct owner_pid *p);
 /* Records that pid holds inode at fd (when inode is a listed socket). */
 void owners_add_holder(struct owners *o, pid_t pid, int fd, uint64_t inode);
 /* Reads the fds of order[0..n) (the first update's pass), over a few threads. Returns 0. */

@@ -112,7 +112,30 @@ union dents_buf {
 	char bytes[16384];
 };
 
-int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap)
+static bool push_pid(pid_t **pids, size_t *n, size_t *cap, pid_t pid)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1024;
+		pid_t *np = realloc(*pids, ncap * sizeof *np);
+		if (!np)
+			return false;
+		*pids = np;
+		*cap = ncap;
+	}
+	(*pids)[(*n)++] = pid;
+	return true;
+}
+
+/* The pid an entry names, or 0 when it is not a process. */
+static pid_t entry_pid(const struct dirent64 *d)
+{
+	uint64_t v;
+	if (!parse_uint(d->d_name, strlen(d->d_name), &v) || v == 0 || v > INT32_MAX)
+		return 0;
+	return (pid_t)v;
+}
+
+int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap, long *base)
 {
 	int fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -120,34 +143,79 @@ int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap)
 	union dents_buf b;
 	*n = 0;
 	bool sorted = true;
+	/* procfs gives each entry's d_off as the offset of the next one: pid + base */
+	long learned = 0, prev_off = 0;
+	bool layout = true;
 	ssize_t got;
 	while ((got = getdents64(fd, b.bytes, sizeof b.bytes)) > 0) {
 		for (ssize_t off = 0; off < got;) {
 			const struct dirent64 *d = (const struct dirent64 *)(b.bytes + off);
 			off += d->d_reclen;
-			uint64_t v;
-			if (!parse_uint(d->d_name, strlen(d->d_name), &v) || v == 0 ||
-			    v > INT32_MAX)
+			pid_t pid = entry_pid(d);
+			if (!pid)
 				continue;
-			if (*n == *cap) {
-				size_t ncap = *cap ? *cap * 2 : 1024;
-				pid_t *np = realloc(*pids, ncap * sizeof *np);
-				if (!np) {
-					close(fd);
-					return -ENOMEM;
-				}
-				*pids = np;
-				*cap = ncap;
+			if (*n && prev_off) {
+				long guess = prev_off - (long)pid;
+				layout &= guess > 0 && (learned == 0 || guess == learned);
+				learned = guess;
 			}
-			if (*n && (*pids)[*n - 1] > (pid_t)v)
+			prev_off = (long)d->d_off;
+			if (*n && (*pids)[*n - 1] > pid)
 				sorted = false;
-			(*pids)[(*n)++] = (pid_t)v;
+			if (!push_pid(pids, n, cap, pid)) {
+				close(fd);
+				return -ENOMEM;
+			}
 		}
 	}
 	int rc = got < 0 ? -errno : 0;
 	close(fd);
 	if (!sorted)
 		qsort(*pids, *n, sizeof **pids, cmp_pid);
+	if (base)
+		*base = layout && sorted ? learned : 0;
+	return rc;
+}
+
+int procdir_list_pids_range(int procfd, long base, pid_t from, pid_t upto, pid_t **pids, size_t *n,
+                            size_t *cap)
+{
+	*n = 0;
+	if (base <= 0 || from <= 0 || upto < from)
+		return base <= 0 ? -ENOTSUP : 0;
+	int fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = 0;
+	if (lseek(fd, (off_t)from + base, SEEK_SET) < 0)
+		rc = -ENOTSUP;
+	/* a small buffer: the kernel fills it whole, and the range is usually a few pids */
+	union {
+		struct dirent64 align;
+		char bytes[2048];
+	} b;
+	pid_t last = from - 1;
+	bool done = false;
+	ssize_t got = 0;
+	while (rc == 0 && !done && (got = getdents64(fd, b.bytes, sizeof b.bytes)) > 0) {
+		for (ssize_t off = 0; off < got && rc == 0 && !done;) {
+			const struct dirent64 *d = (const struct dirent64 *)(b.bytes + off);
+			off += d->d_reclen;
+			pid_t pid = entry_pid(d);
+			if (!pid || pid <= last)
+				rc = -ENOTSUP; /* not the layout listed before: list everything */
+			else if (pid > upto)
+				done = true;
+			else if (!push_pid(pids, n, cap, pid))
+				rc = -ENOMEM;
+			last = pid;
+		}
+	}
+	if (rc == 0 && got < 0)
+		rc = -errno;
+	close(fd);
+	if (rc < 0)
+		*n = 0;
 	return rc;
 }
 

@@ -21,8 +21,18 @@ ssize_t procdir_read_file(int dirfd, const char *path, char *buf, size_t cap);
 ssize_t procdir_slurp(int dirfd, const char *path, char **buf, size_t *cap);
 
 /* The numeric entries of the proc root (processes, not threads), ascending, into *pids (grown
- * with realloc, *cap updated; the caller frees). Sets *n. Returns 0. */
-int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap);
+ * with realloc, *cap updated; the caller frees). Sets *n. Returns 0.
+ * Sets *base (may be NULL) to where procfs puts a pid in the directory's offsets: the entry of
+ * pid P sits at offset P + base, which lets procdir_list_pids_range() start at any pid. *base is
+ * 0 when the listing does not show that layout (a recorded tree, too few processes). */
+int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap, long *base);
+
+/* The processes with pids in [from, upto], ascending, into *pids like procdir_list_pids(), read
+ * from offset from + base of the proc root (base from procdir_list_pids()): the cost follows the
+ * number of pids in the range, not of all processes. Returns 0, -ENOMEM, or -ENOTSUP when the
+ * directory does not answer as expected (the caller lists everything instead). */
+int procdir_list_pids_range(int procfd, long base, pid_t from, pid_t upto, pid_t **pids, size_t *n,
+                            size_t *cap);
 
 /* The fields of /proc/PID/stat the owner search needs. */
 struct procdir_stat {
