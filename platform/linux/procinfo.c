@@ -4,14 +4,23 @@
 #include "sanitize.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libproc2/pids.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 enum {
-	REFRESH_POLLS = 3,
-	SELECT_MAX = 255, /* pids one procps_pids_select() call accepts */
+	CHECK_POLLS = 3,      /* the command name of each process is compared this often */
+	FULL_MIN = 8,         /* full reads: this many polls apart after a change... */
+	FULL_MAX = 64,        /* ...doubling up to this many while nothing changes */
+	SETTLED_SECONDS = 30, /* a process running longer starts at FULL_MAX */
+	COMM_RAW_MAX = 64,
+	COMM_FDS_MAX = 256, /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
+	SELECT_MAX = 255,   /* pids one procps_pids_select() call accepts */
 };
 
 /* Results are read by position in this array, never by the library's enum values. */
@@ -19,17 +28,24 @@ static enum pids_item items[] = {
     PIDS_ID_PID,  PIDS_ID_PPID,    PIDS_CMD, PIDS_CMDLINE_V,
     PIDS_ID_EUID, PIDS_TICS_BEGAN, PIDS_RSS, PIDS_NLWP,
 };
-/* Every item comes from /proc/PID/stat, cmdline or the directory's owner: PIDS_RSS (pages, from
- * stat) rather than PIDS_VM_RSS, which would read status too (a third slower). PIDS_CMD is only a
- * fallback (see fill_comm). */
+/* Items from /proc/PID/stat and cmdline: PIDS_RSS (pages, from stat) rather than PIDS_VM_RSS.
+ * (Selecting by pid, libproc2 4.0 reads /proc/PID/status as well whatever the items: a read costs
+ * about 30 us, which is why the cache reads rarely.) PIDS_CMD is only a fallback (see
+ * fill_comm). */
 enum { I_PID, I_PPID, I_CMD, I_CMDLINE_V, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
 _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
 
 struct slot {
 	pid_t pid;
-	bool valid;
-	unsigned long fetched; /* poll of the last read */
-	struct proc_info info;
+	int comm_fd;                 /* /proc/PID/comm kept open for the checks, or -1 */
+	bool valid;                  /* info holds the process's data */
+	bool want;                   /* to be read in full at this update */
+	bool gone;                   /* the process was not there at the last read or check */
+	uint8_t comm_len;            /* comm_raw's length; 0 when unknown */
+	uint32_t interval;           /* polls between full reads, FULL_MIN to FULL_MAX */
+	unsigned long due;           /* the poll of the next full read */
+	char comm_raw[COMM_RAW_MAX]; /* /proc/PID/comm as last read, without the newline */
+	struct proc_info *info;      /* allocated with the slot */
 };
 
 struct procinfo {
@@ -40,7 +56,9 @@ struct procinfo {
 	long hz;
 	unsigned long page_kib;
 	unsigned long poll;
-	unsigned long reads;
+	int64_t now; /* wall clock seconds, at this update */
+	unsigned long reads, checks;
+	int comm_fds, comm_fds_max;
 	struct slot *v, *tmp; /* sorted by pid */
 	size_t n, cap, tmpcap;
 	unsigned *want;
@@ -61,14 +79,34 @@ int procinfo_new(struct procinfo **out, int procfd, struct usernames *names)
 	pi->procfd = procfd;
 	pi->names = names;
 	pi->btime = procdir_boot_time(procfd);
-	pi->poll = REFRESH_POLLS; /* so that poll - pid % REFRESH_POLLS is above 0 */
 	pi->hz = sysconf(_SC_CLK_TCK);
 	if (pi->hz <= 0)
 		pi->hz = 100;
+	struct rlimit rl;
+	pi->comm_fds_max = COMM_FDS_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < COMM_FDS_MAX)
+		pi->comm_fds_max = (int)(rl.rlim_cur / 4);
 	long page = sysconf(_SC_PAGESIZE);
 	pi->page_kib = page >= 1024 ? (unsigned long)page / 1024 : 4;
 	*out = pi;
 	return 0;
+}
+
+static void close_comm(struct procinfo *pi, struct slot *s)
+{
+	if (s->comm_fd >= 0) {
+		close(s->comm_fd);
+		s->comm_fd = -1;
+		pi->comm_fds--;
+	}
+}
+
+static void forget(struct procinfo *pi, struct slot *s)
+{
+	close_comm(pi, s);
+	free(s->info);
+	s->info = NULL;
 }
 
 void procinfo_free(struct procinfo **ppi)
@@ -77,6 +115,8 @@ void procinfo_free(struct procinfo **ppi)
 		return;
 	struct procinfo *pi = *ppi;
 	procps_pids_unref(&pi->lib);
+	for (size_t i = 0; i < pi->n; i++)
+		forget(pi, &pi->v[i]);
 	free(pi->v);
 	free(pi->tmp);
 	free(pi->want);
@@ -87,6 +127,11 @@ void procinfo_free(struct procinfo **ppi)
 unsigned long procinfo_reads(const struct procinfo *pi)
 {
 	return pi->reads;
+}
+
+unsigned long procinfo_checks(const struct procinfo *pi)
+{
+	return pi->checks;
 }
 
 /* Arguments joined by single spaces (empty trailing ones dropped: a rewritten process title is
@@ -109,22 +154,35 @@ static void fill_cmdline(char *dst, size_t cap, char **argv)
 	sanitize_text(dst, cap, raw, keep);
 }
 
-/* The command name as raw bytes. libproc2 hands PIDS_CMD over already mangled (control and
- * non-ASCII bytes become '?': "café" arrives as "caf??"), so it is read from /proc/PID/comm and
- * sanitized here; PIDS_CMD is the fallback when that read fails. */
-static void fill_comm(struct procinfo *pi, pid_t pid, const char *lib_cmd, char *dst, size_t cap)
+/* /proc/PID/comm without its newline into raw[COMM_RAW_MAX]. Returns the length (0 when empty,
+ * which the kernel never gives a process) or a negative errno (-ENOENT, -ESRCH: gone). */
+static ssize_t read_comm(const struct procinfo *pi, pid_t pid, char *raw)
 {
-	char raw[64]; /* the kernel keeps 16 bytes */
-	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "comm", raw, sizeof raw);
+	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "comm", raw, COMM_RAW_MAX);
 	if (n > 0 && raw[n - 1] == '\n')
 		n--;
-	if (n > 0)
-		sanitize_text(dst, cap, raw, (size_t)n);
-	else if (lib_cmd)
-		sanitize_text(dst, cap, lib_cmd, strlen(lib_cmd));
+	return n;
 }
 
-static void fill(struct procinfo *pi, const struct pids_stack *s, struct proc_info *out)
+/* The command name as raw bytes. libproc2 hands PIDS_CMD over already mangled (control and
+ * non-ASCII bytes become '?': "café" arrives as "caf??"), so it is read from /proc/PID/comm and
+ * sanitized here; PIDS_CMD is the fallback when that read fails. The raw bytes go to raw
+ * (COMM_RAW_MAX, may be NULL) and their length is returned (0 when the read failed). */
+static size_t fill_comm(struct procinfo *pi, pid_t pid, const char *lib_cmd, char *dst, size_t cap,
+                        char *raw)
+{
+	char buf[COMM_RAW_MAX]; /* the kernel keeps 16 bytes */
+	ssize_t n = read_comm(pi, pid, raw ? raw : buf);
+	if (n > 0)
+		sanitize_text(dst, cap, raw ? raw : buf, (size_t)n);
+	else if (lib_cmd)
+		sanitize_text(dst, cap, lib_cmd, strlen(lib_cmd));
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* Fills out from one libproc2 result and the files it does not read; returns fill_comm()'s. */
+static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_info *out,
+                   char *comm_raw)
 {
 	const struct pids_result *r = s->head;
 	memset(out, 0, sizeof *out);
@@ -136,7 +194,8 @@ static void fill(struct procinfo *pi, const struct pids_stack *s, struct proc_in
 	    pi->btime ? pi->btime + (int64_t)(out->id.start_ticks / (uint64_t)pi->hz) : 0;
 	out->rss_kib = r[I_RSS_PAGES].result.ul_int * pi->page_kib;
 	out->threads = r[I_NLWP].result.s_int;
-	fill_comm(pi, out->id.pid, r[I_CMD].result.str, out->comm, sizeof out->comm);
+	size_t comm_len =
+	    fill_comm(pi, out->id.pid, r[I_CMD].result.str, out->comm, sizeof out->comm, comm_raw);
 	fill_cmdline(out->cmdline, sizeof out->cmdline, r[I_CMDLINE_V].result.strv);
 	const char *user = usernames_get(pi->names, out->uid); /* already sanitized */
 	size_t ulen = strlen(user);
@@ -152,6 +211,7 @@ static void fill(struct procinfo *pi, const struct pids_stack *s, struct proc_in
 	if (n > 0)
 		sanitize_text(out->exe, sizeof out->exe, path, (size_t)n);
 	pi->reads++;
+	return comm_len;
 }
 
 int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out)
@@ -164,7 +224,7 @@ int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out)
 		return -errno ? -errno : -ENOMEM;
 	for (int i = 0; i < f->counts->total; i++) {
 		if (f->stacks[i]->head[I_PID].result.s_int == pid) {
-			fill(pi, f->stacks[i], out);
+			fill(pi, f->stacks[i], out, NULL);
 			return 0;
 		}
 	}
@@ -187,7 +247,7 @@ static struct slot *find_slot(const struct procinfo *pi, pid_t pid)
 const struct proc_info *procinfo_find(const struct procinfo *pi, pid_t pid)
 {
 	const struct slot *s = find_slot(pi, pid);
-	return s && s->valid ? &s->info : NULL;
+	return s && s->valid ? s->info : NULL;
 }
 
 static bool grow(void **v, size_t *cap, size_t need, size_t size)
@@ -205,9 +265,35 @@ static bool grow(void **v, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
-/* Reads want[0..nwant) in chunks and stores the results in their slots. */
+/* Whether what devports shows of a process differs between a and b (RSS and threads aside). */
+static bool shown_differs(const struct proc_info *a, const struct proc_info *b)
+{
+	return a->id.start_ticks != b->id.start_ticks || a->ppid != b->ppid || a->uid != b->uid ||
+	       strcmp(a->comm, b->comm) != 0 || strcmp(a->cmdline, b->cmdline) != 0 ||
+	       strcmp(a->cwd, b->cwd) != 0 || strcmp(a->exe, b->exe) != 0;
+}
+
+/* The next full read of s, after this one found its data changed or not: the interval doubles
+ * while nothing changes, and each due poll is spread by pid so that processes read together (the
+ * first poll reads them all) are not all read again at one poll. */
+static void schedule(const struct procinfo *pi, struct slot *s, bool changed)
+{
+	if (s->interval == 0 && s->info->start_time > 0 &&
+	    pi->now - s->info->start_time > SETTLED_SECONDS)
+		s->interval = FULL_MAX; /* first read of a process past its start: it has settled */
+	else if (changed || s->interval < FULL_MIN)
+		s->interval = FULL_MIN;
+	else if (s->interval < FULL_MAX)
+		s->interval *= 2;
+	uint32_t spread = ((uint32_t)s->pid * 2654435761u) % s->interval; /* 0..interval-1 */
+	s->due = pi->poll + s->interval / 2 + spread;
+}
+
+/* Reads the slots marked want (want[0..nwant) are their pids) in chunks, in full. */
 static int fetch(struct procinfo *pi)
 {
+	struct proc_info fresh;
+	char comm_raw[COMM_RAW_MAX];
 	for (size_t off = 0; off < pi->nwant; off += SELECT_MAX) {
 		int count = (int)(pi->nwant - off < SELECT_MAX ? pi->nwant - off : SELECT_MAX);
 		struct pids_fetch *f =
@@ -216,17 +302,78 @@ static int fetch(struct procinfo *pi)
 			return -ENOMEM;
 		for (int i = 0; i < f->counts->total; i++) {
 			struct slot *s = find_slot(pi, f->stacks[i]->head[I_PID].result.s_int);
-			if (!s)
+			if (!s || !s->want)
 				continue;
-			fill(pi, f->stacks[i], &s->info);
+			size_t len = fill(pi, f->stacks[i], &fresh, comm_raw);
+			bool changed = !s->valid || shown_differs(&fresh, s->info);
+			if (s->gone ||
+			    (s->valid && fresh.id.start_ticks != s->info->id.start_ticks))
+				close_comm(pi, s); /* another process now: its own file */
+			*s->info = fresh;
+			schedule(pi, s, changed);
+			memcpy(s->comm_raw, comm_raw, len);
+			s->comm_len = (uint8_t)len;
 			s->valid = true;
-			/* staggered: processes first read together are not all re-read together */
-			s->fetched = s->fetched == 0
-			                 ? pi->poll - (unsigned long)s->pid % REFRESH_POLLS
-			                 : pi->poll;
+			s->want = false;
+			s->gone = false;
 		}
 	}
+	for (size_t i = 0; i < pi->n; i++) /* asked for but not found: gone */
+		if (pi->v[i].want) {
+			pi->v[i].want = false;
+			pi->v[i].valid = false;
+			pi->v[i].gone = true;
+			close_comm(pi, &pi->v[i]);
+		}
 	return 0;
+}
+
+/* The command name through the slot's open file (opened at its first check while fewer than
+ * comm_fds_max are), else by path; like read_comm(). An open file of a process that exited reads
+ * -ESRCH, even once its pid is reused. */
+static ssize_t check_comm(struct procinfo *pi, struct slot *s, char *raw)
+{
+	if (s->comm_fd < 0 && pi->comm_fds < pi->comm_fds_max) {
+		char path[32];
+		snprintf(path, sizeof path, "%d/comm", (int)s->pid);
+		s->comm_fd = openat(pi->procfd, path, O_RDONLY | O_CLOEXEC);
+		if (s->comm_fd < 0 && (errno == ENOENT || errno == ESRCH))
+			return -errno;
+		if (s->comm_fd < 0)
+			pi->comm_fds_max = pi->comm_fds; /* out of files (EMFILE): keep no more */
+		else
+			pi->comm_fds++;
+	}
+	if (s->comm_fd < 0)
+		return read_comm(pi, s->pid, raw);
+	ssize_t n = pread(s->comm_fd, raw, COMM_RAW_MAX - 1, 0);
+	if (n < 0)
+		return -errno;
+	if (n > 0 && raw[n - 1] == '\n')
+		n--;
+	return n;
+}
+
+/* The cheap check between full reads: whether the command name is still the one read last. A
+ * rename (prctl, a thread name) or an exec changes it; a process that exited fails the read, and
+ * its row goes (a gone pid is read again only if a check finds a process there again). */
+static void check(struct procinfo *pi, struct slot *s)
+{
+	char raw[COMM_RAW_MAX];
+	pi->checks++;
+	if (s->gone) {
+		s->want = read_comm(pi, s->pid, raw) > 0;
+		return;
+	}
+	ssize_t n = check_comm(pi, s, raw);
+	if (n == 0 || n == -ENOENT || n == -ESRCH) { /* other errors (EMFILE) tell nothing */
+		s->valid = false;
+		s->gone = true;
+		close_comm(pi, s);
+	} else if (n > 0 &&
+	           ((size_t)n != s->comm_len || memcmp(raw, s->comm_raw, (size_t)n) != 0)) {
+		s->want = true;
+	}
 }
 
 int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
@@ -235,27 +382,42 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 	if (!grow((void **)&pi->tmp, &pi->tmpcap, n, sizeof *pi->tmp) ||
 	    !grow((void **)&pi->want, &pi->wantcap, n, sizeof *pi->want))
 		return -ENOMEM;
-	size_t i = 0;
-	pi->nwant = 0;
+	size_t i = 0, m = 0;
+	int rc = 0;
 	for (size_t k = 0; k < n; k++) {
 		while (i < pi->n && pi->v[i].pid < pids[k])
-			i++;
-		struct slot *s = &pi->tmp[k];
-		if (i < pi->n && pi->v[i].pid == pids[k])
-			*s = pi->v[i++];
-		else
-			*s = (struct slot){.pid = pids[k]};
-		if (!s->valid || pi->poll - s->fetched >= REFRESH_POLLS) {
-			s->valid = false; /* stays so when the process is gone */
-			pi->want[pi->nwant++] = (unsigned)pids[k];
+			forget(pi, &pi->v[i++]); /* no longer asked for */
+		if (i < pi->n && pi->v[i].pid == pids[k]) {
+			pi->tmp[m++] = pi->v[i++];
+			continue;
 		}
+		struct proc_info *info = malloc(sizeof *info);
+		if (!info) {
+			rc = -ENOMEM; /* this one has no row this time */
+			continue;
+		}
+		pi->tmp[m++] = (struct slot){.pid = pids[k], .comm_fd = -1, .info = info};
 	}
+	while (i < pi->n)
+		forget(pi, &pi->v[i++]);
 	struct slot *t = pi->v;
 	size_t tcap = pi->cap;
 	pi->v = pi->tmp;
 	pi->cap = pi->tmpcap;
 	pi->tmp = t;
 	pi->tmpcap = tcap;
-	pi->n = n;
-	return fetch(pi);
+	pi->n = m;
+
+	pi->now = (int64_t)time(NULL);
+	pi->nwant = 0;
+	for (size_t k = 0; k < pi->n; k++) {
+		struct slot *s = &pi->v[k];
+		s->want = (!s->valid && !s->gone) || (s->valid && pi->poll >= s->due);
+		if (!s->want && ((unsigned long)s->pid + pi->poll) % CHECK_POLLS == 0)
+			check(pi, s);
+		if (s->want)
+			pi->want[pi->nwant++] = (unsigned)s->pid;
+	}
+	int frc = fetch(pi);
+	return frc < 0 ? frc : rc;
 }

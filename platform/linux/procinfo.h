@@ -1,10 +1,14 @@
 /* procinfo.h - what devports shows about a process, read through libproc2 (plus cwd and exe from
  * /proc/PID links), sanitized once here.
  *
- * For collect, a cache keyed by pid keeps each holder's data and re-reads it every REFRESH_POLLS
- * polls (staggered by pid), so a renamed process, a changed command line or a reused pid shows
- * within a few polls while a poll reads only a third of the processes. RSS and threads in the
- * cache are as old as that; procinfo_read() is always fresh.
+ * For collect, a cache keyed by pid keeps each holder's data. A process is read in full (libproc2,
+ * about 30 us) when it is new, then again after FULL_MIN (8) polls, the interval doubling up to
+ * FULL_MAX (64) polls while nothing it shows changes, each process on its own schedule spread by
+ * pid. Between full reads, its command name (/proc/PID/comm, a few us) is compared every
+ * CHECK_POLLS (3) polls, a third of the processes at each poll: a renamed process (prctl) or one
+ * that ran exec shows within 3 polls, one that exited disappears within 3 polls. A changed
+ * command line, directory, user or parent without a new name shows at the next full read. RSS and
+ * threads in the cache are as old as the last full read; procinfo_read() is always fresh.
  */
 #ifndef DEVPORTS_PROCINFO_H
 #define DEVPORTS_PROCINFO_H
@@ -24,8 +28,8 @@ void procinfo_free(struct procinfo **pi);
 /* Fresh, full data for pid. Returns 0 or -ESRCH when it is gone (or not visible). */
 int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out);
 
-/* One poll: makes sure each of pids[0..n) (ascending, unique) has data no older than
- * REFRESH_POLLS polls, and forgets every other pid. Returns 0 or -ENOMEM. */
+/* One poll: reads or checks each of pids[0..n) (ascending, unique) as described above, and
+ * forgets every other pid. Returns 0 or -ENOMEM. */
 int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n);
 
 /* The cached data of pid after the last update, or NULL (not asked for, or it exited). */
@@ -33,5 +37,7 @@ const struct proc_info *procinfo_find(const struct procinfo *pi, pid_t pid);
 
 /* Number of processes read through libproc2 since procinfo_new() (for tests and benchmarks). */
 unsigned long procinfo_reads(const struct procinfo *pi);
+/* Number of command-name checks between full reads since procinfo_new(). */
+unsigned long procinfo_checks(const struct procinfo *pi);
 
 #endif
