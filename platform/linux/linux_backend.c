@@ -12,10 +12,26 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A row to be: its key, the socket it shows (an index into the sockets of this poll) and its
+ * owner. The key is copied here so that ordering the rows reads only these small records. */
+struct row_src {
+	uint8_t proto, family;
+	uint16_t port;
+	uint8_t addr[16];
+	pid_t pid; /* 0: the owner cannot be seen */
+	uint32_t sock;
+	uint64_t inode;
+	const struct proc_info *info; /* NULL when pid is 0 */
+};
+
+/* The socket's own fields: the bytes of struct listener before proc. */
+#define SOCK_PART offsetof(struct listener, proc)
 
 struct linux_backend {
 	int procfd;
@@ -24,9 +40,12 @@ struct linux_backend {
 	struct usernames *names;
 	struct owners *owners;
 	struct procinfo *procinfo;
-	struct listener_set raw; /* sockets of this poll, before owners */
 	uint64_t *inodes;
 	size_t ninodes, capinodes;
+	struct row_src *src; /* the rows of this poll, in key order */
+	size_t nsrc, capsrc;
+	unsigned char *heads; /* their sockets' fields, SOCK_PART bytes each */
+	size_t capheads;
 	pid_t *pids;
 	size_t npids, cappids;
 	char error[256];
@@ -53,8 +72,9 @@ static void linux_close(void *impl)
 	procinfo_free(&b->procinfo);
 	owners_free(&b->owners);
 	usernames_free(&b->names);
-	listener_set_free(&b->raw);
 	free(b->inodes);
+	free(b->src);
+	free(b->heads);
 	free(b->pids);
 	if (b->procfd >= 0)
 		close(b->procfd);
@@ -76,12 +96,11 @@ static bool grow(void **v, size_t *cap, size_t need, size_t size)
 	return true;
 }
 
-/* The sockets of this poll into b->raw, from netlink; from /proc/net once netlink has failed. */
-static int read_sockets(struct linux_backend *b)
+/* The sockets of this poll into out, from netlink; from /proc/net once netlink has failed. */
+static int read_sockets(struct linux_backend *b, struct listener_set *out)
 {
-	listener_set_clear(&b->raw);
 	if (b->diag) {
-		int rc = sockdiag_collect(b->diag, &b->raw);
+		int rc = sockdiag_collect(b->diag, out);
 		if (rc == 0)
 			return 0;
 		if (rc == -ENOMEM)
@@ -89,9 +108,9 @@ static int read_sockets(struct linux_backend *b)
 		snprintf(b->error, sizeof b->error,
 		         "netlink sock_diag failed (%s); reading /proc/net", strerror(-rc));
 		sockdiag_close(&b->diag);
-		listener_set_clear(&b->raw);
+		listener_set_clear(out);
 	}
-	return procnet_collect(b->procfd, b->bindv6only, &b->raw);
+	return procnet_collect(b->procfd, b->bindv6only, out);
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -100,13 +119,13 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Every holder's pid, ascending and unique, into b->pids. */
-static int holder_pids(struct linux_backend *b)
+/* Every holder's pid of the sockets in s, ascending and unique, into b->pids. */
+static int holder_pids(struct linux_backend *b, const struct listener_set *s)
 {
 	b->npids = 0;
-	for (size_t i = 0; i < b->raw.n; i++) {
+	for (size_t i = 0; i < s->n; i++) {
 		const struct owner_holder *h;
-		size_t nh = owners_holders(b->owners, b->raw.v[i].inode, &h);
+		size_t nh = owners_holders(b->owners, s->v[i].inode, &h);
 		if (!grow((void **)&b->pids, &b->cappids, b->npids + nh, sizeof *b->pids))
 			return -ENOMEM;
 		for (size_t j = 0; j < nh; j++)
@@ -122,79 +141,124 @@ static int holder_pids(struct linux_backend *b)
 	return 0;
 }
 
-/* One listener per (socket, holding pid); a socket whose holder cannot be read is one hidden row.
- */
-static int expand(struct linux_backend *b, struct listener_set *out)
+_Static_assert(offsetof(struct listener, proc) + sizeof(struct proc_info) ==
+                   sizeof(struct listener),
+               "a row is its socket's fields (the bytes before proc), then proc");
+
+/* Key order (listener_key_cmp: proto, family, address, port, pid); without it, the lowest inode
+ * first. */
+static int cmp_key(const struct row_src *x, const struct row_src *y)
 {
-	for (size_t i = 0; i < b->raw.n; i++) {
-		struct listener *l = &b->raw.v[i];
-		const struct owner_holder *h;
-		size_t nh = owners_holders(b->owners, l->inode, &h);
-		if (nh == 0) {
-			l->owner_hidden = true;
-			l->proc.uid = l->uid;
-			const char *user = usernames_get(b->names, l->uid);
-			snprintf(l->proc.user, sizeof l->proc.user, "%s", user);
-			if (!listener_set_push(out, l))
-				return -ENOMEM;
-			continue;
-		}
-		for (size_t j = 0; j < nh; j++) {
-			/* a socket fd may be held twice by one process (dup): one row per pid */
-			bool dup = false;
-			for (size_t k = 0; k < j && !dup; k++)
-				dup = h[k].pid == h[j].pid;
-			const struct proc_info *info = procinfo_find(b->procinfo, h[j].pid);
-			if (dup || !info)
-				continue; /* exited while we read it: skipped */
-			l->proc = *info;
-			if (!listener_set_push(out, l))
-				return -ENOMEM;
-		}
-	}
-	return 0;
+	int c;
+	if ((c = (x->proto > y->proto) - (x->proto < y->proto)) ||
+	    (c = (x->family > y->family) - (x->family < y->family)) ||
+	    (c = memcmp(x->addr, y->addr, sizeof x->addr)) ||
+	    (c = (x->port > y->port) - (x->port < y->port)))
+		return c;
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* One row per key (proto, family, address, port, pid), as listener.h promises: a process holding
- * several SO_REUSEPORT sockets on one port (an nginx master) is one row, with the lowest inode. */
-static void dedupe(struct listener_set *out)
+static int cmp_src(const void *a, const void *b)
 {
-	if (out->n < 2)
-		return;
-	listener_set_sort(out);
-	size_t n = 1;
-	for (size_t i = 1; i < out->n; i++) {
-		struct listener *kept = &out->v[n - 1];
-		if (listener_key_cmp(kept, &out->v[i]) != 0)
-			out->v[n++] = out->v[i];
-		else if (out->v[i].inode < kept->inode)
-			*kept = out->v[i];
+	const struct row_src *x = a, *y = b;
+	int c = cmp_key(x, y);
+	return c ? c : (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+/* A row to be for socket i of s, held by pid (0: hidden). */
+static struct row_src row_src_of(const struct listener_set *s, size_t i, pid_t pid,
+                                 const struct proc_info *info)
+{
+	const struct listener *l = &s->v[i];
+	struct row_src r = {.proto = l->proto,
+	                    .family = l->family,
+	                    .port = l->port,
+	                    .pid = pid,
+	                    .sock = (uint32_t)i,
+	                    .inode = l->inode,
+	                    .info = info};
+	memcpy(r.addr, l->addr, sizeof r.addr);
+	return r;
+}
+
+/* Turns the sockets in s into the rows of this poll, in key order: one per (socket, holding pid),
+ * one hidden row for a socket whose holder cannot be read, none for a socket whose holders all
+ * exited while they were read. One row per key (listener.h): a process holding several
+ * SO_REUSEPORT sockets on one port (an nginx master) is one row, with the lowest inode. The rows
+ * are ordered on small records first, so that no 2.7 KB listener is moved twice. */
+static int expand(struct linux_backend *b, struct listener_set *s)
+{
+	b->nsrc = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct owner_holder *h;
+		size_t nh = owners_holders(b->owners, s->v[i].inode, &h);
+		if (!grow((void **)&b->src, &b->capsrc, b->nsrc + (nh ? nh : 1), sizeof *b->src))
+			return -ENOMEM;
+		if (nh == 0)
+			b->src[b->nsrc++] = row_src_of(s, i, 0, NULL);
+		for (size_t j = 0; j < nh; j++) {
+			const struct proc_info *info = procinfo_find(b->procinfo, h[j].pid);
+			if (info) /* else it exited while it was read: no row */
+				b->src[b->nsrc++] = row_src_of(s, i, h[j].pid, info);
+		}
 	}
-	out->n = n;
+	if (b->nsrc > 1)
+		qsort(b->src, b->nsrc, sizeof *b->src, cmp_src);
+	size_t n = 0; /* rows kept: the first of each key (a dup'ed fd, a reuseport twin) */
+	for (size_t k = 0; k < b->nsrc; k++)
+		if (n == 0 || cmp_key(&b->src[n - 1], &b->src[k]) != 0)
+			b->src[n++] = b->src[k];
+	b->nsrc = n;
+
+	/* the sockets' fields, in row order, before the rows overwrite them */
+	if (!grow((void **)&b->heads, &b->capheads, n * SOCK_PART, 1))
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		memcpy(b->heads + k * SOCK_PART, &s->v[b->src[k].sock], SOCK_PART);
+	if (n > s->cap) {
+		struct listener *v = realloc(s->v, n * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = n;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct listener *row = &s->v[k];
+		memcpy(row, b->heads + k * SOCK_PART, SOCK_PART);
+		if (b->src[k].info) {
+			row->proc = *b->src[k].info;
+			continue;
+		}
+		row->owner_hidden = true;
+		memset(&row->proc, 0, sizeof row->proc);
+		row->proc.uid = row->uid;
+		snprintf(row->proc.user, sizeof row->proc.user, "%s",
+		         usernames_get(b->names, row->uid));
+	}
+	s->n = n;
+	return 0;
 }
 
 static int linux_collect(void *impl, struct listener_set *out)
 {
 	struct linux_backend *b = impl;
 	listener_set_clear(out);
-	int rc = read_sockets(b);
+	int rc = read_sockets(b, out);
 	if (rc < 0)
 		return rc;
 
-	if (!grow((void **)&b->inodes, &b->capinodes, b->raw.n, sizeof *b->inodes))
+	if (!grow((void **)&b->inodes, &b->capinodes, out->n, sizeof *b->inodes))
 		return -ENOMEM;
-	for (size_t i = 0; i < b->raw.n; i++)
-		b->inodes[i] = b->raw.v[i].inode;
-	b->ninodes = b->raw.n;
-	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0)
+	for (size_t i = 0; i < out->n; i++)
+		b->inodes[i] = out->v[i].inode;
+	b->ninodes = out->n;
+	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0 ||
+	    (rc = holder_pids(b, out)) < 0 ||
+	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0 ||
+	    (rc = expand(b, out)) < 0) {
+		listener_set_clear(out);
 		return rc;
-	if ((rc = holder_pids(b)) < 0)
-		return rc;
-	if ((rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0)
-		return rc;
-	if ((rc = expand(b, out)) < 0)
-		return rc;
-	dedupe(out);
+	}
 	return 0;
 }
 
@@ -226,8 +290,9 @@ static int probe_netlink(struct linux_backend *b)
 	int rc = sockdiag_open(&b->diag);
 	if (rc < 0)
 		return rc;
-	rc = sockdiag_collect(b->diag, &b->raw);
-	listener_set_clear(&b->raw);
+	struct listener_set probe = {0};
+	rc = sockdiag_collect(b->diag, &probe);
+	listener_set_free(&probe);
 	if (rc < 0)
 		sockdiag_close(&b->diag);
 	return rc;
