@@ -24,19 +24,24 @@ void app_free(struct app *a)
 	kill_job_release(&a->kill);
 	model_free(&a->model);
 	snapshot_free(&a->snap);
+	snapshot_free(&a->next);
+}
+
+/* Merges a->snap, just replaced, into the model. */
+static bool merge_snap(struct app *a)
+{
+	a->snap_at = a->now;
+	if (model_apply(&a->model, &a->snap, a->now, a->wall) < 0)
+		snprintf(a->error, sizeof a->error, "out of memory");
+	return true;
 }
 
 bool app_apply(struct app *a, struct snapshot *s)
 {
 	snapshot_free(&a->snap);
 	a->snap = *s;
-	a->snap_at = a->now;
 	*s = (struct snapshot){0};
-	if (model_apply(&a->model, &a->snap, a->now, a->wall) < 0) {
-		snprintf(a->error, sizeof a->error, "out of memory");
-		return true;
-	}
-	return true;
+	return merge_snap(a);
 }
 
 bool app_poll(struct app *a)
@@ -44,13 +49,13 @@ bool app_poll(struct app *a)
 	bool changed = model_expire(&a->model, a->now);
 	if (a->paused || !a->platform)
 		return changed;
-	struct snapshot s = {0};
-	int rc = snapshot_take(a->platform, &s);
+	/* into the scratch snapshot: a poll that changes nothing (most) allocates nothing */
+	struct snapshot *s = &a->next;
+	int rc = snapshot_take(a->platform, s);
 	if (rc < 0) {
 		const char *why = platform_error(a->platform);
 		snprintf(a->error, sizeof a->error, "cannot read listeners: %s",
 		         why[0] ? why : strerror(-rc));
-		snapshot_free(&s);
 		return true;
 	}
 	bool had_error = a->error[0] != '\0';
@@ -58,14 +63,15 @@ bool app_poll(struct app *a)
 	a->snap_at = a->now; /* current now, whether or not anything changed */
 	snprintf(a->backend, sizeof a->backend, "%s", platform_name(a->platform));
 	/* Redraw only when something changed: same listeners, same everything -> no work. */
-	bool same = s.set.n == a->snap.set.n;
-	for (size_t i = 0; same && i < s.set.n; i++)
-		same = listener_same(&s.set.v[i], &a->snap.set.v[i]);
-	if (same && a->model.primed) {
-		snapshot_free(&s);
+	bool same = s->set.n == a->snap.set.n;
+	for (size_t i = 0; same && i < s->set.n; i++)
+		same = listener_same(&s->set.v[i], &a->snap.set.v[i]);
+	if (same && a->model.primed)
 		return changed || had_error;
-	}
-	return app_apply(a, &s);
+	struct snapshot old = a->snap; /* its storage is the next poll's scratch */
+	a->snap = *s;
+	*s = old;
+	return merge_snap(a);
 }
 
 void app_say(struct app *a, const char *msg)

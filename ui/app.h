@@ -25,6 +25,7 @@ struct app {
 	struct platform *platform; /* NULL in tests that feed snapshots by hand */
 	struct snapshot snap;      /* the latest snapshot */
 	double snap_at;            /* monotonic time it was taken */
+	struct snapshot next;      /* app_poll's scratch: its storage is kept from poll to poll */
 	char backend[64];          /* "linux netlink" */
 	double interval;           /* seconds between polls */
 
