@@ -37,7 +37,7 @@ int platform_open(struct platform **out, const struct platform_opts *opts)
 	return rc;
 }
 
-/* Declared in fake/fake_backend.h (the only backend with calls of its own so far). */
+/* See platform.h: lets a backend offer calls of its own (platform_fake_seek). */
 void *platform_backend(struct platform *p, const struct platform_ops *ops)
 {
 	return p && p->ops == ops ? p->impl : NULL;

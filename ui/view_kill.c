@@ -114,8 +114,9 @@ void view_kill_draw(const struct app *a, struct frame *f)
 	int x0 = (f->w - bw) / 2, y0 = (f->h - h) / 2;
 	if (y0 < 1)
 		y0 = 1;
+	/* The rows behind the box are blanked edge to edge: no cell of the list peeks out. */
 	for (int y = y0; y < y0 + h && y < f->h - 1; y++)
-		blank(f, y, x0, bw);
+		blank(f, y, 0, f->w);
 	char title[KILL_TEXT_MAX];
 	const struct proc_info *t = &a->kill.plan.target;
 	snprintf(title, sizeof title, " %s %s (pid %ld)? ",
