@@ -10,14 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 enum {
 	CHECK_POLLS = 3,      /* the command name of each process is compared this often */
-	FULL_MIN = 8,         /* full reads: this many polls apart after a change... */
-	FULL_MAX = 64,        /* ...doubling up to this many while nothing changes */
-	SETTLED_SECONDS = 30, /* a process running longer starts at FULL_MAX */
+	LOOK_MIN = 8,         /* fingerprints: this many polls apart after a change... */
+	LOOK_MAX = 64,        /* ...doubling up to this many while nothing changes */
+	FULL_POLLS = 256,     /* a full read at least this often (RSS, threads, parent) */
+	SETTLED_SECONDS = 30, /* a process running longer starts at LOOK_MAX */
 	COMM_RAW_MAX = 64,
 	COMM_FDS_MAX = 256, /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
 	SELECT_MAX = 255,   /* pids one procps_pids_select() call accepts */
@@ -42,8 +44,10 @@ struct slot {
 	bool want;                   /* to be read in full at this update */
 	bool gone;                   /* the process was not there at the last read or check */
 	uint8_t comm_len;            /* comm_raw's length; 0 when unknown */
-	uint32_t interval;           /* polls between full reads, FULL_MIN to FULL_MAX */
-	unsigned long due;           /* the poll of the next full read */
+	uint32_t interval;           /* polls between fingerprints, LOOK_MIN to LOOK_MAX */
+	unsigned long look_due;      /* the poll of the next fingerprint */
+	unsigned long full_due;      /* the poll of the next full read */
+	uint64_t print;              /* fingerprint() at the last full read */
 	char comm_raw[COMM_RAW_MAX]; /* /proc/PID/comm as last read, without the newline */
 	struct proc_info *info;      /* allocated with the slot */
 };
@@ -57,7 +61,7 @@ struct procinfo {
 	unsigned long page_kib;
 	unsigned long poll;
 	int64_t now; /* wall clock seconds, at this update */
-	unsigned long reads, checks;
+	unsigned long reads, checks, looks;
 	int comm_fds, comm_fds_max;
 	struct slot *v, *tmp; /* sorted by pid */
 	size_t n, cap, tmpcap;
@@ -131,7 +135,7 @@ unsigned long procinfo_reads(const struct procinfo *pi)
 
 unsigned long procinfo_checks(const struct procinfo *pi)
 {
-	return pi->checks;
+	return pi->checks + pi->looks;
 }
 
 /* Arguments joined by single spaces (empty trailing ones dropped: a rewritten process title is
@@ -273,20 +277,53 @@ static bool shown_differs(const struct proc_info *a, const struct proc_info *b)
 	       strcmp(a->cwd, b->cwd) != 0 || strcmp(a->exe, b->exe) != 0;
 }
 
-/* The next full read of s, after this one found its data changed or not: the interval doubles
- * while nothing changes, and each due poll is spread by pid so that processes read together (the
- * first poll reads them all) are not all read again at one poll. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211u;
+	return h;
+}
+
+/* What a full read would show that the command name does not tell, in a few microseconds: the
+ * command line and working directory as raw bytes, and the owner of /proc/PID (its effective
+ * uid), hashed together. */
+static uint64_t fingerprint(const struct procinfo *pi, pid_t pid)
+{
+	char buf[4096], path[32];
+	uint64_t h = 14695981039346656037u;
+	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "cmdline", buf, sizeof buf);
+	h = fnv1a(h, buf, n > 0 ? (size_t)n : 0);
+	h = fnv1a(h, "", 1);
+	n = procdir_readlink(pi->procfd, pid, "cwd", buf, sizeof buf);
+	h = fnv1a(h, buf, n > 0 ? (size_t)n : 0);
+	struct stat st;
+	snprintf(path, sizeof path, "%d", (int)pid);
+	if (fstatat(pi->procfd, path, &st, 0) == 0)
+		h = fnv1a(h, &st.st_uid, sizeof st.st_uid);
+	return h;
+}
+
+/* A due poll `interval` polls ahead, spread by pid over half to one and a half intervals, so
+ * that processes read together (the first poll reads them all) do not come due together. */
+static unsigned long spread_due(const struct procinfo *pi, pid_t pid, uint32_t interval)
+{
+	uint32_t spread = ((uint32_t)pid * 2654435761u) % interval; /* 0..interval-1 */
+	return pi->poll + interval / 2 + spread;
+}
+
+/* The next fingerprint of s, after the last look found its data changed or not: the interval
+ * doubles while nothing changes. */
 static void schedule(const struct procinfo *pi, struct slot *s, bool changed)
 {
 	if (s->interval == 0 && s->info->start_time > 0 &&
 	    pi->now - s->info->start_time > SETTLED_SECONDS)
-		s->interval = FULL_MAX; /* first read of a process past its start: it has settled */
-	else if (changed || s->interval < FULL_MIN)
-		s->interval = FULL_MIN;
-	else if (s->interval < FULL_MAX)
+		s->interval = LOOK_MAX; /* first read of a process past its start: it has settled */
+	else if (changed || s->interval < LOOK_MIN)
+		s->interval = LOOK_MIN;
+	else if (s->interval < LOOK_MAX)
 		s->interval *= 2;
-	uint32_t spread = ((uint32_t)s->pid * 2654435761u) % s->interval; /* 0..interval-1 */
-	s->due = pi->poll + s->interval / 2 + spread;
+	s->look_due = spread_due(pi, s->pid, s->interval);
 }
 
 /* Reads the slots marked want (want[0..nwant) are their pids) in chunks, in full. */
@@ -310,6 +347,8 @@ static int fetch(struct procinfo *pi)
 			    (s->valid && fresh.id.start_ticks != s->info->id.start_ticks))
 				close_comm(pi, s); /* another process now: its own file */
 			*s->info = fresh;
+			s->print = fingerprint(pi, s->pid);
+			s->full_due = spread_due(pi, s->pid, FULL_POLLS);
 			schedule(pi, s, changed);
 			memcpy(s->comm_raw, comm_raw, len);
 			s->comm_len = (uint8_t)len;
@@ -412,7 +451,14 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 	pi->nwant = 0;
 	for (size_t k = 0; k < pi->n; k++) {
 		struct slot *s = &pi->v[k];
-		s->want = (!s->valid && !s->gone) || (s->valid && pi->poll >= s->due);
+		s->want = (!s->valid && !s->gone) || (s->valid && pi->poll >= s->full_due);
+		if (!s->want && s->valid && pi->poll >= s->look_due) {
+			pi->looks++;
+			if (fingerprint(pi, s->pid) != s->print)
+				s->want = true; /* a new command line, directory or user */
+			else
+				schedule(pi, s, false);
+		}
 		if (!s->want && ((unsigned long)s->pid + pi->poll) % CHECK_POLLS == 0)
 			check(pi, s);
 		if (s->want)

@@ -2,13 +2,16 @@
  * /proc/PID links), sanitized once here.
  *
  * For collect, a cache keyed by pid keeps each holder's data. A process is read in full (libproc2,
- * about 30 us) when it is new, then again after FULL_MIN (8) polls, the interval doubling up to
- * FULL_MAX (64) polls while nothing it shows changes, each process on its own schedule spread by
- * pid. Between full reads, its command name (/proc/PID/comm, a few us) is compared every
- * CHECK_POLLS (3) polls, a third of the processes at each poll: a renamed process (prctl) or one
- * that ran exec shows within 3 polls, one that exited disappears within 3 polls. A changed
- * command line, directory, user or parent without a new name shows at the next full read. RSS and
- * threads in the cache are as old as the last full read; procinfo_read() is always fresh.
+ * about 30-50 us: it reads status, stat and cmdline) when it is new, when something shown changed,
+ * and every FULL_POLLS (256) polls (RSS, threads, a new parent). Changes are found by two cheap
+ * looks, each process on its own schedule spread by pid:
+ * - its command name (/proc/PID/comm through a kept file, about 0.5 us) every CHECK_POLLS (3)
+ *   polls: a renamed process (prctl) or one that ran exec shows within 3 polls, one that exited
+ *   loses its row within 3 polls;
+ * - a fingerprint of its command line, working directory and user (a few us) LOOK_MIN (8) polls
+ *   after a change, the interval doubling up to LOOK_MAX (64) polls while nothing changes (64 at
+ *   once for a process running for more than 30 s).
+ * procinfo_read() is always fresh.
  */
 #ifndef DEVPORTS_PROCINFO_H
 #define DEVPORTS_PROCINFO_H
@@ -37,7 +40,7 @@ const struct proc_info *procinfo_find(const struct procinfo *pi, pid_t pid);
 
 /* Number of processes read through libproc2 since procinfo_new() (for tests and benchmarks). */
 unsigned long procinfo_reads(const struct procinfo *pi);
-/* Number of command-name checks between full reads since procinfo_new(). */
+/* Number of cheap looks (names and fingerprints) between full reads since procinfo_new(). */
 unsigned long procinfo_checks(const struct procinfo *pi);
 
 #endif
