@@ -13,6 +13,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,7 @@ static bool msg_wanted(const struct inet_diag_msg *m, enum listener_proto proto)
 	return m->idiag_family == AF_INET || m->idiag_family == AF_INET6;
 }
 
-/* Fills the socket's fields of l (zeroed) from a wanted inet_diag_msg and its attributes. */
+/* Fills the socket's fields of l (zero) from a wanted inet_diag_msg and its attributes. */
 static void msg_to_listener(const struct inet_diag_msg *m, const unsigned char *attrs,
                             size_t attrs_len, enum listener_proto proto, struct listener *l)
 {
@@ -100,6 +101,25 @@ static void msg_to_listener(const struct inet_diag_msg *m, const unsigned char *
 	}
 	/* Only a wildcard has a choice between serving IPv4 too or not (listener.h). */
 	l->v6only = l->family == FAMILY_V6 && v6only && listener_is_wildcard(l);
+}
+
+/* Appends a listener with zero socket fields and an empty proc (sockdiag.h) to s; NULL when out
+ * of memory. */
+static struct listener *push_empty(struct listener_set *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		struct listener *v = realloc(s->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	struct listener *l = &s->v[s->n++];
+	memset(l, 0, offsetof(struct listener, proc) + offsetof(struct proc_info, comm));
+	struct proc_info *p = &l->proc;
+	p->comm[0] = p->user[0] = p->cmdline[0] = p->cwd[0] = p->exe[0] = p->project_root[0] = '\0';
+	return l;
 }
 
 int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struct listener_set *out)
@@ -136,9 +156,7 @@ int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struc
 			const unsigned char *attrs = payload + (skip < plen ? skip : plen);
 			size_t alen = skip < plen ? plen - skip : 0;
 			if (msg_wanted(&m, proto)) {
-				/* zeroed in place: a listener is 2.7 KB, not built twice */
-				static const struct listener zero;
-				struct listener *l = listener_set_push(out, &zero);
+				struct listener *l = push_empty(out);
 				if (!l)
 					return -ENOMEM;
 				msg_to_listener(&m, attrs, alen, proto, l);

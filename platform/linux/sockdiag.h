@@ -19,8 +19,10 @@ int sockdiag_open(struct sockdiag **out);
 
 /* Appends every listening TCP socket and every bound, unconnected UDP socket, IPv4 and IPv6, to
  * out. Only the socket fields are set (proto, family, addr, port, v6only, inode, uid); proc is
- * zero. Returns 0 or a negative errno; after an error out may hold part of the sockets and the
- * handle should be closed (its socket may hold the rest of a dump). */
+ * empty: numbers 0, strings "" (the bytes after each string's end are not written: a listener is
+ * 2.7 KB, mostly room, and a poll lists hundreds). Returns 0 or a negative errno; after an error
+ * out may hold part of the sockets and the handle should be closed (its socket may hold the rest of
+ * a dump). */
 int sockdiag_collect(struct sockdiag *d, struct listener_set *out);
 
 /* Closes the socket and frees the handle; *d becomes NULL. NULL-safe. */
