@@ -25,7 +25,9 @@ static bool fill_address(int family, const struct in_sockinfo *in, struct listen
 	l->family = FAMILY_V6;
 	if (v6) {
 		memcpy(l->addr, &in->insi_laddr.ina_6, 16);
-		l->v6only = !v4; /* a [::] bind without IPV6_V6ONLY serves IPv4 too */
+		/* A [::] bind without IPV6_V6ONLY serves IPv4 too. Another address has no choice:
+		 * v6only describes only the wildcard (listener.h), as on Linux. */
+		l->v6only = !v4 && listener_is_wildcard(l);
 		return true;
 	}
 	if (!v4)
