@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -125,6 +126,12 @@ Test(sockdiag, errors)
 	struct reply ack = {0};
 	add_error(&ack, 0);
 	cr_expect_eq(sockdiag_parse(ack.buf, ack.len, PROTO_TCP, &s), 0, "an ACK is not an error");
+	/* Not an errno (found by fuzz_sockdiag): strerror(-INT_MIN) would overflow. */
+	struct reply bogus = {0}, bogus_done = {0};
+	add_error(&bogus, INT_MIN);
+	cr_expect_eq(sockdiag_parse(bogus.buf, bogus.len, PROTO_TCP, &s), -EBADMSG);
+	add_done(&bogus_done, -4096);
+	cr_expect_eq(sockdiag_parse(bogus_done.buf, bogus_done.len, PROTO_TCP, &s), -EBADMSG);
 	listener_set_free(&s);
 }
 

@@ -122,6 +122,13 @@ static struct listener *push_empty(struct listener_set *s)
 	return l;
 }
 
+/* An error a reply carries: the kernel's are -1 to -4095 (MAX_ERRNO); any other value is a
+ * malformed reply, not a number to hand to strerror(). */
+static int reply_error(int err)
+{
+	return err >= -4095 ? err : -EBADMSG;
+}
+
 int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struct listener_set *out)
 {
 	const unsigned char *p = buf;
@@ -138,7 +145,7 @@ int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struc
 			int err = 0;
 			if (plen >= sizeof err)
 				memcpy(&err, payload, sizeof err);
-			return err < 0 ? err : 1;
+			return err < 0 ? reply_error(err) : 1;
 		}
 		if (h.nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr e;
@@ -146,7 +153,7 @@ int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struc
 				return -EBADMSG;
 			memcpy(&e, payload, sizeof e);
 			if (e.error < 0)
-				return e.error;
+				return reply_error(e.error);
 		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
 			struct inet_diag_msg m;
 			if (plen < sizeof m)

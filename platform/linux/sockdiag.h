@@ -32,7 +32,8 @@ void sockdiag_close(struct sockdiag **d);
  * dump for protocol proto, and appends one listener per listening (TCP) or bound, unconnected
  * (UDP) socket with a non-zero local port. Messages of other types are ignored.
  * Returns 1 when the dump ended (NLMSG_DONE), 0 when more datagrams follow, or a negative errno:
- * the error an NLMSG_ERROR carried, -EBADMSG for a truncated or malformed message, -ENOMEM. */
+ * the error an NLMSG_ERROR or NLMSG_DONE carried, -EBADMSG for a truncated or malformed message
+ * (an error below -4095 included), -ENOMEM. */
 int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto,
                    struct listener_set *out);
 
