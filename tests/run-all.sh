@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the normal build (warnings are errors), then the whole suite again built with
-# AddressSanitizer and UndefinedBehaviorSanitizer, then the unsupported-platform stub (forced with
+# AddressSanitizer and UndefinedBehaviorSanitizer, then every fuzz target for FUZZ_SECONDS (30)
+# seconds (tests/fuzz/run.sh, clang), then the unsupported-platform stub (forced with
 # DEVPORTS_FORCE_UNSUPPORTED: only its binary is built and checked, the suite does not run a third
 # time). Any failure stops the run with a non-zero exit.
 set -euo pipefail
@@ -20,6 +21,9 @@ run_suite() {
 run_suite build
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite build-sanitize -DDEVPORTS_SANITIZE=ON
+
+echo "== fuzz targets, ${FUZZ_SECONDS:-30} s each"
+tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"
 
 echo "== build build-unsupported (-DDEVPORTS_FORCE_UNSUPPORTED=ON)"
 cmake -S . -B build-unsupported -DDEVPORTS_WERROR=ON -DDEVPORTS_FORCE_UNSUPPORTED=ON >/dev/null
