@@ -27,7 +27,7 @@ struct row_src {
 	pid_t pid; /* 0: the owner cannot be seen */
 	uint32_t sock;
 	uint64_t inode;
-	const struct proc_info *info; /* NULL when pid is 0 */
+	const struct procinfo_data *info; /* NULL when pid is 0 */
 };
 
 /* The socket's own fields: the bytes of struct listener before proc. */
@@ -145,38 +145,6 @@ _Static_assert(offsetof(struct listener, proc) + sizeof(struct proc_info) ==
                    sizeof(struct listener),
                "a row is its socket's fields (the bytes before proc), then proc");
 
-/* copy_proc() copies the numbers before comm, then the strings from comm to the end. */
-_Static_assert(
-    offsetof(struct proc_info, user) == offsetof(struct proc_info, comm) + PROC_COMM_MAX &&
-        offsetof(struct proc_info, cmdline) == offsetof(struct proc_info, user) + PROC_USER_MAX &&
-        offsetof(struct proc_info, cwd) == offsetof(struct proc_info, cmdline) + PROC_CMDLINE_MAX &&
-        offsetof(struct proc_info, exe) == offsetof(struct proc_info, cwd) + PROC_PATH_MAX &&
-        offsetof(struct proc_info, project_root) ==
-            offsetof(struct proc_info, exe) + PROC_PATH_MAX &&
-        sizeof(struct proc_info) - (offsetof(struct proc_info, project_root) + PROC_PATH_MAX) <
-            _Alignof(struct proc_info),
-    "proc_info: numbers, then comm, user, cmdline, cwd, exe, project_root");
-
-static void copy_str(char *dst, const char *src, size_t cap)
-{
-	size_t n = strnlen(src, cap - 1);
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-/* *dst = *src, but each string only up to its end: a proc_info is 2.7 KB, mostly room, and a
- * row's bytes after a string's end are never read. */
-static void copy_proc(struct proc_info *dst, const struct proc_info *src)
-{
-	memcpy(dst, src, offsetof(struct proc_info, comm));
-	copy_str(dst->comm, src->comm, sizeof dst->comm);
-	copy_str(dst->user, src->user, sizeof dst->user);
-	copy_str(dst->cmdline, src->cmdline, sizeof dst->cmdline);
-	copy_str(dst->cwd, src->cwd, sizeof dst->cwd);
-	copy_str(dst->exe, src->exe, sizeof dst->exe);
-	copy_str(dst->project_root, src->project_root, sizeof dst->project_root);
-}
-
 /* Key order (listener_key_cmp: proto, family, address, port, pid); without it, the lowest inode
  * first. */
 static int cmp_key(const struct row_src *x, const struct row_src *y)
@@ -199,7 +167,7 @@ static int cmp_src(const void *a, const void *b)
 
 /* A row to be for socket i of s, held by pid (0: hidden). */
 static struct row_src row_src_of(const struct listener_set *s, size_t i, pid_t pid,
-                                 const struct proc_info *info)
+                                 const struct procinfo_data *info)
 {
 	const struct listener *l = &s->v[i];
 	struct row_src r = {.proto = l->proto,
@@ -229,7 +197,7 @@ static int expand(struct linux_backend *b, struct listener_set *s)
 		if (nh == 0)
 			b->src[b->nsrc++] = row_src_of(s, i, 0, NULL);
 		for (size_t j = 0; j < nh; j++) {
-			const struct proc_info *info = procinfo_find(b->procinfo, h[j].pid);
+			const struct procinfo_data *info = procinfo_find(b->procinfo, h[j].pid);
 			if (info) /* else it exited while it was read: no row */
 				b->src[b->nsrc++] = row_src_of(s, i, h[j].pid, info);
 		}
@@ -258,7 +226,7 @@ static int expand(struct linux_backend *b, struct listener_set *s)
 		struct listener *row = &s->v[k];
 		memcpy(row, b->heads + k * SOCK_PART, SOCK_PART);
 		if (b->src[k].info) {
-			copy_proc(&row->proc, b->src[k].info);
+			procinfo_copy(b->src[k].info, &row->proc);
 			continue;
 		}
 		row->owner_hidden = true;

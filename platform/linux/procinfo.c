@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libproc2/pids.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,91 @@ static enum pids_item items[] = {
 enum { I_PID, I_PPID, I_CMD, I_CMDLINE_V, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
 _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
 
+/* A process's data as the cache keeps it: the numbers of struct proc_info as they are, then its
+ * strings back to back, each with its NUL (a proc_info is 2.7 KB, mostly room; this is about 300
+ * bytes). */
+struct procinfo_data {
+	unsigned char head[offsetof(struct proc_info, comm)];
+	char text[]; /* comm, user, cmdline, cwd, exe, project_root */
+};
+enum { NSTRINGS = 6 };
+_Static_assert(
+    offsetof(struct proc_info, user) == offsetof(struct proc_info, comm) + PROC_COMM_MAX &&
+        offsetof(struct proc_info, cmdline) == offsetof(struct proc_info, user) + PROC_USER_MAX &&
+        offsetof(struct proc_info, cwd) == offsetof(struct proc_info, cmdline) + PROC_CMDLINE_MAX &&
+        offsetof(struct proc_info, exe) == offsetof(struct proc_info, cwd) + PROC_PATH_MAX &&
+        offsetof(struct proc_info, project_root) ==
+            offsetof(struct proc_info, exe) + PROC_PATH_MAX &&
+        sizeof(struct proc_info) - (offsetof(struct proc_info, project_root) + PROC_PATH_MAX) <
+            _Alignof(struct proc_info),
+    "proc_info: the numbers, then comm, user, cmdline, cwd, exe, project_root");
+
+/* The strings of a proc_info, in the order of procinfo_data's text. */
+static const struct {
+	size_t off, cap;
+} strings[] = {
+    {offsetof(struct proc_info, comm), PROC_COMM_MAX},
+    {offsetof(struct proc_info, user), PROC_USER_MAX},
+    {offsetof(struct proc_info, cmdline), PROC_CMDLINE_MAX},
+    {offsetof(struct proc_info, cwd), PROC_PATH_MAX},
+    {offsetof(struct proc_info, exe), PROC_PATH_MAX},
+    {offsetof(struct proc_info, project_root), PROC_PATH_MAX},
+};
+_Static_assert(sizeof strings / sizeof strings[0] == NSTRINGS, "one entry per string");
+
+/* Packs p into *d (reallocated). Returns false when out of memory (*d unchanged). */
+static bool pack(struct procinfo_data **d, const struct proc_info *p)
+{
+	size_t len[NSTRINGS], total = 0;
+	for (int i = 0; i < NSTRINGS; i++)
+		total +=
+		    (len[i] = strnlen((const char *)p + strings[i].off, strings[i].cap - 1)) + 1;
+	struct procinfo_data *n = realloc(*d, sizeof *n + total);
+	if (!n)
+		return false;
+	memcpy(n->head, p, sizeof n->head);
+	char *t = n->text;
+	for (int i = 0; i < NSTRINGS; i++) {
+		memcpy(t, (const char *)p + strings[i].off, len[i]);
+		t[len[i]] = '\0';
+		t += len[i] + 1;
+	}
+	*d = n;
+	return true;
+}
+
+void procinfo_copy(const struct procinfo_data *d, struct proc_info *out)
+{
+	memcpy(out, d->head, sizeof d->head);
+	const char *t = d->text;
+	for (int i = 0; i < NSTRINGS; i++) {
+		size_t len = strlen(t); /* below strings[i].cap: packed from that field */
+		memcpy((char *)out + strings[i].off, t, len + 1);
+		t += len + 1;
+	}
+}
+
+/* Whether what devports shows of a process (RSS and threads aside) differs between the fresh p
+ * and the kept d. */
+static bool shown_differs(const struct proc_info *p, const struct procinfo_data *d)
+{
+	struct proc_info kept;
+	memcpy(&kept, d->head, sizeof d->head);
+	if (p->id.start_ticks != kept.id.start_ticks || p->ppid != kept.ppid || p->uid != kept.uid)
+		return true;
+	const char *t = d->text;
+	for (int i = 0; i < NSTRINGS; i++) {
+		if (strcmp((const char *)p + strings[i].off, t) != 0)
+			return true;
+		t += strlen(t) + 1;
+	}
+	return false;
+}
+
 struct slot {
 	pid_t pid;
 	int comm_fd;                 /* /proc/PID/comm kept open for the checks, or -1 */
-	bool valid;                  /* info holds the process's data */
+	bool valid;                  /* data holds the process's data */
 	bool want;                   /* to be read in full at this update */
 	bool gone;                   /* the process was not there at the last read or check */
 	uint8_t comm_len;            /* comm_raw's length; 0 when unknown */
@@ -48,8 +130,9 @@ struct slot {
 	unsigned long look_due;      /* the poll of the next fingerprint */
 	unsigned long full_due;      /* the poll of the next full read */
 	uint64_t print;              /* fingerprint() at the last full read */
+	int64_t start_time;          /* the process's, for schedule() */
 	char comm_raw[COMM_RAW_MAX]; /* /proc/PID/comm as last read, without the newline */
-	struct proc_info *info;      /* allocated with the slot */
+	struct procinfo_data *data;  /* NULL until the first full read */
 };
 
 struct procinfo {
@@ -109,8 +192,8 @@ static void close_comm(struct procinfo *pi, struct slot *s)
 static void forget(struct procinfo *pi, struct slot *s)
 {
 	close_comm(pi, s);
-	free(s->info);
-	s->info = NULL;
+	free(s->data);
+	s->data = NULL;
 }
 
 void procinfo_free(struct procinfo **ppi)
@@ -248,10 +331,10 @@ static struct slot *find_slot(const struct procinfo *pi, pid_t pid)
 	return lo < pi->n && pi->v[lo].pid == pid ? &pi->v[lo] : NULL;
 }
 
-const struct proc_info *procinfo_find(const struct procinfo *pi, pid_t pid)
+const struct procinfo_data *procinfo_find(const struct procinfo *pi, pid_t pid)
 {
 	const struct slot *s = find_slot(pi, pid);
-	return s && s->valid ? s->info : NULL;
+	return s && s->valid ? s->data : NULL;
 }
 
 static bool grow(void **v, size_t *cap, size_t need, size_t size)
@@ -267,14 +350,6 @@ static bool grow(void **v, size_t *cap, size_t need, size_t size)
 	*v = nv;
 	*cap = ncap;
 	return true;
-}
-
-/* Whether what devports shows of a process differs between a and b (RSS and threads aside). */
-static bool shown_differs(const struct proc_info *a, const struct proc_info *b)
-{
-	return a->id.start_ticks != b->id.start_ticks || a->ppid != b->ppid || a->uid != b->uid ||
-	       strcmp(a->comm, b->comm) != 0 || strcmp(a->cmdline, b->cmdline) != 0 ||
-	       strcmp(a->cwd, b->cwd) != 0 || strcmp(a->exe, b->exe) != 0;
 }
 
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
@@ -316,8 +391,7 @@ static unsigned long spread_due(const struct procinfo *pi, pid_t pid, uint32_t i
  * doubles while nothing changes. */
 static void schedule(const struct procinfo *pi, struct slot *s, bool changed)
 {
-	if (s->interval == 0 && s->info->start_time > 0 &&
-	    pi->now - s->info->start_time > SETTLED_SECONDS)
+	if (s->interval == 0 && s->start_time > 0 && pi->now - s->start_time > SETTLED_SECONDS)
 		s->interval = LOOK_MAX; /* first read of a process past its start: it has settled */
 	else if (changed || s->interval < LOOK_MIN)
 		s->interval = LOOK_MIN;
@@ -329,6 +403,7 @@ static void schedule(const struct procinfo *pi, struct slot *s, bool changed)
 /* Reads the slots marked want (want[0..nwant) are their pids) in chunks, in full. */
 static int fetch(struct procinfo *pi)
 {
+	int rc = 0;
 	struct proc_info fresh;
 	char comm_raw[COMM_RAW_MAX];
 	for (size_t off = 0; off < pi->nwant; off += SELECT_MAX) {
@@ -342,11 +417,15 @@ static int fetch(struct procinfo *pi)
 			if (!s || !s->want)
 				continue;
 			size_t len = fill(pi, f->stacks[i], &fresh, comm_raw);
-			bool changed = !s->valid || shown_differs(&fresh, s->info);
-			if (s->gone ||
-			    (s->valid && fresh.id.start_ticks != s->info->id.start_ticks))
-				close_comm(pi, s); /* another process now: its own file */
-			*s->info = fresh;
+			bool changed = !s->valid || shown_differs(&fresh, s->data);
+			if (s->gone || changed)
+				close_comm(
+				    pi, s); /* maybe another process with this pid: its own file */
+			if (!pack(&s->data, &fresh)) {
+				rc = -ENOMEM;
+				continue; /* stays wanted: marked gone below, read again later */
+			}
+			s->start_time = fresh.start_time;
 			s->print = fingerprint(pi, s->pid);
 			s->full_due = spread_due(pi, s->pid, FULL_POLLS);
 			schedule(pi, s, changed);
@@ -364,7 +443,7 @@ static int fetch(struct procinfo *pi)
 			pi->v[i].gone = true;
 			close_comm(pi, &pi->v[i]);
 		}
-	return 0;
+	return rc;
 }
 
 /* The command name through the slot's open file (opened at its first check while fewer than
@@ -422,7 +501,6 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 	    !grow((void **)&pi->want, &pi->wantcap, n, sizeof *pi->want))
 		return -ENOMEM;
 	size_t i = 0, m = 0;
-	int rc = 0;
 	for (size_t k = 0; k < n; k++) {
 		while (i < pi->n && pi->v[i].pid < pids[k])
 			forget(pi, &pi->v[i++]); /* no longer asked for */
@@ -430,12 +508,7 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 			pi->tmp[m++] = pi->v[i++];
 			continue;
 		}
-		struct proc_info *info = malloc(sizeof *info);
-		if (!info) {
-			rc = -ENOMEM; /* this one has no row this time */
-			continue;
-		}
-		pi->tmp[m++] = (struct slot){.pid = pids[k], .comm_fd = -1, .info = info};
+		pi->tmp[m++] = (struct slot){.pid = pids[k], .comm_fd = -1};
 	}
 	while (i < pi->n)
 		forget(pi, &pi->v[i++]);
@@ -464,6 +537,5 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 		if (s->want)
 			pi->want[pi->nwant++] = (unsigned)s->pid;
 	}
-	int frc = fetch(pi);
-	return frc < 0 ? frc : rc;
+	return fetch(pi);
 }

@@ -35,8 +35,13 @@ int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out);
  * forgets every other pid. Returns 0 or -ENOMEM. */
 int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n);
 
-/* The cached data of pid after the last update, or NULL (not asked for, or it exited). */
-const struct proc_info *procinfo_find(const struct procinfo *pi, pid_t pid);
+/* The cached data of pid after the last update, or NULL (not asked for, or it exited); valid
+ * until the next update. */
+struct procinfo_data;
+const struct procinfo_data *procinfo_find(const struct procinfo *pi, pid_t pid);
+/* Writes d into *out: every number, and each string up to its NUL (the bytes after it are not
+ * written: a proc_info is 2.7 KB, mostly room). */
+void procinfo_copy(const struct procinfo_data *d, struct proc_info *out);
 
 /* Number of processes read through libproc2 since procinfo_new() (for tests and benchmarks). */
 unsigned long procinfo_reads(const struct procinfo *pi);
