@@ -5,9 +5,11 @@
 #include <signal.h>
 #include <string.h>
 
+#include "app.h"
 #include "fake_backend.h"
 #include "http_check.h"
 #include "kill.h"
+#include "proc_helpers.h"
 #include "sanitize.h"
 #include "scenario.h"
 #include "snapshot.h"
@@ -134,6 +136,39 @@ Test(engine, a_listener_that_moved_to_another_pid_is_refused)
 	                            "nothing was signalled");
 	at(10);
 	cr_assert_not_null(on(4000), "the new owner was not signalled");
+}
+
+/* The dashboard on the fake: a refresh lands while the box is open, the rows move and the cursor
+ * goes elsewhere; y still signals the process the box names. */
+Test(engine, a_refresh_while_confirming_keeps_the_target_the_box_shows)
+{
+	static struct app a;
+	app_init(&a, 1.0);
+	a.platform = p;
+	a.guard = (struct kill_guard){.self = 99999, .parent = 99998};
+	a.now = 1.0;
+	a.wall = 1000;
+	cr_assert_eq(platform_fake_seek(p, 0), 0);
+	app_poll(&a);
+	cr_assert(ph_select(&a, 8124, 5001));
+	cr_assert_eq(app_key(&a, 'K'), REACT_REDRAW);
+	cr_assert_eq(a.mode, MODE_KILL);
+	size_t line = a.model.sel_line;
+	/* The refresh: :3000 and :4000 restarted under new pids (the old rows linger as
+	 * tombstones above the selection), and the cursor moves to the new :3000. */
+	cr_assert_eq(platform_fake_seek(p, 10), 0);
+	a.now = 2.0;
+	app_poll(&a);
+	cr_assert_neq(a.model.sel_line, line, "the selected row moved down the list");
+	cr_assert(ph_select(&a, 3000, 1200));
+	cr_assert_eq(a.mode, MODE_KILL, "the box stays open");
+	cr_assert_eq(a.kill.plan.target.id.pid, 5001);
+	app_key(&a, 'y');
+	cr_assert_str_eq(a.kill.message, "sent SIGKILL to :8124 python3 (pid 5001)");
+	at(10);
+	cr_assert_null(on(8124), "the target the box showed was signalled");
+	cr_assert_not_null(on(3000), "not the row under the cursor");
+	app_free(&a);
 }
 
 Test(engine, a_reused_pid_is_refused)
