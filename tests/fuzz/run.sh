@@ -2,10 +2,11 @@
 # usage: tests/fuzz/run.sh SECONDS [TARGET...]
 #
 # Builds the libFuzzer targets into build-fuzz (clang, -DDEVPORTS_FUZZ=ON) and runs each TARGET
-# (default: every one) for SECONDS on a copy of its seed corpus tests/fuzz/corpus/TARGET, so a run
-# never writes into the repository. FUZZ_JOBS targets run at a time (default 2). Prints the
-# executions of each target; exits 1 when any crashed, leaked, hung or broke an invariant. What
-# it found (the input, and the log) is kept in build-fuzz/findings/TARGET/.
+# (default: every one) for SECONDS on a copy of its seed corpus tests/fuzz/corpus/TARGET, with its
+# dictionary tests/fuzz/TARGET.dict when there is one; a run never writes into the repository.
+# FUZZ_JOBS targets run at a time (default 2). Prints the executions of each target; exits 1 when
+# any crashed, leaked, hung or broke an invariant. What it found (the input, and the log) is kept
+# in build-fuzz/findings/TARGET/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [TARGET...]}
@@ -46,8 +47,11 @@ run_one() {
 	rm -rf "$findings"
 	mkdir -p "$findings" "$work/$t"
 	cp -r "tests/fuzz/corpus/$t/." "$work/$t/"
+	local dict=()
+	[ -f "tests/fuzz/$t.dict" ] && dict=(-dict="tests/fuzz/$t.dict")
 	"$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$findings/" "$work/$t" >"$work/$t.log" 2>&1 &&
+		"${dict[@]}" -print_final_stats=1 -artifact_prefix="$findings/" "$work/$t" \
+		>"$work/$t.log" 2>&1 &&
 		echo 0 >"$work/$t.status" || echo $? >"$work/$t.status"
 }
 
