@@ -44,6 +44,9 @@ static struct hostile procs[] = {
     {.what = "invalid UTF-8", .comm = "\xff\xfe\xc0\xaf\xe2\x82", .argv = bad_argv},
     {.what = "right-to-left override", .comm = "\xe2\x80\xaegpj.exe", .argv = rlo_argv},
     {.what = "wide characters", .comm = "中文进程名", .argv = wide_argv},
+    {.what = "a wide character cut at the column's edge",
+     .comm = "a\x1b中文进程",
+     .argv = wide_argv},
     {.what = "64 KiB of arguments", .comm = "big\x1b[5m", .argv = big_argv},
     /* execve() with no argv at all: the kernel (5.18 and later) passes one empty argument */
     {.what = "an empty argv", .comm = "\x1b[8mnone", .argv = NULL},
@@ -312,6 +315,7 @@ Test(hostile, list_shows_one_clean_aligned_row_each)
 /* ---- the dashboard in tmux ---- */
 
 static char tmux_socket[64];
+enum { PANE_ROWS = 40 };
 
 static int tmux(const char *args)
 {
@@ -328,16 +332,19 @@ static char *screen(size_t *len)
 	return run(cmd, len);
 }
 
-/* Waits up to seconds for done(screen) to hold; returns the last screen (whether or not). */
+/* Waits up to seconds for done(screen) to hold on a screen that stays the same for a tenth of a
+ * second (not one caught while devports paints it); returns the last screen (whether or not). */
 static char *wait_screen(double seconds, bool (*done)(const char *))
 {
 	size_t len;
-	char *s = screen(&len);
-	for (int i = 0; i < seconds * 10 && !done(s); i++) {
-		free(s);
+	char *s = screen(&len), *before = NULL;
+	for (int i = 0; i < seconds * 10 && !(done(s) && before && strcmp(before, s) == 0); i++) {
+		free(before);
+		before = s;
 		usleep(100 * 1000);
 		s = screen(&len);
 	}
+	free(before);
 	return s;
 }
 
@@ -368,47 +375,62 @@ static void stop_tmux(void)
 	tmux("kill-server");
 }
 
+/* Checks the pane, COLS wide: the title on the first line, then for every listener exactly one
+ * row whose PORT, PROTO and PID (and USER, when the pane is wide enough to show it) line up with
+ * their titles. */
+static void check_pane(int cols)
+{
+	char *s = wait_screen(5, all_rows_shown);
+	assert_terminal_safe(s, strlen(s), false, "the dashboard");
+	char *lines[PANE_ROWS + 1];
+	size_t n = split_lines(s, lines, PANE_ROWS + 1);
+	cr_assert(strncmp(lines[0], " devports ", 10) == 0, "%d columns: the title moved:\n%s",
+	          cols, s);
+	const char *header = lines[1];
+	int port_end = title_col(header, "PORT", true), proto = title_col(header, "PROTO", false);
+	int pid_end = title_col(header, "PID", true);
+	int user = strstr(header, "USER") ? title_col(header, "USER", false) : -1;
+	const struct passwd *pw = getpwuid(geteuid());
+	for (int i = 0; i < NPROCS; i++) {
+		size_t end;
+		const char *row = row_of(lines, n, i, &end);
+		cr_assert_eq(col_at(row, end), port_end,
+		             "%d columns, %s: PORT ends elsewhere:\n%s\n%s", cols, procs[i].what,
+		             header, row);
+		assert_at_col(row, proto, "tcp ", procs[i].what);
+		char pid[16];
+		snprintf(pid, sizeof pid, "%d", (int)procs[i].pid);
+		int at = pid_end - (int)strlen(pid);
+		assert_at_col(row, at, pid, procs[i].what);
+		long after = byte_at_col(row, pid_end);
+		cr_assert(after >= 0 && (row[after] == ' ' || row[after] == '\0'),
+		          "%d columns, %s: PID ends elsewhere:\n%s\n%s", cols, procs[i].what,
+		          header, row);
+		if (user >= 0 && pw)
+			assert_at_col(row, user, pw->pw_name, procs[i].what);
+	}
+	free(s);
+}
+
 Test(hostile, dashboard_shows_one_aligned_row_each, .fini = stop_tmux)
 {
 	if (system("command -v tmux >/dev/null 2>&1") != 0)
 		cr_skip_test("tmux is not installed");
-	enum { COLS = 200, ROWS = 40 };
 	snprintf(tmux_socket, sizeof tmux_socket, "devports-hostile-%d", (int)getpid());
 	char cmd[512];
 	snprintf(cmd, sizeof cmd,
-	         "-f /dev/null new-session -d -s t -x %d -y %d "
+	         "-f /dev/null new-session -d -s t -x 200 -y %d "
 	         "'env LANG=C.UTF-8 TERM=tmux-256color %s -i 0.5'",
-	         COLS, ROWS, DEVPORTS_BIN);
+	         PANE_ROWS, DEVPORTS_BIN);
 	cr_assert_eq(tmux(cmd), 0, "tmux did not start");
 	free(wait_screen(5, started));
 	/* A filter on the ports' first three digits keeps our rows on screen on a busy machine. */
 	snprintf(cmd, sizeof cmd, "send-keys -t t / %u Enter", base_port / 100);
 	tmux(cmd);
-	char *s = wait_screen(5, all_rows_shown);
-	size_t len = strlen(s);
-	assert_terminal_safe(s, len, false, "the dashboard");
-
-	char *lines[ROWS + 1];
-	size_t n = split_lines(s, lines, ROWS + 1);
-	cr_assert(strncmp(lines[0], " devports ", 10) == 0, "the title moved:\n%s", s);
-	const char *header = lines[1];
-	int port_end = title_col(header, "PORT", true), proto = title_col(header, "PROTO", false);
-	int pid_end = title_col(header, "PID", true), user = title_col(header, "USER", false);
-	const struct passwd *pw = getpwuid(geteuid());
-	const char *me = pw ? pw->pw_name : "root";
-	int rows = 0;
-	for (int i = 0; i < NPROCS; i++) {
-		size_t end;
-		const char *row = row_of(lines, n, i, &end);
-		rows++;
-		cr_assert_eq(col_at(row, end), port_end, "%s: PORT ends elsewhere:\n%s\n%s",
-		             procs[i].what, header, row);
-		assert_at_col(row, proto, "tcp ", procs[i].what);
-		char pid[16];
-		snprintf(pid, sizeof pid, "%d ", (int)procs[i].pid);
-		assert_at_col(row, pid_end - (int)strlen(pid) + 1, pid, procs[i].what);
-		assert_at_col(row, user, me, procs[i].what);
-	}
-	cr_assert_eq(rows, NPROCS);
-	free(s);
+	check_pane(200);
+	/* Narrow: the PROCESS column is cut, wide characters and escapes at its edge. */
+	snprintf(cmd, sizeof cmd, "resize-window -t t -x 60 -y %d", PANE_ROWS);
+	tmux(cmd);
+	usleep(300 * 1000);
+	check_pane(60);
 }
