@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,15 @@ static void install_signals(void)
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
 		sigaction(fatal[i], &sa, NULL);
+}
+
+/* Whether the terminal hung up: its other end is closed (a pane or window gone). Normally
+ * SIGHUP says so, but it does not come when the terminal is not the process's controlling one,
+ * and then every read fails at once: without this check the loop would spin on them forever. */
+static bool terminal_gone(void)
+{
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
 static double monotonic(void)
@@ -157,8 +167,11 @@ static int run(struct app *a)
 		/* An HTTP check waits on its socket and the terminal together; otherwise curses waits. */
 		timeout(app_wait(a, STDIN_FILENO, wait_ms) ? 0 : wait_ms);
 		int ch = getch();
-		if (ch == ERR)
+		if (ch == ERR) {
+			if (terminal_gone())
+				stop_signal = SIGHUP; /* as if it had come: exit 129 */
 			continue;
+		}
 		if (ch == KEY_RESIZE || (COLS != f.w || LINES != f.h)) {
 			frame_free(&f);
 			if (frame_init(&f, COLS, LINES) < 0)
