@@ -182,10 +182,10 @@ static struct row_src row_src_of(const struct listener_set *s, size_t i, pid_t p
 }
 
 /* Turns the sockets in s into the rows of this poll, in key order: one per (socket, holding pid),
- * one hidden row for a socket whose holder cannot be read, none for a socket whose holders all
- * exited while they were read. One row per key (listener.h): a process holding several
- * SO_REUSEPORT sockets on one port (an nginx master) is one row, with the lowest inode. The rows
- * are ordered on small records first, so that no 2.7 KB listener is moved twice. */
+ * one hidden row for a socket whose holder cannot be read or has exited (forget_gone()). One row
+ * per key (listener.h): a process holding several SO_REUSEPORT sockets on one port (an nginx
+ * master) is one row, with the lowest inode. The rows are ordered on small records first, so that
+ * no 2.7 KB listener is moved twice. */
 static int expand(struct linux_backend *b, struct listener_set *s)
 {
 	b->nsrc = 0;
@@ -198,7 +198,7 @@ static int expand(struct linux_backend *b, struct listener_set *s)
 			b->src[b->nsrc++] = row_src_of(s, i, 0, NULL);
 		for (size_t j = 0; j < nh; j++) {
 			const struct procinfo_data *info = procinfo_find(b->procinfo, h[j].pid);
-			if (info) /* else it exited while it was read: no row */
+			if (info) /* always: forget_gone() dropped the holders that exited */
 				b->src[b->nsrc++] = row_src_of(s, i, h[j].pid, info);
 		}
 	}
@@ -239,6 +239,17 @@ static int expand(struct linux_backend *b, struct listener_set *s)
 	return 0;
 }
 
+/* Holders whose process could not be read have exited: the owner cache drops them now. A socket
+ * the kernel still lists after its last known holder exited is held by a process not found yet
+ * (a pre-fork worker that outlived its parent): it shows hidden until the search finds it, at the
+ * next poll for a new process, rather than vanishing until the holder's next verification. */
+static void forget_gone(struct linux_backend *b)
+{
+	for (size_t k = 0; k < b->npids; k++)
+		if (!procinfo_find(b->procinfo, b->pids[k]))
+			owners_forget_pid(b->owners, b->pids[k]);
+}
+
 static int linux_collect(void *impl, struct listener_set *out)
 {
 	struct linux_backend *b = impl;
@@ -254,12 +265,14 @@ static int linux_collect(void *impl, struct listener_set *out)
 	b->ninodes = out->n;
 	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0 ||
 	    (rc = holder_pids(b, out)) < 0 ||
-	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0 ||
-	    (rc = expand(b, out)) < 0) {
+	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0) {
 		listener_set_clear(out);
 		return rc;
 	}
-	return 0;
+	forget_gone(b);
+	if ((rc = expand(b, out)) < 0)
+		listener_set_clear(out);
+	return rc;
 }
 
 static int linux_process(void *impl, pid_t pid, struct proc_info *out)

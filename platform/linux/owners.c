@@ -187,12 +187,23 @@ static int merge_entries(struct owners *o)
 	return 0;
 }
 
+/* e kept `kept` of its `had` holders: one that lost them all was passed on to a process we do not
+ * know: search again. */
+static void holders_kept(struct owner_entry *e, uint32_t had, uint32_t kept)
+{
+	e->nh = kept;
+	if (had && !kept) {
+		e->state = ENTRY_NEW;
+		e->tried = false;
+	}
+}
+
 /* Step 1 of owners.h: this poll's slice of the holders, by pid and fd. */
 static void verify(struct owners *o)
 {
 	for (size_t i = 0; i < o->ne; i++) {
 		struct owner_entry *e = &o->e[i];
-		uint32_t kept = 0, had = e->nh;
+		uint32_t kept = 0;
 		for (uint32_t j = 0; j < e->nh; j++) {
 			const struct owner_holder *h = &e->h[j];
 			uint32_t slice = (uint32_t)h->pid + (uint32_t)h->fd + o->tick;
@@ -203,11 +214,19 @@ static void verify(struct owners *o)
 			}
 			e->h[kept++] = *h;
 		}
-		e->nh = kept;
-		if (had && !kept) { /* passed on to a process we do not know: search again */
-			e->state = ENTRY_NEW;
-			e->tried = false;
-		}
+		holders_kept(e, e->nh, kept);
+	}
+}
+
+void owners_forget_pid(struct owners *o, pid_t pid)
+{
+	for (size_t i = 0; i < o->ne; i++) {
+		struct owner_entry *e = &o->e[i];
+		uint32_t kept = 0;
+		for (uint32_t j = 0; j < e->nh; j++)
+			if (e->h[j].pid != pid)
+				e->h[kept++] = e->h[j];
+		holders_kept(e, e->nh, kept);
 	}
 }
 

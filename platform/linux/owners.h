@@ -88,6 +88,12 @@ void owners_free(struct owners **o);
  * Sockets no longer listed are forgotten. Returns 0 or -ENOMEM. */
 int owners_update(struct owners *o, const uint64_t *inodes, size_t n);
 
+/* pid is gone (its process could not be read): it stops holding anything now, not at its next
+ * verification, and a socket left without a holder is searched again at the next update (someone
+ * else still holds it, since the kernel lists it: a pre-fork worker that outlived its parent).
+ * Pointers from owners_holders() become invalid. */
+void owners_forget_pid(struct owners *o, pid_t pid);
+
 /* The holders of inode found by the last update; sets *out (valid until the next update) and
  * returns their number (0 when unknown or hidden). */
 size_t owners_holders(const struct owners *o, uint64_t inode, const struct owner_holder **out);
