@@ -3,7 +3,8 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer, then every fuzz target for FUZZ_SECONDS (30)
 # seconds (tests/fuzz/run.sh, clang), then the unsupported-platform stub (forced with
 # DEVPORTS_FORCE_UNSUPPORTED: only its binary is built and checked, the suite does not run a third
-# time). Any failure stops the run with a non-zero exit.
+# time), then CHURN_SECONDS (30) of churn under the sanitizer build (tests/churn.sh), then a soak of
+# SOAK_MINUTES (1) under valgrind (tests/soak.sh). Any failure stops the run with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -30,4 +31,9 @@ cmake -S . -B build-unsupported -DDEVPORTS_WERROR=ON -DDEVPORTS_FORCE_UNSUPPORTE
 cmake --build build-unsupported -j "$jobs" --target devports
 echo "== test build-unsupported"
 ctest --test-dir build-unsupported --output-on-failure -R '^e2e_unsupported$' --no-tests=error
+echo "== churn, ${CHURN_SECONDS:-30} s, sanitizer build"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	tests/churn.sh build-sanitize/devports build/tests/dp_churn "${CHURN_SECONDS:-30}"
+echo "== soak, ${SOAK_MINUTES:-1} min under valgrind"
+SOAK_WARM=20 tests/soak.sh build "${SOAK_MINUTES:-1}"
 echo "== all test suites passed"
