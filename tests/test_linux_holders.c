@@ -1,0 +1,267 @@
+/* test_linux_holders.c - the Linux backend when a listener's owner cannot be read or has gone:
+ * fd directories that are EACCES (another user's process, or a non-dumpable one of the same
+ * user) keep their rows, hidden, with port and user; a socket handed to another process
+ * (SCM_RIGHTS) before its holder exits stays listed at every poll, hidden until its new holder is
+ * found, never dropped. */
+#include "owners.h"
+#include "platform.h"
+#include "spawn.h"
+
+#include <criterion/criterion.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Polls watched after a fault: more than a full round of owner verification. */
+enum { OWNERS_POLLS_CHECKED = OWNERS_VERIFY_POLLS + 8 };
+
+/* The number of TCP rows on port in s; *first is the first of them. */
+static int rows_on(const struct listener_set *s, uint16_t port, const struct listener **first)
+{
+	int n = 0;
+	*first = NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].port == port && s->v[i].proto == PROTO_TCP) {
+			if (!n)
+				*first = &s->v[i];
+			n++;
+		}
+	return n;
+}
+
+/* ---- fd directories that cannot be read ---- */
+
+/* A TCP listener on 127.0.0.1 as uid, dumpable or not (a process that changed its uid is not,
+ * and then its /proc/PID/fd belongs to root even for its own user). Returns its pid; *port. */
+static pid_t listener_as(uint32_t uid, bool dumpable, uint16_t *port)
+{
+	int pfd[2];
+	cr_assert_eq(pipe(pfd), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
+		    setresuid(uid, uid, uid) < 0)
+			_exit(2);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* cleared by the uid change: set it after */
+		prctl(PR_SET_DUMPABLE, dumpable ? 1 : 0);
+		prctl(PR_SET_NAME, dumpable ? "dp-dumpable" : "dp-undumpable");
+		struct sockaddr_in a = {.sin_family = AF_INET,
+		                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t len = sizeof a;
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1) < 0 ||
+		    getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+			_exit(3);
+		uint16_t p = ntohs(a.sin_port);
+		if (write(pfd[1], &p, sizeof p) != sizeof p)
+			_exit(4);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	cr_assert_eq(read(pfd[0], port, sizeof *port), (ssize_t)sizeof *port, "listener as %u",
+	             uid);
+	close(pfd[0]);
+	return pid;
+}
+
+struct as_nobody {
+	uint16_t ports[3];
+	int rc;
+	struct {
+		int found;
+		bool hidden;
+		pid_t pid;
+		uint32_t uid;
+		char user[PROC_USER_MAX];
+		char comm[PROC_COMM_MAX];
+	} polls[4][3];
+};
+
+/* Runs as nobody: what four polls show for each port. */
+static void look_as_nobody(void *arg, void *out, size_t len)
+{
+	struct as_nobody *r = out;
+	(void)len;
+	memcpy(r->ports, arg, sizeof r->ports);
+	struct platform_opts o = {.kind = PLATFORM_NATIVE};
+	struct platform *p = NULL;
+	struct listener_set s = {0};
+	r->rc = platform_open(&p, &o);
+	for (int poll = 0; poll < 4 && r->rc == 0; poll++) {
+		if ((r->rc = platform_collect(p, &s)) < 0)
+			break;
+		for (size_t i = 0; i < s.n; i++)
+			for (int k = 0; k < 3; k++) {
+				if (s.v[i].port != r->ports[k] || s.v[i].proto != PROTO_TCP)
+					continue;
+				r->polls[poll][k].found++;
+				r->polls[poll][k].hidden = s.v[i].owner_hidden;
+				r->polls[poll][k].pid = s.v[i].proc.id.pid;
+				r->polls[poll][k].uid = s.v[i].uid;
+				memcpy(r->polls[poll][k].user, s.v[i].proc.user, PROC_USER_MAX);
+				memcpy(r->polls[poll][k].comm, s.v[i].proc.comm, PROC_COMM_MAX);
+			}
+	}
+	listener_set_free(&s);
+	platform_close(&p);
+}
+
+Test(linux_holders, unreadable_fd_directories_keep_their_rows)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to start processes as nobody");
+	uint16_t ports[3];
+	pid_t pids[3] = {listener_as(0, true, &ports[0]), listener_as(65534, true, &ports[1]),
+	                 listener_as(65534, false, &ports[2])};
+	struct as_nobody *r = calloc(1, sizeof *r);
+	cr_assert_not_null(r);
+	cr_assert_eq(spawn_run_as(65534, look_as_nobody, ports, r, sizeof *r), 0);
+	cr_assert_eq(r->rc, 0);
+	static const char *const what[] = {"root's", "nobody's own", "nobody's non-dumpable"};
+	for (int poll = 0; poll < 4; poll++)
+		for (int k = 0; k < 3; k++) {
+			const char *w = what[k];
+			cr_assert_eq(r->polls[poll][k].found, 1, "poll %d, %s: kept, once", poll,
+			             w);
+			cr_expect_eq(r->polls[poll][k].hidden, k != 1, "poll %d, %s", poll, w);
+			cr_expect_eq(r->polls[poll][k].pid, k == 1 ? pids[1] : 0, "poll %d, %s",
+			             poll, w);
+			cr_expect_eq(r->polls[poll][k].uid, k == 0 ? 0u : 65534u, "poll %d, %s",
+			             poll, w);
+			cr_expect_str_eq(r->polls[poll][k].user, k == 0 ? "root" : "nobody");
+		}
+	cr_expect_str_eq(r->polls[3][1].comm, "dp-dumpable");
+	free(r);
+	for (int k = 0; k < 3; k++) {
+		kill(pids[k], SIGKILL);
+		waitpid(pids[k], NULL, 0);
+	}
+}
+
+/* ---- a holder exits while the socket lives on in a process not known to hold it ---- */
+
+/* Sends fd over the unix socket us (SCM_RIGHTS). */
+static bool send_fd(int us, int fd)
+{
+	char byte = 'f';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} c = {0};
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof c.buf};
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof fd);
+	return sendmsg(us, &m, 0) == 1;
+}
+
+static int recv_fd(int us)
+{
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} c;
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof c.buf};
+	if (recvmsg(us, &m, 0) != 1)
+		return -1;
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+	int fd = -1;
+	if (h && h->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(h), sizeof fd);
+	return fd;
+}
+
+Test(linux_holders, socket_handed_over_before_its_holder_exits_stays_listed)
+{
+	int us[2], ack[2], go[2], rep[2];
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, us), 0);
+	cr_assert_eq(pipe(ack), 0);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(rep), 0);
+	pid_t receiver = fork();
+	cr_assert_geq(receiver, 0);
+	if (receiver == 0) { /* exists (and is listed) long before it gets the socket */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "dp-receiver");
+		int fd = recv_fd(us[1]);
+		if (fd < 0 || write(ack[1], "k", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	pid_t sender = fork();
+	cr_assert_geq(sender, 0);
+	if (sender == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "dp-sender");
+		struct sockaddr_in a = {.sin_family = AF_INET,
+		                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t len = sizeof a;
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		char c;
+		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1) < 0 ||
+		    getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+			_exit(1);
+		uint16_t port = ntohs(a.sin_port);
+		if (write(rep[1], &port, sizeof port) != sizeof port || read(go[0], &c, 1) != 1 ||
+		    !send_fd(us[0], fd))
+			_exit(1);
+		_exit(0); /* the receiver holds the only copy now */
+	}
+	uint16_t port;
+	cr_assert_eq(read(rep[0], &port, sizeof port), (ssize_t)sizeof port);
+
+	struct platform_opts o = {.kind = PLATFORM_NATIVE};
+	struct platform *p = NULL;
+	cr_assert_eq(platform_open(&p, &o), 0);
+	struct listener_set s = {0};
+	cr_assert_eq(platform_collect(p, &s), 0);
+	const struct listener *l;
+	cr_assert_eq(rows_on(&s, port, &l), 1);
+	cr_assert_eq(l->proc.id.pid, sender);
+
+	char c;
+	cr_assert_eq(write(go[1], "g", 1), 1);
+	cr_assert_eq(read(ack[0], &c, 1), 1);
+	cr_assert_eq(waitpid(sender, NULL, 0), sender);
+	bool sender_gone = false;
+	int by_receiver = 0;
+	for (int poll = 0; poll < OWNERS_POLLS_CHECKED; poll++) {
+		cr_assert_eq(platform_collect(p, &s), 0);
+		int n = rows_on(&s, port, &l);
+		cr_assert_eq(n, 1, "poll %d: the socket still listens, %d rows", poll, n);
+		pid_t pid = l->proc.id.pid;
+		if (pid == sender)
+			cr_assert_not(sender_gone, "poll %d: the exited sender is back", poll);
+		else
+			sender_gone = true;
+		cr_assert(pid == sender || pid == receiver || l->owner_hidden,
+		          "poll %d: held by %d", poll, (int)pid);
+		by_receiver += pid == receiver;
+		struct timespec t = {0, 20000000L};
+		nanosleep(&t, NULL);
+	}
+	cr_expect_gt(by_receiver, 0, "the receiver is found within %d polls", OWNERS_POLLS_CHECKED);
+	listener_set_free(&s);
+	platform_close(&p);
+	kill(receiver, SIGKILL);
+	waitpid(receiver, NULL, 0);
+}
