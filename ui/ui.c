@@ -16,6 +16,7 @@
 #include "theme.h"
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t suspend_asked; /* Ctrl-Z (SIGTSTP): handled in the loop */
 static const double busy_wait = 0.05; /* seconds between turns while work is under way */
 static bool curses_on;
 
@@ -30,6 +31,12 @@ static void restore_terminal(void)
 static void on_stop(int sig)
 {
 	stop_signal = sig;
+}
+
+static void on_suspend(int sig)
+{
+	(void)sig;
+	suspend_asked = 1;
 }
 
 /* A crash still gives the terminal back, then dies the way it would have. */
@@ -48,6 +55,12 @@ static void install_signals(void)
 	static const int stops[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
 		sigaction(stops[i], &sa, NULL);
+	/* Ours rather than curses' (which it installs only where SIGTSTP is left at its default):
+	 * curses' handler takes the terminal back as soon as the process is continued, even by
+	 * `kill %1` while it is stopped in the background, which stops it again (SIGTTOU) with the
+	 * SIGTERM unanswered. */
+	sa.sa_handler = on_suspend;
+	sigaction(SIGTSTP, &sa, NULL);
 	static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND;
@@ -62,6 +75,26 @@ static bool terminal_gone(void)
 {
 	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
 	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Ctrl-Z: gives the terminal back, stops, and when continued takes it back for a full repaint
+ * unless a stop signal came meanwhile (`kill %1`): then the terminal, already the shell's, is left
+ * as it is. Returns false in that case. */
+static bool suspend(void)
+{
+	endwin();
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, ours = {.sa_handler = on_suspend};
+	sigemptyset(&dfl.sa_mask);
+	sigemptyset(&ours.sa_mask);
+	sigaction(SIGTSTP, &dfl, NULL);
+	raise(SIGTSTP); /* returns once continued, after the handlers of what came meanwhile */
+	sigaction(SIGTSTP, &ours, NULL);
+	if (stop_signal) {
+		curses_on = false;
+		return false;
+	}
+	clear(); /* the next paint redraws everything (and takes the terminal back) */
+	return true;
 }
 
 static double monotonic(void)
@@ -130,6 +163,12 @@ static int run(struct app *a)
 	double next_poll = 0;
 	long shown_minute = -1;
 	while (!stop_signal) {
+		if (suspend_asked) {
+			suspend_asked = 0;
+			if (!suspend())
+				break;
+			dirty = true;
+		}
 		a->now = monotonic();
 		a->wall = time(NULL);
 		dirty |= app_tick(a); /* a kill under way, an HTTP check */
