@@ -5,11 +5,13 @@
 # Heap in use is what memcheck counts as allocated and not freed (reachable, possibly lost and
 # lost blocks), asked of the running process through vgdb. It is measured when the machine is
 # quiet, so that both numbers hold the same listeners: "start" after a warm-up churn of WARM
-# seconds (default 30: every buffer has grown to what churn needs) once its tombstones have
-# expired, "end" the same way after the soak. While the churn runs it is sampled every minute.
+# seconds (default 30) at four times the soak's rate, so that every buffer kept from poll to poll
+# has grown past what the soak's churn needs (a buffer that doubles later for a busier moment
+# would look like growth), once its tombstones have expired; "end" the same way after the soak.
+# While the churn runs the heap is sampled every minute.
 # Fails on any memcheck error, on a definitely or indirectly lost block (during the run or at
 # exit), when the dashboard dies, and when the heap grew between start and end by more than the
-# noise: 256 KiB (a buffer that doubles once more for a busier second) or 64 blocks.
+# noise: 64 KiB or 32 blocks.
 #
 # As root it runs in a network namespace of its own (unshare -n) so that only the churn's
 # listeners are there: other listeners coming and going on the machine would move the heap.
@@ -20,8 +22,8 @@ set -u
 BUILD=${1:?usage: soak.sh BUILD_DIR MINUTES}
 MINUTES=${2:?usage: soak.sh BUILD_DIR MINUTES}
 WARM=${SOAK_WARM:-30}
-MAX_GROWTH=262144
-MAX_BLOCKS=64
+MAX_GROWTH=65536
+MAX_BLOCKS=32
 DEVPORTS=$(cd "$BUILD" && pwd)/devports
 CHURN=$(cd "$BUILD" && pwd)/tests/dp_churn
 FIRST=23000
@@ -72,11 +74,11 @@ heap() {
 
 alive() { kill -0 "$vg" 2>/dev/null || fail "the dashboard died: $(tail -30 "$tmp/vg.log")"; }
 
-# churn SECONDS: runs the churn, checking every 5 s that the dashboard lives, and sampling the
-# heap every minute when SAMPLE is set.
+# churn SECONDS [RATE]: runs the churn (RATE listeners a second, default 50), checking every 5 s
+# that the dashboard lives, and sampling the heap every minute when SAMPLE is set.
 churn() {
 	local t0 next_sample
-	"$CHURN" -t "$1" -p "$FIRST" >"$tmp/churn.out" &
+	"$CHURN" -t "$1" -r "${2:-50}" -p "$FIRST" >"$tmp/churn.out" &
 	churn_pid=$!
 	t0=$(now_ms)
 	next_sample=$((t0 + 60000))
@@ -111,10 +113,10 @@ $DEVPORTS -i 0.2; echo soak-\"\"exit-\$?" Enter
 wait_for "listening ·" 60 || fail "the dashboard did not start under valgrind"
 vg=$(pgrep -P "$(tm list-panes -t t -F '#{pane_pid}')" | head -1)
 [ -n "$vg" ] || fail "no valgrind process under the pane's shell"
-report "soak: $MINUTES min of churn after $WARM s of warm-up, devports -i 0.2 under valgrind memcheck, in $where"
+report "soak: $MINUTES min of churn (50 listeners/s) after $WARM s of warm-up (200/s), devports -i 0.2 under valgrind memcheck, in $where"
 started=$(now_ms)
 
-churn "$WARM"
+churn "$WARM" 200
 settle
 heap "start (quiet, after warm-up)"
 start_bytes=$HEAP_BYTES start_blocks=$HEAP_BLOCKS
