@@ -3,10 +3,19 @@
 #   bench/run.sh [laptop|heavy|both] [RUNS]          one-shot: devports --json vs ss, per-poll cost
 #   DASHBOARD=60 bench/run.sh heavy                  also the dashboard's CPU over 60 s at 1 Hz
 #   BUILD=build-bench bench/run.sh                   binaries from another build directory
+#   ISOLATE=1 bench/run.sh                           in a network namespace of its own: the
+#       listeners are the load's only (processes are still all the machine's), so other work's
+#       listeners coming and going do not reach the dashboard or the comparison
 # Needs root (the load changes uids), a built tree (./build unless BUILD is set), ss (iproute2),
 # tmux for DASHBOARD, and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -n "${ISOLATE:-}" ]; then
+	command -v unshare >/dev/null && command -v ip >/dev/null ||
+		{ echo "bench: ISOLATE needs unshare (util-linux) and ip (iproute2)"; exit 2; }
+	exec env -u ISOLATE BENCH_NETNS="its own" unshare --net -- sh -c 'ip link set lo up && exec "$0" "$@"' \
+		"$PWD/bench/run.sh" "$@"
+fi
 scenarios=${1:-both}
 runs=${2:-21}
 [ "$scenarios" = both ] && scenarios="laptop heavy"
@@ -20,7 +29,8 @@ command -v ss >/dev/null || { echo "bench: ss not found: apt-get install iproute
 [ -z "${DASHBOARD:-}" ] || command -v tmux >/dev/null || { echo "bench: tmux not found"; exit 2; }
 make -s -C "$shared" load >/dev/null
 
-echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r), $bin"
+echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r), $bin," \
+	"network namespace: ${BENCH_NETNS:-shared}"
 tmp=$(mktemp -d)
 load_pid=
 stop_load() {
@@ -54,7 +64,7 @@ dashboard() {
 }
 
 for sc in $scenarios; do
-	echo "== $sc"
+	echo "== $sc (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 	mkfifo "$tmp/ready.$sc"
 	"$shared/load" "$sc" -t 10 -o "$tmp/$sc" >"$tmp/ready.$sc" &
 	load_pid=$!
