@@ -32,10 +32,10 @@
  *    been inherited by processes forked after it, and those are new processes, read in step 2.
  *    What remains are the found holders' parents (up to the creator: each parent that holds it
  *    has its own parent read), their children (among the processes listed since the socket
- *    appeared; among all for a socket that lost its holders), and processes that appeared in the
- *    previous listing (forked in the moment between two reads). Parents come from one
- *    /proc/PID/stat per process, read once in its life; only those related processes have their
- *    fds read, repeating while new holders turn up.
+ *    appeared; among all for a socket that lost its holders), and the processes of the previous
+ *    listing if it came after the socket (forked in the moment between two reads). Parents come
+ *    from one /proc/PID/stat per process, read once in its life; only those related processes
+ *    have their fds read, repeating while new holders turn up.
  *    Not found: a socket passed with SCM_RIGHTS to a process that already existed, or inherited
  *    before it was bound and listening, by a process that is neither a child nor the parent of
  *    another holder, or held by an ancestor above a process that closed it. The first (full)

@@ -59,17 +59,20 @@ static bool add_holder(struct owners *o, struct pidvec *holders, pid_t pid)
 }
 
 /* children_from: the first update whose listing may hold a process that inherited one of the
- * sockets being completed (forked after it appeared); older processes are not read as children,
- * which spares a stat read of every process when only new sockets are completed. */
+ * sockets being completed (forked after it appeared); older processes are read only as parents,
+ * which spares a stat read of every process when only new sockets are completed, and the fds of
+ * a previous listing made before the socket existed. */
 static bool candidate(struct owners *o, struct owner_pid *p, const struct pidvec *holders,
                       uint32_t children_from)
 {
 	if (p->scanned == o->tick)
 		return false;
-	if (p->related || (o->prev_listed > 1 && p->first_seen == o->prev_listed))
+	if (p->related)
 		return true;
 	if (p->first_seen < children_from)
 		return false;
+	if (o->prev_listed > 1 && p->first_seen == o->prev_listed)
+		return true;
 	return pidvec_has(holders, owners_parent_of(o, p));
 }
 
