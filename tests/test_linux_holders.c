@@ -2,7 +2,7 @@
  * fd directories that are EACCES (another user's process, or a non-dumpable one of the same
  * user) keep their rows, hidden, with port and user; a socket handed to another process
  * (SCM_RIGHTS) before its holder exits stays listed at every poll, hidden until its new holder is
- * found, never dropped. */
+ * found, never dropped; a process that names itself "" keeps its row. */
 #include "owners.h"
 #include "platform.h"
 #include "spawn.h"
@@ -264,4 +264,31 @@ Test(linux_holders, socket_handed_over_before_its_holder_exits_stays_listed)
 	platform_close(&p);
 	kill(receiver, SIGKILL);
 	waitpid(receiver, NULL, 0);
+}
+
+/* ---- a process with an empty name is not a process that has gone ---- */
+
+TestSuite(linux_names, .fini = spawn_stop_all);
+
+Test(linux_names, empty_name_keeps_its_row)
+{
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1};
+	struct spawn sp;
+	cr_assert_eq(spawn_listener(&sp, &o), 0);
+	struct platform_opts po = {.kind = PLATFORM_NATIVE};
+	struct platform *p = NULL;
+	cr_assert_eq(platform_open(&p, &po), 0);
+	struct listener_set s = {0};
+	cr_assert_eq(platform_collect(p, &s), 0);
+	cr_assert_eq(spawn_rename(&sp, ""), 0); /* prctl(PR_SET_NAME, ""): /proc/PID/comm is "\n" */
+	for (int poll = 0; poll < OWNERS_POLLS_CHECKED; poll++) {
+		cr_assert_eq(platform_collect(p, &s), 0);
+		const struct listener *l;
+		cr_assert_eq(rows_on(&s, sp.port, &l), 1, "poll %d", poll);
+		cr_assert_eq(l->proc.id.pid, sp.pid, "poll %d: held by %d, hidden %d", poll,
+		             (int)l->proc.id.pid, l->owner_hidden);
+	}
+	listener_set_free(&s);
+	platform_close(&p);
+	spawn_stop(&sp);
 }

@@ -241,8 +241,8 @@ static void fill_cmdline(char *dst, size_t cap, char **argv)
 	sanitize_text(dst, cap, raw, keep);
 }
 
-/* /proc/PID/comm without its newline into raw[COMM_RAW_MAX]. Returns the length (0 when empty,
- * which the kernel never gives a process) or a negative errno (-ENOENT, -ESRCH: gone). */
+/* /proc/PID/comm without its newline into raw[COMM_RAW_MAX]. Returns the length (0 for a process
+ * that named itself "" with prctl) or a negative errno (-ENOENT, -ESRCH: gone). */
 static ssize_t read_comm(const struct procinfo *pi, pid_t pid, char *raw)
 {
 	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "comm", raw, COMM_RAW_MAX);
@@ -480,15 +480,15 @@ static void check(struct procinfo *pi, struct slot *s)
 	char raw[COMM_RAW_MAX];
 	pi->checks++;
 	if (s->gone) {
-		s->want = read_comm(pi, s->pid, raw) > 0;
+		s->want = read_comm(pi, s->pid, raw) >= 0;
 		return;
 	}
 	ssize_t n = check_comm(pi, s, raw);
-	if (n == 0 || n == -ENOENT || n == -ESRCH) { /* other errors (EMFILE) tell nothing */
+	if (n == -ENOENT || n == -ESRCH) { /* other errors (EMFILE) tell nothing */
 		s->valid = false;
 		s->gone = true;
 		close_comm(pi, s);
-	} else if (n > 0 &&
+	} else if (n >= 0 &&
 	           ((size_t)n != s->comm_len || memcmp(raw, s->comm_raw, (size_t)n) != 0)) {
 		s->want = true;
 	}
