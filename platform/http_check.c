@@ -3,13 +3,13 @@
 #include "http_check.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "curl_lib.h"
 #include "sanitize.h"
 
 struct http_check {
@@ -122,20 +122,15 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	return 0;
 }
 
-static bool global_ready(void)
-{
-	static int state; /* 0 not yet, 1 ready, -1 failed */
-	if (state == 0)
-		state = curl_global_init(CURL_GLOBAL_NOTHING) == CURLE_OK ? 1 : -1;
-	return state > 0;
-}
+/* libcurl's functions, once the first check has loaded them. */
+static const struct curl_lib *cl;
 
 int http_check_start(struct http_check **out, const struct listener *target, int timeout_ms)
 {
 	char host[INET6_ADDRSTRLEN];
 	*out = NULL;
-	if (!global_ready())
-		return -EIO;
+	if (!cl && !(cl = curl_lib_get()))
+		return -ENOTSUP; /* libcurl could not be loaded */
 	struct http_check *c = calloc(1, sizeof *c);
 	if (!c)
 		return -ENOMEM;
@@ -148,26 +143,26 @@ int http_check_start(struct http_check **out, const struct listener *target, int
 	snprintf(c->r.url, sizeof c->r.url,
 	         target->family == FAMILY_V4 ? "http://%s:%u/" : "http://[%s]:%u/", host,
 	         (unsigned)target->port);
-	c->multi = curl_multi_init();
-	c->easy = curl_easy_init();
+	c->multi = cl->multi_init();
+	c->easy = cl->easy_init();
 	if (!c->multi || !c->easy) {
 		http_check_free(&c);
 		return -ENOMEM;
 	}
 	CURL *e = c->easy;
-	curl_easy_setopt(e, CURLOPT_URL, c->r.url);
-	curl_easy_setopt(e, CURLOPT_PROXY,
+	cl->easy_setopt(e, CURLOPT_URL, c->r.url);
+	cl->easy_setopt(e, CURLOPT_PROXY,
 	                 ""); /* straight to this machine, whatever the env says */
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "devports/" DEVPORTS_VERSION);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, c);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	cl->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	cl->easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
+	cl->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	cl->easy_setopt(e, CURLOPT_USERAGENT, "devports/" DEVPORTS_VERSION);
+	cl->easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	cl->easy_setopt(e, CURLOPT_HEADERDATA, c);
+	cl->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	cl->easy_setopt(e, CURLOPT_WRITEDATA, c);
 	c->started = monotonic();
-	if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
+	if (cl->multi_add_handle(c->multi, e) != CURLM_OK) {
 		http_check_free(&c);
 		return -EIO;
 	}
@@ -181,7 +176,7 @@ static void finish(struct http_check *c, CURLcode code)
 {
 	struct http_result *r = &c->r;
 	long os_errno = 0;
-	curl_easy_getinfo(c->easy, CURLINFO_OS_ERRNO, &os_errno);
+	cl->easy_getinfo(c->easy, CURLINFO_OS_ERRNO, &os_errno);
 	if (r->status && (code == CURLE_OK || c->headers_done || code == CURLE_WRITE_ERROR))
 		r->outcome = HTTP_ANSWERED;
 	else if (code == CURLE_OPERATION_TIMEDOUT)
@@ -194,7 +189,7 @@ static void finish(struct http_check *c, CURLcode code)
 		r->outcome = HTTP_CLOSED;
 	else {
 		r->outcome = HTTP_FAILED;
-		snprintf(r->text, sizeof r->text, "check failed: %s", curl_easy_strerror(code));
+		snprintf(r->text, sizeof r->text, "check failed: %s", cl->easy_strerror(code));
 	}
 	http_result_describe(r, c->timeout_ms);
 	c->done = true;
@@ -205,9 +200,9 @@ bool http_check_step(struct http_check *c)
 	if (c->done)
 		return true;
 	int running = 0, left = 0;
-	curl_multi_perform(c->multi, &running);
+	cl->multi_perform(c->multi, &running);
 	CURLMsg *m;
-	while ((m = curl_multi_info_read(c->multi, &left)))
+	while ((m = cl->multi_info_read(c->multi, &left)))
 		if (m->msg == CURLMSG_DONE && m->easy_handle == c->easy)
 			finish(c, m->data.result);
 	if (!c->done && !running)
@@ -223,7 +218,7 @@ bool http_check_wait(struct http_check *c, int extra_fd, int timeout_ms)
 		http_check_step(c);
 		return false;
 	}
-	curl_multi_wait(c->multi, extra_fd >= 0 ? &extra : NULL, extra_fd >= 0 ? 1 : 0,
+	cl->multi_wait(c->multi, extra_fd >= 0 ? &extra : NULL, extra_fd >= 0 ? 1 : 0,
 	                timeout_ms < 0 ? 0 : timeout_ms, &numfds);
 	http_check_step(c);
 	return extra_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN);
@@ -240,11 +235,11 @@ void http_check_free(struct http_check **c)
 		return;
 	struct http_check *h = *c;
 	if (h->multi && h->easy)
-		curl_multi_remove_handle(h->multi, h->easy);
+		cl->multi_remove_handle(h->multi, h->easy);
 	if (h->easy)
-		curl_easy_cleanup(h->easy);
+		cl->easy_cleanup(h->easy);
 	if (h->multi)
-		curl_multi_cleanup(h->multi);
+		cl->multi_cleanup(h->multi);
 	free(h);
 	*c = NULL;
 }

@@ -45,7 +45,8 @@ struct http_check;
 int http_check_target(const struct listener *l, struct listener *target);
 
 /* Starts GET / to target's address and port (see http_check_target), giving up after timeout_ms.
- * 0 and *out set, or -ENOMEM / -EIO (libcurl could not start). The check has not necessarily
+ * 0 and *out set, or -ENOMEM / -EIO (libcurl could not start) / -ENOTSUP (libcurl could not be
+ * loaded: see curl_lib.h). The check has not necessarily
  * begun talking yet: call http_check_step() or http_check_wait(). */
 int http_check_start(struct http_check **out, const struct listener *target, int timeout_ms);
 

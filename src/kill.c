@@ -244,6 +244,10 @@ bool kill_job_tick(struct kill_job *j, struct platform *p, const struct listener
 	if (latest_at <= j->exited_at)
 		latest = NULL; /* it may still show the process that was just stopped */
 	const struct listener *back = latest ? respawn_find(&j->plan, latest) : NULL;
+	/* A new holder the backend has not attributed yet shows as hidden for a poll or two: wait
+	 * for its owner until the watch ends rather than report "a process of root". */
+	if (back && back->owner_hidden && now - j->exited_at < KILL_WATCH_SECONDS)
+		return j->news != before;
 	if (back) {
 		explain_respawn(j, p, back);
 		finish(j, KILL_RESPAWNED);

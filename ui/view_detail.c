@@ -81,6 +81,8 @@ static void http(const struct detail *d, char *buf, size_t len, enum style *st)
 		snprintf(buf, len, "not checked: it listens on no loopback or wildcard address");
 	else if (d->http_rc == -ENOSYS)
 		snprintf(buf, len, "not checked here (no network in a demo)");
+	else if (d->http_rc == -ENOTSUP)
+		snprintf(buf, len, "not checked: libcurl could not be loaded (install libcurl4)");
 	else
 		snprintf(buf, len, "not checked: %s", strerror(-d->http_rc));
 }
