@@ -54,17 +54,26 @@ const char *platform_error(const struct platform *p)
 	return e ? e : "";
 }
 
+/* A live process's project, when its backend did not say (a scenario always says). */
+static void fill_project(const struct platform *p, struct proc_info *info)
+{
+	if (p->kind == PLATFORM_NATIVE && !info->project_root[0] && info->cwd[0])
+		project_root_find(info->cwd, info->project_root, sizeof info->project_root);
+}
+
 int platform_collect(struct platform *p, struct listener_set *out)
 {
-	return p->ops->collect(p->impl, out);
+	int rc = p->ops->collect(p->impl, out);
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		fill_project(p, &out->v[i].proc);
+	return rc;
 }
 
 int platform_process(struct platform *p, pid_t pid, struct proc_info *out)
 {
 	int rc = p->ops->process(p->impl, pid, out);
-	/* A live process's project, when its backend did not say (a scenario always says). */
-	if (rc == 0 && p->kind == PLATFORM_NATIVE && !out->project_root[0] && out->cwd[0])
-		project_root_find(out->cwd, out->project_root, sizeof out->project_root);
+	if (rc == 0)
+		fill_project(p, out);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +14,23 @@ const char *const project_root_markers[] = {
 	".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "Gemfile", "composer.json", NULL,
 };
 
-enum { CACHE_SLOTS = 64 };
+/* Direct-mapped by a hash of the directory: one string compare a lookup, whatever the number of
+ * processes; a collision only costs a new search. */
+enum { CACHE_SLOTS = 512 };
 
 static struct {
 	char cwd[512];
 	char root[512];
-	unsigned age;
+	bool used;
 } cache[CACHE_SLOTS];
-static unsigned clock_;
+
+static size_t slot_of(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % CACHE_SLOTS;
+}
 
 static bool has_marker(const char *dir)
 {
@@ -56,24 +66,16 @@ static void search(const char *cwd, char *out, size_t len)
 
 int project_root_find(const char *cwd, char *out, size_t len)
 {
-	size_t oldest = 0;
 	if (!cwd || cwd[0] != '/') {
 		out[0] = '\0';
 		return -ENOENT;
 	}
-	clock_++;
-	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		if (cache[i].age && strcmp(cache[i].cwd, cwd) == 0) {
-			cache[i].age = clock_;
-			snprintf(out, len, "%s", cache[i].root);
-			return out[0] ? 0 : -ENOENT;
-		}
-		if (cache[i].age < cache[oldest].age)
-			oldest = i;
+	size_t i = slot_of(cwd);
+	if (!cache[i].used || strcmp(cache[i].cwd, cwd) != 0) {
+		search(cwd, cache[i].root, sizeof cache[i].root);
+		snprintf(cache[i].cwd, sizeof cache[i].cwd, "%s", cwd);
+		cache[i].used = true;
 	}
-	search(cwd, out, len);
-	snprintf(cache[oldest].cwd, sizeof cache[oldest].cwd, "%s", cwd);
-	snprintf(cache[oldest].root, sizeof cache[oldest].root, "%s", out);
-	cache[oldest].age = clock_;
+	snprintf(out, len, "%s", cache[i].root);
 	return out[0] ? 0 : -ENOENT;
 }
