@@ -64,7 +64,10 @@ leak_summary() {
 # HEAP_BLOCKS and LOST, and reports one line.
 heap() {
 	local out
-	out=$(vgdb --vgdb-prefix="$tmp/vgdb" --pid="$vg" leak_check summary 2>&1) ||
+	# No ptrace (--max-invoke-ms=0: it may be forbidden, and the dashboard wakes 5 times a second
+	# to take the request anyway); a dashboard that stops answering fails after a minute.
+	out=$(vgdb --vgdb-prefix="$tmp/vgdb" --pid="$vg" --max-invoke-ms=0 --cmd-time-out=60 \
+		leak_check summary 2>&1) ||
 		fail "vgdb could not reach the dashboard: $out"
 	read -r HEAP_BYTES HEAP_BLOCKS LOST < <(printf '%s\n' "$out" | leak_summary)
 	report "$(printf 'soak: %-30s heap in use %9d bytes in %6d blocks, lost %d' "$1" \
