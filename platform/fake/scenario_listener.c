@@ -131,7 +131,7 @@ static bool parse_address(const char *s, struct listener *l)
 static int read_socket(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
                        struct listener *out)
 {
-	double port, inode;
+	double port = 0, inode = 0;
 	const char *proto = "tcp", *address = "127.0.0.1";
 	bool v6only = false;
 	int rc = get_number(cx, obj, where, "port", 0, 65535, true,
@@ -292,7 +292,7 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
                         double at, struct listener *out)
 {
 	struct proc_info *p = &out->proc;
-	double pid, num;
+	double pid = 0, num = 0;
 	int rc = get_number(cx, obj, where, "pid", 1, PID_MAX, true,
 	                    "expected a process id from 1 to 4194304", &pid);
 	if (rc == 0)
