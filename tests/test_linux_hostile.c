@@ -268,6 +268,9 @@ Test(hostile, json_stays_utf8_and_names_each_process_safely)
 		const char *name = json_text(p, "name"), *cmd = json_text(p, "cmdline");
 		assert_terminal_safe(name, strlen(name), false, procs[i].what);
 		assert_terminal_safe(cmd, strlen(cmd), false, procs[i].what);
+		if (procs[i].argv == ctl_argv)
+			cr_expect(strstr(cmd, "line1\\nline2 cr\\roverwrite"),
+			          "a newline inside an argument shows as \\n: %s", cmd);
 		if (procs[i].argv == big_argv)
 			cr_expect(strlen(cmd) > 900 && strstr(cmd, "…") == cmd + strlen(cmd) - 3,
 			          "64 KiB of arguments are cut with an ellipsis: %s", cmd);

@@ -28,14 +28,13 @@ enum {
 
 /* Results are read by position in this array, never by the library's enum values. */
 static enum pids_item items[] = {
-    PIDS_ID_PID,  PIDS_ID_PPID,    PIDS_CMD, PIDS_CMDLINE_V,
-    PIDS_ID_EUID, PIDS_TICS_BEGAN, PIDS_RSS, PIDS_NLWP,
+    PIDS_ID_PID, PIDS_ID_PPID, PIDS_CMD, PIDS_ID_EUID, PIDS_TICS_BEGAN, PIDS_RSS, PIDS_NLWP,
 };
-/* Items from /proc/PID/stat and cmdline: PIDS_RSS (pages, from stat) rather than PIDS_VM_RSS.
- * (Selecting by pid, libproc2 4.0 reads /proc/PID/status as well whatever the items: a read costs
- * about 30 us, which is why the cache reads rarely.) PIDS_CMD is only a fallback (see
- * fill_comm). */
-enum { I_PID, I_PPID, I_CMD, I_CMDLINE_V, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
+/* Items from /proc/PID/stat: PIDS_RSS (pages, from stat) rather than PIDS_VM_RSS. (Selecting by
+ * pid, libproc2 4.0 reads /proc/PID/status as well whatever the items: a read costs about 30 us,
+ * which is why the cache reads rarely.) PIDS_CMD is only a fallback (see fill_comm); the command
+ * line is read apart (see fill_cmdline). */
+enum { I_PID, I_PPID, I_CMD, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
 _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
 
 /* A process's data as the cache keeps it: the numbers of struct proc_info as they are, then its
@@ -221,22 +220,20 @@ unsigned long procinfo_checks(const struct procinfo *pi)
 	return pi->checks + pi->looks;
 }
 
-/* Arguments joined by single spaces (empty trailing ones dropped: a rewritten process title is
- * often padded with NULs), as raw bytes, then sanitized once. */
-static void fill_cmdline(char *dst, size_t cap, char **argv)
+/* /proc/PID/cmdline: the arguments joined by single spaces (empty trailing ones dropped: a
+ * rewritten process title is often padded with NULs), as raw bytes, then sanitized once. Read here
+ * and not through libproc2, whose PIDS_CMDLINE_V ends an argument at a newline as well as at its
+ * NUL: an argument "a\nb" would show as two ("a b") instead of "a\nb". */
+static void fill_cmdline(const struct procinfo *pi, pid_t pid, char *dst, size_t cap)
 {
-	char raw[2 * PROC_CMDLINE_MAX]; /* more than fits once sanitized: the cut still shows "…" */
-	size_t len = 0, keep = 0;
-	for (size_t i = 0; argv && argv[i] && len < sizeof raw; i++) {
-		if (i > 0)
-			raw[len++] = ' ';
-		size_t alen = strlen(argv[i]);
-		if (alen > sizeof raw - len)
-			alen = sizeof raw - len;
-		memcpy(raw + len, argv[i], alen);
-		len += alen;
-		if (alen)
-			keep = len;
+	char raw[2 * PROC_CMDLINE_MAX + 1]; /* more than fits once sanitized: a cut shows "…" */
+	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "cmdline", raw, sizeof raw);
+	size_t keep = 0;
+	for (ssize_t i = 0; i < n; i++) {
+		if (raw[i] == '\0')
+			raw[i] = ' ';
+		else
+			keep = (size_t)i + 1;
 	}
 	sanitize_text(dst, cap, raw, keep);
 }
@@ -283,7 +280,7 @@ static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_
 	out->threads = r[I_NLWP].result.s_int;
 	size_t comm_len =
 	    fill_comm(pi, out->id.pid, r[I_CMD].result.str, out->comm, sizeof out->comm, comm_raw);
-	fill_cmdline(out->cmdline, sizeof out->cmdline, r[I_CMDLINE_V].result.strv);
+	fill_cmdline(pi, out->id.pid, out->cmdline, sizeof out->cmdline);
 	const char *user = usernames_get(pi->names, out->uid); /* already sanitized */
 	size_t ulen = strlen(user);
 	if (ulen >= sizeof out->user)
