@@ -202,6 +202,25 @@ static void report_config(const struct config *c)
 		fprintf(stderr, "devports: config: %s\n", c->warnings[i]);
 }
 
+bool cli_snapshot(struct platform *p, struct snapshot *s)
+{
+	int rc = snapshot_take(p, s);
+	if (rc < 0)
+		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
+	return rc == 0;
+}
+
+bool cli_open_snapshot(const struct cli_opts *o, struct platform **out, struct snapshot *s)
+{
+	*out = cli_open_platform(o);
+	if (!*out)
+		return false;
+	if (cli_snapshot(*out, s))
+		return true;
+	platform_close(out);
+	return false;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_opts o = {0};

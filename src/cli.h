@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "platform.h"
+#include "snapshot.h"
 
 struct config;
 
@@ -32,6 +33,13 @@ int cli_main(int argc, char **argv);
 
 /* Opens the platform the options ask for; prints a one-line error and returns NULL on failure. */
 struct platform *cli_open_platform(const struct cli_opts *o);
+
+/* Takes one snapshot into *s (empty before the call; snapshot_free() it); on failure prints one
+ * line on stderr and returns false. */
+bool cli_snapshot(struct platform *p, struct snapshot *s);
+/* cli_open_platform() then cli_snapshot(): *out is the open platform (close it) on success; on
+ * failure nothing stays open and false is returned. */
+bool cli_open_snapshot(const struct cli_opts *o, struct platform **out, struct snapshot *s);
 
 /* Subcommands, one file each (cmd_*.c). Each returns an exit code. */
 int cmd_list(const struct cli_opts *o);

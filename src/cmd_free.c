@@ -22,21 +22,15 @@ int cmd_free(const struct cli_opts *o)
 	uint16_t from;
 	if (!cli_port_arg(o, "free", FREE_DEFAULT_PORT, &from))
 		return EXIT_ERROR;
-	struct platform *p = cli_open_platform(o);
-	if (!p)
-		return EXIT_ERROR;
+	struct platform *p;
 	struct snapshot s = {0};
-	int rc = snapshot_take(p, &s);
-	if (rc < 0) {
-		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
-		platform_close(&p);
+	if (!cli_open_snapshot(o, &p, &s))
 		return EXIT_ERROR;
-	}
 	int exit_code = EXIT_NOT_FOUND;
 	for (unsigned port = from; port <= 65535 && exit_code == EXIT_NOT_FOUND; port++) {
 		if (in_snapshot(&s, (uint16_t)port))
 			continue;
-		rc = platform_tcp_port_free(p, (uint16_t)port);
+		int rc = platform_tcp_port_free(p, (uint16_t)port);
 		if (rc == 0) {
 			printf("%u\n", port);
 			exit_code = EXIT_OK;

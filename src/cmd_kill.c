@@ -135,11 +135,8 @@ static int kill_port(struct platform *p, const struct cli_opts *o, uint16_t port
 {
 	struct snapshot s = {0};
 	struct kill_guard g = {.self = getpid(), .parent = getppid()};
-	int rc = snapshot_take(p, &s);
-	if (rc < 0) {
-		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
+	if (!cli_snapshot(p, &s))
 		return EXIT_ERROR;
-	}
 	enum { JOBS_MAX = 32 };
 	struct kill_job *jobs = calloc(JOBS_MAX, sizeof *jobs);
 	if (!jobs) {

@@ -25,16 +25,10 @@ int cmd_list(const struct cli_opts *o)
 		fprintf(stderr, "devports: list takes no arguments\n");
 		return EXIT_ERROR;
 	}
-	struct platform *p = cli_open_platform(o);
-	if (!p)
-		return EXIT_ERROR;
+	struct platform *p;
 	struct snapshot s = {0};
-	int rc = snapshot_take(p, &s);
-	if (rc < 0) {
-		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
-		platform_close(&p);
+	if (!cli_open_snapshot(o, &p, &s))
 		return EXIT_ERROR;
-	}
 	int exit_code = EXIT_OK;
 	if (o->json) {
 		char *text = json_out_snapshot(&s, platform_name(p), o->config);

@@ -50,16 +50,10 @@ int cmd_who(const struct cli_opts *o)
 	uint16_t port;
 	if (!cli_port_arg(o, "who", 0, &port))
 		return EXIT_ERROR;
-	struct platform *p = cli_open_platform(o);
-	if (!p)
-		return EXIT_ERROR;
+	struct platform *p;
 	struct snapshot s = {0};
-	int rc = snapshot_take(p, &s);
-	if (rc < 0) {
-		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
-		platform_close(&p);
+	if (!cli_open_snapshot(o, &p, &s))
 		return EXIT_ERROR;
-	}
 	size_t n = 0; /* keep the listeners on port, in order */
 	for (size_t i = 0; i < s.set.n; i++)
 		if (s.set.v[i].port == port)

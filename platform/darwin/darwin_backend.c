@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array_grow.h"
 #include "darwin_convert.h"
 #include "darwin_extra.h"
 #include "http_check.h"
@@ -27,17 +28,7 @@ struct darwin_backend {
 
 static bool grow(void **v, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *nv = realloc(*v, ncap * size);
-	if (!nv)
-		return false;
-	*v = nv;
-	*cap = ncap;
-	return true;
+	return array_grow(v, cap, need, size, 64);
 }
 
 /* Every pid into b->pids; their number into *n. */

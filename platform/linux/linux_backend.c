@@ -1,6 +1,7 @@
 /* linux_backend.c - the Linux backend: sockets from netlink sock_diag (or the /proc/net tables
  * when netlink is not available), their holders from the owner cache, process data from libproc2.
  */
+#include "array_grow.h"
 #include "linux_extra.h"
 #include "owners.h"
 #include "platform.h"
@@ -83,17 +84,7 @@ static void linux_close(void *impl)
 
 static bool grow(void **v, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *nv = realloc(*v, ncap * size);
-	if (!nv)
-		return false;
-	*v = nv;
-	*cap = ncap;
-	return true;
+	return array_grow(v, cap, need, size, 64);
 }
 
 /* The sockets of this poll into out, from netlink; from /proc/net once netlink has failed. */

@@ -1,5 +1,6 @@
 /* owners.c - socket inode -> holding processes, cached across polls (the strategy is in owners.h;
  * the search for further holders of a found socket is in owners_complete.c). */
+#include "array_grow.h"
 #include "owners_impl.h"
 
 #include <errno.h>
@@ -27,17 +28,7 @@ static double clock_seconds(clockid_t id)
 
 static bool grow(void **v, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	void *nv = realloc(*v, ncap * size);
-	if (!nv)
-		return false;
-	*v = nv;
-	*cap = ncap;
-	return true;
+	return array_grow(v, cap, need, size, 16);
 }
 
 int owners_new(struct owners **out, int procfd)

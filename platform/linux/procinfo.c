@@ -1,4 +1,5 @@
 /* procinfo.c - process data through libproc2, with a per-pid cache for collect (see procinfo.h). */
+#include "array_grow.h"
 #include "procinfo.h"
 #include "procdir.h"
 #include "sanitize.h"
@@ -336,17 +337,7 @@ const struct procinfo_data *procinfo_find(const struct procinfo *pi, pid_t pid)
 
 static bool grow(void **v, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	void *nv = realloc(*v, ncap * size);
-	if (!nv)
-		return false;
-	*v = nv;
-	*cap = ncap;
-	return true;
+	return array_grow(v, cap, need, size, 16);
 }
 
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
