@@ -1,10 +1,11 @@
 /* platform.c - dispatches the contract to the native or the fake backend. */
 #include "platform.h"
-#include "fake/fake_backend.h"
+#include "fake_backend.h"
 #include "project_root.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct platform {
 	const struct platform_ops *ops;
@@ -67,6 +68,18 @@ int platform_collect(struct platform *p, struct listener_set *out)
 	for (size_t i = 0; rc == 0 && i < out->n; i++)
 		fill_project(p, &out->v[i].proc);
 	return rc;
+}
+
+int platform_snapshot(struct platform *p, struct snapshot *out)
+{
+	int rc = platform_collect(p, &out->set);
+	if (rc < 0) {
+		listener_set_clear(&out->set);
+		return rc;
+	}
+	listener_set_sort(&out->set);
+	out->taken_at = time(NULL);
+	return 0;
 }
 
 int platform_process(struct platform *p, pid_t pid, struct proc_info *out)

@@ -12,6 +12,10 @@
 #define DEVPORTS_PLATFORM_H
 
 #include "listener.h"
+#include "snapshot.h"
+
+#include <stdbool.h>
+#include <stdint.h>
 
 enum platform_kind {
 	PLATFORM_NATIVE = 0, /* the OS backend */
@@ -50,6 +54,10 @@ const char *platform_error(const struct platform *p);
 /* One snapshot: every listening TCP socket and every bound, unconnected UDP socket, IPv4 and IPv6,
  * one entry per owning pid. Replaces out's content; order is unspecified (snapshot_take sorts). */
 int platform_collect(struct platform *p, struct listener_set *out);
+
+/* platform_collect(), sorted by key, with the wall-clock time it was taken. Replaces out's
+ * content; on error out is left empty. 0 or negative errno. */
+int platform_snapshot(struct platform *p, struct snapshot *out);
 
 /* Full data for one process (for inspect and kill), project_root included. -ESRCH when it is
  * gone, -EACCES when hidden. */
@@ -95,10 +103,50 @@ int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len,
  * skipped). 0 free, -EADDRINUSE held, -EACCES (a privileged port), another negative errno. */
 int platform_tcp_port_free(struct platform *p, uint16_t port);
 
-/* Starts an HTTP check (GET / on loopback, see http_check.h) of l. 0 and *out set (close it with
+/* ---- An HTTP check: "does this port answer HTTP?" (GET / on loopback, never blocking) ---- */
+
+struct http_check; /* one check under way or done */
+
+enum http_outcome {
+	HTTP_PENDING = 0, /* still running */
+	HTTP_ANSWERED,    /* a status line came back: status, reason, ms */
+	HTTP_TIMEOUT,     /* nothing within the time limit */
+	HTTP_REFUSED,     /* nobody accepts connections there */
+	HTTP_NOT_HTTP,    /* something answered, but not HTTP */
+	HTTP_CLOSED,      /* the connection closed (or reset) without an answer */
+	HTTP_FAILED,      /* anything else: the text says what */
+};
+
+enum { HTTP_REASON_MAX = 64, HTTP_TEXT_MAX = 160, HTTP_URL_MAX = 64 };
+
+struct http_result {
+	enum http_outcome outcome;
+	int status;                   /* HTTP_ANSWERED: 200 */
+	char reason[HTTP_REASON_MAX]; /* HTTP_ANSWERED: "OK" (sanitized; may be "") */
+	double ms;                    /* HTTP_ANSWERED: from the start to the status line */
+	char url[HTTP_URL_MAX];       /* "http://127.0.0.1:3000/" */
+	/* One line for people: "200 OK in 12 ms", "no HTTP answer in 1 s", "connection refused",
+	 * "checking…" while pending. */
+	char text[HTTP_TEXT_MAX];
+};
+
+/* Does what can be done without waiting. Returns true once the result is final. */
+bool http_check_step(struct http_check *c);
+
+/* Waits at most timeout_ms until the check's socket or extra_fd (-1: none) is ready, then steps.
+ * Returns true when extra_fd became readable (the caller has input to read). */
+bool http_check_wait(struct http_check *c, int extra_fd, int timeout_ms);
+
+/* The result so far (outcome HTTP_PENDING until it is final). Never NULL. */
+const struct http_result *http_check_result(const struct http_check *c);
+
+/* Stops the check if it still runs and frees it; *c becomes NULL. NULL-safe. Never blocks. */
+void http_check_free(struct http_check **c);
+
+/* Starts an HTTP check of l: GET / to its loopback address (an IPv4 wildcard is checked on
+ * 127.0.0.1, an IPv6 one on ::1), giving up after timeout_ms. 0 and *out set (close it with
  * http_check_free), or -ENOSYS where the platform has no network (the fake backend), -EINVAL
  * for UDP, -EADDRNOTAVAIL when l listens on no loopback or wildcard address, -ENOMEM. */
-struct http_check;
 int platform_http_check(struct platform *p, const struct listener *l, int timeout_ms,
                         struct http_check **out);
 

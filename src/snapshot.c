@@ -1,17 +1,5 @@
-/* snapshot.c - collect through the platform, then sort by key. */
+/* snapshot.c - a sorted set of listeners. */
 #include "snapshot.h"
-
-int snapshot_take(struct platform *p, struct snapshot *out)
-{
-	int rc = platform_collect(p, &out->set);
-	if (rc < 0) {
-		listener_set_clear(&out->set);
-		return rc;
-	}
-	listener_set_sort(&out->set);
-	out->taken_at = time(NULL);
-	return 0;
-}
 
 void snapshot_free(struct snapshot *s)
 {

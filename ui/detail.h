@@ -5,7 +5,7 @@
 #define DEVPORTS_DETAIL_H
 
 #include "ancestry.h"
-#include "http_check.h"
+#include "platform.h"
 #include "kill_plan.h"
 #include "model.h"
 

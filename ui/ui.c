@@ -230,11 +230,8 @@ static int run(struct app *a)
 	return 0;
 }
 
-int ui_main(const struct cli_opts *o)
+int ui_main(struct platform *p, const struct ui_opts *o)
 {
-	struct platform *p = cli_open_platform(o);
-	if (!p)
-		return EXIT_ERROR;
 	struct app a;
 	app_init(&a, o->interval);
 	a.now = monotonic(); /* the config's notice is timed from now */
@@ -246,16 +243,14 @@ int ui_main(const struct cli_opts *o)
 	install_signals();
 	if (!start_curses()) {
 		app_free(&a);
-		platform_close(&p);
-		return EXIT_ERROR;
+		return 2; /* the CLI's error exit */
 	}
 	int rc = run(&a);
 	restore_terminal();
 	app_free(&a);
-	platform_close(&p);
 	if (rc < 0) {
 		fprintf(stderr, "devports: %s\n", strerror(-rc));
-		return EXIT_ERROR;
+		return 2; /* the CLI's error exit */
 	}
-	return stop_signal ? 128 + stop_signal : EXIT_OK;
+	return stop_signal ? 128 + stop_signal : 0;
 }

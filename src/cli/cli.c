@@ -204,7 +204,7 @@ static void report_config(const struct config *c)
 
 bool cli_snapshot(struct platform *p, struct snapshot *s)
 {
-	int rc = snapshot_take(p, s);
+	int rc = platform_snapshot(p, s);
 	if (rc < 0)
 		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
 	return rc == 0;
@@ -219,6 +219,18 @@ bool cli_open_snapshot(const struct cli_opts *o, struct platform **out, struct s
 		return true;
 	platform_close(out);
 	return false;
+}
+
+/* The dashboard: the CLI opens the platform and hands it to the UI. */
+static int dashboard(const struct cli_opts *o)
+{
+	struct platform *p = cli_open_platform(o);
+	if (!p)
+		return EXIT_ERROR;
+	struct ui_opts uo = {.interval = o->interval, .config = o->config, .demo = o->demo};
+	int rc = ui_main(p, &uo);
+	platform_close(&p);
+	return rc;
 }
 
 int cli_main(int argc, char **argv)
@@ -242,7 +254,7 @@ int cli_main(int argc, char **argv)
 	if (!o.command || strcmp(o.command, "config") != 0)
 		report_config(&cfg);
 
-	rc = o.command ? find_command(o.command)->run(&o) : ui_main(&o);
+	rc = o.command ? find_command(o.command)->run(&o) : dashboard(&o);
 	config_free(&cfg);
 	return rc;
 }

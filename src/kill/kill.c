@@ -114,7 +114,7 @@ static int send(struct kill_job *j, int sig, double now)
 static int check_moved(struct kill_job *j, struct platform *p, const char *name)
 {
 	struct snapshot s = {0};
-	int rc = snapshot_take(p, &s);
+	int rc = platform_snapshot(p, &s);
 	if (rc < 0) {
 		say(j, "%s: cannot read listeners (%s) — nothing was signalled", name,
 		    strerror(-rc));
