@@ -15,9 +15,8 @@ struct ui_opts {
 };
 
 /* Runs the dashboard on p (opened by the caller, who closes it afterwards) until the user quits;
-
- * returns the exit code: 0, 2 on a fatal error, 128 + N after signal N. The terminal is restored on every way out (q, SIGINT, SIGTERM, SIGHUP,
- * a fatal error). */
+ * returns the exit code: 0, 2 on a fatal error, 128 + N after signal N. The terminal is restored
+ * on every way out (q, SIGINT, SIGTERM, SIGHUP, a fatal error). */
 int ui_main(struct platform *p, const struct ui_opts *o);
 
 #endif
