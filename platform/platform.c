@@ -56,37 +56,35 @@ const char *platform_error(const struct platform *p)
 }
 
 /* A live process's project, when its backend did not say (a scenario always says). */
-static void fill_project(const struct platform *p, struct proc_info *info)
+static int fill_project(const struct platform *p, struct proc_info *info, struct snapshot *s,
+                        struct arena *strings)
 {
-	if (p->kind == PLATFORM_NATIVE && !info->project_root[0] && info->cwd[0])
-		project_root_find(info->cwd, info->project_root, sizeof info->project_root);
+	char root[PROC_PATH_MAX];
+	if (p->kind != PLATFORM_NATIVE || info->project_root[0] || !info->cwd[0] ||
+	    project_root_find(info->cwd, root, sizeof root) < 0)
+		return 0;
+	info->project_root = s ? snapshot_str(s, root) : arena_strdup(strings, root);
+	return info->project_root ? 0 : -ENOMEM;
 }
 
-int platform_collect(struct platform *p, struct listener_set *out)
+int platform_collect(struct platform *p, struct snapshot *out)
 {
+	snapshot_reset(out);
 	int rc = p->ops->collect(p->impl, out);
-	for (size_t i = 0; rc == 0 && i < out->n; i++)
-		fill_project(p, &out->v[i].proc);
+	for (size_t i = 0; rc == 0 && i < out->nprocs; i++)
+		rc = fill_project(p, &out->procs[i], out, NULL);
+	if (rc == 0)
+		rc = snapshot_finish(out, time(NULL));
+	if (rc < 0)
+		snapshot_reset(out);
 	return rc;
 }
 
-int platform_snapshot(struct platform *p, struct snapshot *out)
+int platform_process(struct platform *p, pid_t pid, struct arena *strings, struct proc_info *out)
 {
-	int rc = platform_collect(p, &out->set);
-	if (rc < 0) {
-		listener_set_clear(&out->set);
-		return rc;
-	}
-	listener_set_sort(&out->set);
-	out->taken_at = time(NULL);
-	return 0;
-}
-
-int platform_process(struct platform *p, pid_t pid, struct proc_info *out)
-{
-	int rc = p->ops->process(p->impl, pid, out);
+	int rc = p->ops->process(p->impl, pid, strings, out);
 	if (rc == 0)
-		fill_project(p, out);
+		rc = fill_project(p, out, NULL, strings);
 	return rc;
 }
 

@@ -5,8 +5,8 @@
  * scenario and is chosen at run time. The core and the UI call these functions only.
  *
  * Rules for every function: return 0 or a negative errno; never print; never exit. A process that
- * vanishes while it is read is skipped, not an error. An owner that cannot be read (EACCES) is kept
- * with listener.owner_hidden set, never dropped.
+ * vanishes while it is read is skipped, not an error. A socket whose owner cannot be read (EACCES)
+ * is kept with no holder and the reason (enum owner_unknown), never dropped.
  */
 #ifndef DEVPORTS_PLATFORM_H
 #define DEVPORTS_PLATFORM_H
@@ -51,17 +51,18 @@ const char *platform_name(const struct platform *p);
 /* A human message for the last error (e.g. "scenario.json:3:14: expected ','"), or "" if none. */
 const char *platform_error(const struct platform *p);
 
-/* One snapshot: every listening TCP socket and every bound, unconnected UDP socket, IPv4 and IPv6,
- * one entry per owning pid. Replaces out's content; order is unspecified (snapshot_take sorts). */
-int platform_collect(struct platform *p, struct listener_set *out);
+/* One snapshot (snapshot.h): every listening TCP socket and every bound, unconnected UDP socket,
+ * IPv4 and IPv6, with the processes holding them, merged into rows by (protocol, address, port)
+ * and sorted. Replaces out's content (its memory is reused); on error out is left empty. The
+ * rows of a snapshot that a model reads (model_apply) stay valid while out is not collected into
+ * again. */
+int platform_collect(struct platform *p, struct snapshot *out);
 
-/* platform_collect(), sorted by key, with the wall-clock time it was taken. Replaces out's
- * content; on error out is left empty. 0 or negative errno. */
-int platform_snapshot(struct platform *p, struct snapshot *out);
-
-/* Full data for one process (for inspect and kill), project_root included. -ESRCH when it is
- * gone, -EACCES when hidden. */
-int platform_process(struct platform *p, pid_t pid, struct proc_info *out);
+/* Full data for one process (for inspect and kill), project_root included; its strings go into
+ * `strings` (they live until it is reset or freed). -ESRCH when it is gone, -EACCES when hidden.
+ */
+int platform_process(struct platform *p, pid_t pid, struct arena *strings,
+                     struct proc_info *out);
 
 /* Frees everything; *p becomes NULL. NULL-safe. Every platform_proc and http_check opened on p
  * must be closed first. */
@@ -153,8 +154,10 @@ int platform_http_check(struct platform *p, const struct listener *l, int timeou
 /* What a backend provides; platform.c dispatches to one of these. */
 struct platform_ops {
 	const char *(*name)(void *impl);
-	int (*collect)(void *impl, struct listener_set *out);
-	int (*process)(void *impl, pid_t pid, struct proc_info *out);
+	/* Adds every socket and holder to out, which is reset (snapshot_add_socket,
+	 * snapshot_add_process); the dispatcher finishes it. */
+	int (*collect)(void *impl, struct snapshot *out);
+	int (*process)(void *impl, pid_t pid, struct arena *strings, struct proc_info *out);
 	const char *(*error)(void *impl);
 	void (*close)(void *impl);
 	/* Optional (NULL: -ENOSYS). A process handle is the backend's own pointer. */

@@ -405,10 +405,10 @@ bool config_hides(const struct config *c, const struct listener *l)
 			return true;
 	if (l->owner_hidden)
 		return false;
-	const char *slash = strrchr(l->proc.exe, '/');
-	const char *exe = slash ? slash + 1 : l->proc.exe;
+	const char *slash = strrchr(l->proc->exe, '/');
+	const char *exe = slash ? slash + 1 : l->proc->exe;
 	for (size_t i = 0; i < c->nhide_processes; i++)
-		if (strcmp(l->proc.comm, c->hide_processes[i]) == 0 ||
+		if (strcmp(l->proc->comm, c->hide_processes[i]) == 0 ||
 		    (exe[0] && strcmp(exe, c->hide_processes[i]) == 0))
 			return true;
 	return false;

@@ -115,7 +115,7 @@ static bool path_within(const char *path, const char *dir)
  * label's, in any case. */
 static bool owner_is(const struct listener *l, const struct label *lab, const char *want)
 {
-	const struct proc_info *p = &l->proc;
+	const struct proc_info *p = l->proc;
 	if (l->owner_hidden)
 		return false;
 	if (strchr(want, '/'))
@@ -133,7 +133,7 @@ static void owner_str(const struct listener *l, char *buf, size_t len)
 	if (l->owner_hidden)
 		snprintf(buf, len, "another user's process");
 	else
-		snprintf(buf, len, "%s (pid %ld)", l->proc.comm, (long)l->proc.id.pid);
+		snprintf(buf, len, "%s (pid %ld)", l->proc->comm, (long)l->proc->id.pid);
 }
 
 static void expected_hint(const struct listener *l, const struct label *lab,
@@ -143,7 +143,7 @@ static void expected_hint(const struct listener *l, const struct label *lab,
 	if (!want || owner_is(l, lab, want))
 		return;
 	char who[PROC_COMM_MAX + 32];
-	const char *project = base_name(l->proc.project_root);
+	const char *project = base_name(l->proc->project_root);
 	owner_str(l, who, sizeof who);
 	if (!l->owner_hidden && project[0])
 		add(h, HINT_EXPECTED, "expected %s (config), not %s in %s", want, who, project);
@@ -159,14 +159,14 @@ static void own_hints(const struct listener *l, const struct label *lab, const s
 	if (lab->role == ROLE_AIRPLAY && (l->port == 5000 || l->port == 7000))
 		add(h, HINT_AIRPLAY, "%s", airplay_text);
 	expected_hint(l, lab, cfg, h);
-	if (lab->role == ROLE_DOCKER && hints_docker_target(l->proc.cmdline, target, sizeof target))
+	if (lab->role == ROLE_DOCKER && hints_docker_target(l->proc->cmdline, target, sizeof target))
 		add(h, HINT_DOCKER, "forwards to %s (a container)", target);
 }
 
 /* A dev server, or a runtime started inside a project, open to more than this machine. */
 static bool lan_exposed(const struct listener *l, const struct label *lab)
 {
-	bool dev = lab->role == ROLE_DEV || (lab->role == ROLE_RUNTIME && l->proc.project_root[0]);
+	bool dev = lab->role == ROLE_DEV || (lab->role == ROLE_RUNTIME && l->proc->project_root[0]);
 	return dev && !l->owner_hidden && !listener_is_loopback(l);
 }
 
@@ -184,11 +184,11 @@ static bool same_server(const struct listener *a, const struct label *la,
 	char ta[96], tb[96];
 	if (a->owner_hidden || b->owner_hidden)
 		return a->owner_hidden && b->owner_hidden && a->uid == b->uid;
-	if (a->proc.id.pid == b->proc.id.pid)
+	if (listener_held_by(b, a->proc->id.pid))
 		return true;
 	return la->role == ROLE_DOCKER && lb->role == ROLE_DOCKER &&
-	       hints_docker_target(a->proc.cmdline, ta, sizeof ta) &&
-	       hints_docker_target(b->proc.cmdline, tb, sizeof tb) && strcmp(ta, tb) == 0;
+	       hints_docker_target(a->proc->cmdline, ta, sizeof ta) &&
+	       hints_docker_target(b->proc->cmdline, tb, sizeof tb) && strcmp(ta, tb) == 0;
 }
 
 /* "127.0.0.1:3000", "[::1]:3000", "[::]:3000". */
@@ -200,6 +200,49 @@ static void addr_port(const struct listener *l, char *buf, size_t len)
 		snprintf(buf, len, "%s:%u", a, (unsigned)l->port);
 	else
 		snprintf(buf, len, "[%s]:%u", strcmp(a, "*") ? a : "::", (unsigned)l->port);
+}
+
+/* Whether localhost reaches different servers over IPv4 and IPv6 among mates (every listener on
+ * one protocol and port); *v4 and *v6 are then the first of each family that localhost reaches. */
+static bool split_stack(const struct listener *const *mates, const struct label *const *labels,
+                        size_t n, const struct listener **v4, const struct listener **v6)
+{
+	const struct listener *first[2] = {NULL, NULL}; /* [0] IPv4, [1] IPv6 */
+	for (size_t i = 0; i < n; i++) {
+		const struct listener *a = mates[i];
+		if (!on_localhost(a))
+			continue;
+		int fa = a->family == FAMILY_V6;
+		if (!first[fa])
+			first[fa] = a;
+		for (size_t j = 0; j < n; j++) {
+			const struct listener *b = mates[j];
+			if (b->family != a->family && on_localhost(b) &&
+			    same_server(a, labels[i], b, labels[j]))
+				return false; /* one server on both families */
+		}
+	}
+	*v4 = first[0];
+	*v6 = first[1];
+	return first[0] && first[1];
+}
+
+void hints_for(const struct listener *const *mates, const struct label *const *labels, size_t n,
+               size_t self, const struct config *cfg, struct hint_list *out)
+{
+	const struct listener *l = mates[self], *v4, *v6;
+	*out = (struct hint_list){0};
+	own_hints(l, labels[self], cfg, out);
+	if (n > 1 && on_localhost(l) && split_stack(mates, labels, n, &v4, &v6)) {
+		const struct listener *other = l->family == FAMILY_V4 ? v6 : v4;
+		char where[96], who[PROC_COMM_MAX + 32];
+		addr_port(other, where, sizeof where);
+		owner_str(other, who, sizeof who);
+		add(out, HINT_SPLIT_STACK, "%s %s is %s — localhost may reach either",
+		    other->family == FAMILY_V4 ? "IPv4" : "IPv6", where, who);
+	}
+	if (lan_exposed(l, labels[self]))
+		add(out, HINT_LAN, "%s", lan_text);
 }
 
 /* Where a listener sits in the grouping by protocol and port. */
@@ -219,72 +262,34 @@ static int by_proto_port(const void *x, const void *y)
 	return (a->i > b->i) - (a->i < b->i);
 }
 
-/* One group of listeners on the same protocol and port (idx[0..n) into set). When the ones
- * localhost reaches over IPv4 and over IPv6 belong to different servers, each gets a hint naming
- * the first of the other family. */
-static void split_group(const struct listener_set *set, const struct label *labels,
-                        const size_t *idx, size_t n, struct hint_list *out)
-{
-	const struct listener *first[2] = {NULL, NULL}; /* [0] IPv4, [1] IPv6 */
-	for (size_t i = 0; i < n; i++) {
-		const struct listener *a = &set->v[idx[i]];
-		if (!on_localhost(a))
-			continue;
-		int fa = a->family == FAMILY_V6;
-		if (!first[fa])
-			first[fa] = a;
-		for (size_t j = 0; j < n; j++) {
-			const struct listener *b = &set->v[idx[j]];
-			if (b->family != a->family && on_localhost(b) &&
-			    same_server(a, &labels[idx[i]], b, &labels[idx[j]]))
-				return; /* one server on both families */
-		}
-	}
-	if (!first[0] || !first[1])
-		return;
-	for (size_t i = 0; i < n; i++) {
-		const struct listener *a = &set->v[idx[i]];
-		if (!on_localhost(a))
-			continue;
-		const struct listener *other = first[a->family == FAMILY_V4];
-		char where[96], who[PROC_COMM_MAX + 32];
-		addr_port(other, where, sizeof where);
-		owner_str(other, who, sizeof who);
-		add(&out[idx[i]], HINT_SPLIT_STACK, "%s %s is %s — localhost may reach either",
-		    other->family == FAMILY_V4 ? "IPv4" : "IPv6", where, who);
-	}
-}
-
 int hints_compute(const struct listener_set *set, const struct label *labels,
                   const struct config *cfg, struct hint_list *out)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		out[i] = (struct hint_list){0};
-		own_hints(&set->v[i], &labels[i], cfg, &out[i]);
-	}
-	struct slot *slots = set->n ? malloc(set->n * sizeof *slots) : NULL;
-	size_t *idx = set->n ? malloc(set->n * sizeof *idx) : NULL;
-	int rc = set->n && (!slots || !idx) ? -ENOMEM : 0;
-	if (rc == 0 && set->n) {
-		for (size_t i = 0; i < set->n; i++)
+	size_t n = set->n;
+	struct slot *slots = n ? malloc(n * sizeof *slots) : NULL;
+	const struct listener **mates = n ? malloc(n * sizeof *mates) : NULL;
+	const struct label **labs = n ? malloc(n * sizeof *labs) : NULL;
+	int rc = n && (!slots || !mates || !labs) ? -ENOMEM : 0;
+	if (rc == 0 && n) {
+		for (size_t i = 0; i < n; i++)
 			slots[i] = (struct slot){set->v[i].proto, set->v[i].port, i};
-		qsort(slots, set->n, sizeof *slots, by_proto_port);
-		for (size_t i = 0; i < set->n; i++)
-			idx[i] = slots[i].i;
-		for (size_t i = 0, j; i < set->n; i = j) {
-			for (j = i + 1; j < set->n && slots[j].proto == slots[i].proto &&
+		qsort(slots, n, sizeof *slots, by_proto_port);
+		for (size_t i = 0; i < n; i++) {
+			mates[i] = &set->v[slots[i].i];
+			labs[i] = &labels[slots[i].i];
+		}
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && slots[j].proto == slots[i].proto &&
 			                slots[j].port == slots[i].port;
 			     j++)
 				;
-			if (j - i > 1)
-				split_group(set, labels, idx + i, j - i, out);
+			for (size_t k = i; k < j; k++)
+				hints_for(mates + i, labs + i, j - i, k - i, cfg, &out[slots[k].i]);
 		}
 	}
 	free(slots);
-	free(idx);
-	for (size_t i = 0; i < set->n; i++)
-		if (lan_exposed(&set->v[i], &labels[i]))
-			add(&out[i], HINT_LAN, "%s", lan_text);
+	free(mates);
+	free(labs);
 	return rc;
 }
 

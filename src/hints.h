@@ -53,6 +53,11 @@ struct config;
 int hints_compute(const struct listener_set *set, const struct label *labels,
                   const struct config *cfg, struct hint_list *out);
 
+/* The hints of mates[self]: mates[0..n) are every listener on its protocol and port (itself
+ * included, in any order), labels[i] the label of mates[i]. cfg may be NULL. */
+void hints_for(const struct listener *const *mates, const struct label *const *labels, size_t n,
+               size_t self, const struct config *cfg, struct hint_list *out);
+
 /* Whether any hint keeps its row visible whatever the filters (hint_kinds[].sticky). */
 bool hints_sticky(const struct hint_list *h);
 

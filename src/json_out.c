@@ -15,8 +15,9 @@ static void iso_time(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "%s", "");
 }
 
-static cJSON *process_json(const struct proc_info *p)
+static cJSON *process_json(const struct listener *l, size_t i)
 {
+	const struct proc_info *p = l->holders[i];
 	char started[32];
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
@@ -37,6 +38,7 @@ static cJSON *process_json(const struct proc_info *p)
 	cJSON_AddStringToObject(o, "cwd", p->cwd);
 	cJSON_AddStringToObject(o, "exe", p->exe);
 	cJSON_AddStringToObject(o, "project_root", p->project_root);
+	cJSON_AddStringToObject(o, "role", listener_role_names[listener_holder_role(l, i)]);
 	return o;
 }
 
@@ -75,13 +77,14 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 	cJSON_AddStringToObject(o, "range", ranges_table[ranges_of(l->port)].key);
 	cJSON_AddNumberToObject(o, "inode", (double)l->inode);
 	cJSON_AddNumberToObject(o, "uid", l->uid);
-	cJSON_AddStringToObject(o, "user", l->proc.user);
+	cJSON_AddStringToObject(o, "user", l->proc->user);
 	cJSON_AddBoolToObject(o, "owner_hidden", l->owner_hidden);
+	cJSON_AddStringToObject(o, "owner", owner_unknown_keys[l->owner_why]);
+	cJSON_AddNumberToObject(o, "sockets", l->nsockets);
 	add_annotation(o, a);
-	if (l->owner_hidden)
-		cJSON_AddNullToObject(o, "process");
-	else
-		cJSON_AddItemToObject(o, "process", process_json(&l->proc));
+	cJSON *procs = cJSON_AddArrayToObject(o, "processes");
+	for (size_t i = 0; procs && i < l->nholders; i++)
+		cJSON_AddItemToArray(procs, process_json(l, i));
 	return o;
 }
 

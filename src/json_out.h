@@ -6,7 +6,7 @@
 
 #include "snapshot.h"
 
-enum { JSON_SCHEMA_VERSION = 1 };
+enum { JSON_SCHEMA_VERSION = 2 };
 
 struct annotation;
 struct config;

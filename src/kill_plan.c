@@ -2,13 +2,16 @@
 #include "kill_plan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* The socket a listener names: everything of the key but the pid. */
-static bool same_socket(const struct listener *a, const struct listener *b)
+/* The row of snap with l's key, or NULL. */
+static const struct listener *row_of(const struct listener_set *snap, const struct listener *l)
 {
-	return a->proto == b->proto && a->family == b->family && a->port == b->port &&
-	       memcmp(a->addr, b->addr, sizeof a->addr) == 0;
+	for (size_t i = 0; snap && i < snap->n; i++)
+		if (listener_same_key(&snap->v[i], l))
+			return &snap->v[i];
+	return NULL;
 }
 
 void kill_plan_where(const struct listener *l, char *buf, size_t len)
@@ -26,6 +29,18 @@ void kill_plan_sudo_text(const char *user, char *buf, size_t len)
 	         user && user[0] ? user : "another user");
 }
 
+/* Why a listener with no known holder cannot be stopped, in the words of its reason. */
+static void hidden_text(const struct listener *l, char *buf, size_t len)
+{
+	if (l->owner_why == OWNER_NOT_FOUND)
+		snprintf(buf, len, "no process holding it was found yet — try again in a moment");
+	else if (l->owner_why == OWNER_UNREADABLE)
+		snprintf(buf, len, "owned by %s, whose process cannot be read even as root (another pid "
+		         "namespace or a restricted /proc)", l->proc->user[0] ? l->proc->user : "?");
+	else
+		kill_plan_sudo_text(l->proc->user, buf, len);
+}
+
 void kill_plan_name(const struct kill_plan *plan, char *buf, size_t len)
 {
 	if (plan->sel.owner_hidden)
@@ -41,38 +56,6 @@ bool kill_plan_holds(const struct kill_plan *plan, pid_t pid)
 		if (plan->holders[i] == pid)
 			return true;
 	return false;
-}
-
-static void add_holder(struct kill_plan *p, pid_t pid)
-{
-	if (kill_plan_holds(p, pid) || p->nholders == KILL_HOLDERS_MAX)
-		return;
-	size_t i = p->nholders++;
-	while (i > 0 && p->holders[i - 1] > pid) { /* kept ascending */
-		p->holders[i] = p->holders[i - 1];
-		i--;
-	}
-	p->holders[i] = pid;
-}
-
-/* The parent-most holder: one whose parent holds nothing; the lowest such pid. */
-static const struct listener *parent_most(const struct listener_set *snap,
-                                          const struct listener *sel, const struct kill_plan *p)
-{
-	const struct listener *best = sel;
-	bool best_root = !kill_plan_holds(p, sel->proc.ppid);
-	for (size_t i = 0; snap && i < snap->n; i++) {
-		const struct listener *l = &snap->v[i];
-		if (!same_socket(l, sel) || l->owner_hidden)
-			continue;
-		bool root = !kill_plan_holds(p, l->proc.ppid);
-		if ((root && !best_root) ||
-		    (root == best_root && l->proc.id.pid < best->proc.id.pid)) {
-			best = l;
-			best_root = root;
-		}
-	}
-	return best;
 }
 
 bool kill_plan_has_inode(const struct kill_plan *plan, uint64_t inode)
@@ -94,13 +77,15 @@ static void add_ports(const struct listener_set *snap, struct kill_plan *p)
 	add_inode(p, p->sel.inode);
 	for (size_t i = 0; snap && i < snap->n; i++) {
 		const struct listener *l = &snap->v[i];
-		if (!l->owner_hidden && l->proto == p->sel.proto && l->port == p->sel.port &&
-		    kill_plan_holds(p, l->proc.id.pid))
-			add_inode(p, l->inode);
+		if (l->proto != p->sel.proto || l->port != p->sel.port)
+			continue;
+		for (size_t k = 0; k < l->nholders; k++)
+			if (kill_plan_holds(p, l->holders[k]->id.pid))
+				add_inode(p, l->inode);
 	}
 	for (size_t i = 0; snap && i < snap->n; i++) {
 		const struct listener *l = &snap->v[i];
-		if (l->owner_hidden || l->proc.id.pid != p->target.id.pid)
+		if (!listener_held_by(l, p->target.id.pid))
 			continue;
 		char where[KILL_WHERE_MAX];
 		kill_plan_where(l, where, sizeof where);
@@ -121,7 +106,7 @@ static void refuse(struct kill_plan *p, const struct kill_guard *g)
 	pid_t pid = t->id.pid;
 	if (p->sel.owner_hidden) {
 		p->refusal = KILL_REFUSE_HIDDEN;
-		kill_plan_sudo_text(p->sel.proc.user, p->refusal_text, sizeof p->refusal_text);
+		hidden_text(&p->sel, p->refusal_text, sizeof p->refusal_text);
 	} else if (pid == 1) {
 		p->refusal = KILL_REFUSE_INIT;
 		snprintf(p->refusal_text, sizeof p->refusal_text,
@@ -143,42 +128,57 @@ static void refuse(struct kill_plan *p, const struct kill_guard *g)
 	}
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
 void kill_plan_make(const struct listener_set *snap, const struct listener *sel,
                     const struct kill_guard *g, struct kill_plan *out)
 {
-	*out = (struct kill_plan){.sel = *sel, .target = sel->proc};
-	if (sel->owner_hidden) {
+	const struct listener *row = row_of(snap, sel);
+	*out = (struct kill_plan){.owned = listener_clone(row ? row : sel)};
+	out->sel = out->owned ? *out->owned : *sel;
+	out->target = *out->sel.proc;
+	if (!out->owned) { /* out of memory: nothing is signalled */
+		out->sel.nholders = 0;
+		out->sel.holders = NULL;
+		out->refusal = KILL_REFUSE_HIDDEN;
+		snprintf(out->refusal_text, sizeof out->refusal_text, "out of memory");
+		return;
+	}
+	if (out->sel.owner_hidden) {
 		refuse(out, g);
 		return;
 	}
-	add_holder(out, sel->proc.id.pid);
-	for (size_t i = 0; snap && i < snap->n; i++)
-		if (same_socket(&snap->v[i], sel) && !snap->v[i].owner_hidden)
-			add_holder(out, snap->v[i].proc.id.pid);
-	out->target = parent_most(snap, sel, out)->proc;
+	for (size_t i = 0; i < out->sel.nholders && out->nholders < KILL_HOLDERS_MAX; i++)
+		out->holders[out->nholders++] = out->sel.holders[i]->id.pid;
+	qsort(out->holders, out->nholders, sizeof *out->holders, cmp_pid);
 	add_ports(snap, out);
 	refuse(out, g);
+}
+
+void kill_plan_free(struct kill_plan *plan)
+{
+	free(plan->owned);
+	plan->owned = NULL;
 }
 
 int kill_plan_check(const struct kill_plan *plan, const struct listener_set *snap,
                     const struct listener **other)
 {
-	const struct listener *someone = NULL;
-	bool reused = false;
+	const struct listener *l = row_of(snap, &plan->sel);
 	if (other)
 		*other = NULL;
-	for (size_t i = 0; i < snap->n; i++) {
-		const struct listener *l = &snap->v[i];
-		if (!same_socket(l, &plan->sel))
-			continue;
-		bool same_pid = !l->owner_hidden && l->proc.id.pid == plan->target.id.pid;
-		if (same_pid && l->proc.id.start_ticks == plan->target.id.start_ticks)
-			return 1;
-		reused |= same_pid;
-		if (!someone)
-			someone = l;
+	if (!l)
+		return 0;
+	for (size_t i = 0; i < l->nholders; i++) {
+		const struct proc_info *h = l->holders[i];
+		if (h->id.pid == plan->target.id.pid)
+			return h->id.start_ticks == plan->target.id.start_ticks ? 1 : -2;
 	}
 	if (other)
-		*other = someone;
-	return reused ? -2 : someone ? -1 : 0;
+		*other = l;
+	return -1;
 }

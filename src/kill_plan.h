@@ -1,8 +1,8 @@
 /* kill_plan.h - pure: which process a kill of one listener signals, what it holds, and whether
  * devports may signal it at all. No OS calls: everything comes from a snapshot.
  *
- * The target is the parent-most of the processes that hold the socket (a pre-fork server's
- * master, not its workers), never a wrapper above them: `npm run dev` -> `sh -c` -> node signals
+ * The target is the lead holder of the socket (listener.h: the ancestor among its holders, a
+ * pre-fork server's master, not its workers), never a wrapper above them: `npm run dev` -> `sh -c` -> node signals
  * node, the process the kernel says holds the socket.
  */
 #ifndef DEVPORTS_KILL_PLAN_H
@@ -35,9 +35,10 @@ enum kill_refusal {
 };
 
 struct kill_plan {
-	struct listener sel;     /* the listener asked for; its (proto, family, address, port) is
-	                            "the socket" */
-	struct proc_info target; /* who gets the signal */
+	struct listener sel;     /* the listener asked for, as the snapshot had it; its (proto,
+	                            family, address, port) is "the socket". Points into owned. */
+	struct proc_info target; /* who gets the signal: sel's lead holder. Points into owned. */
+	struct listener *owned;  /* sel's own copy (listener_clone): kill_plan_free() */
 	pid_t holders[KILL_HOLDERS_MAX]; /* every pid holding the socket, ascending (target too) */
 	size_t nholders;
 	char ports[KILL_PORTS_MAX]
@@ -50,12 +51,14 @@ struct kill_plan {
 	char refusal_text[KILL_TEXT_MAX]; /* "" when allowed */
 };
 
-/* Plans a kill of sel, a listener of snap (sel need not be an element of snap; when snap does not
- * hold its socket, sel's own process is the only holder). Never fails: a plan that must not run
- * has refusal set and refusal_text saying why, e.g. "owned by root — run devports with sudo to
- * stop it". g may be NULL. */
+/* Plans a kill of sel, a row of snap (sel need not be an element of snap: the row of snap with
+ * its key is used, else sel itself). Never fails: a plan that must not run has refusal set and
+ * refusal_text saying why, e.g. "owned by root — run devports with sudo to stop it". g may be
+ * NULL. The plan owns a copy of the row: kill_plan_free() it. */
 void kill_plan_make(const struct listener_set *snap, const struct listener *sel,
                     const struct kill_guard *g, struct kill_plan *out);
+/* Frees the plan's copy; NULL-safe on a zeroed plan. */
+void kill_plan_free(struct kill_plan *plan);
 
 /* Whether the plan still holds in a newer snapshot: 1 when the target still holds the socket; 0
  * when nobody holds it any more; -1 when other processes hold it and the target does not (it

@@ -25,7 +25,7 @@ struct label labels_for(const struct listener *l, const struct config *cfg)
 	enum listener_proto proto = (enum listener_proto)l->proto;
 	const struct detect_rule *r = NULL;
 	if (!l->owner_hidden)
-		r = detect_process(l->proc.comm, l->proc.exe, l->proc.cmdline, l->port);
+		r = detect_process(l->proc->comm, l->proc->exe, l->proc->cmdline, l->port);
 	if (r)
 		out.role = r->role;
 	const char *mine = config_label(cfg, l->port, proto);

@@ -1,4 +1,4 @@
-/* listener.c - key order, equality and formatting of one listener; the listener set. */
+/* listener.c - key order and formatting of one listener, its owned copy; the listener set. */
 #include "listener.h"
 
 #include <arpa/inet.h>
@@ -21,19 +21,110 @@ int listener_key_cmp(const struct listener *a, const struct listener *b)
 		return c;
 	if ((c = memcmp(a->addr, b->addr, sizeof a->addr)))
 		return c;
-	if ((c = cmp_num(a->port, b->port)))
-		return c;
-	return cmp_num(a->proc.id.pid, b->proc.id.pid);
+	return cmp_num(a->port, b->port);
 }
 
-bool listener_same(const struct listener *a, const struct listener *b)
+bool listener_held_by(const struct listener *l, pid_t pid)
 {
-	const struct proc_info *p = &a->proc, *q = &b->proc;
-	return listener_key_cmp(a, b) == 0 && a->v6only == b->v6only &&
-	       a->owner_hidden == b->owner_hidden && a->inode == b->inode && a->uid == b->uid &&
-	       p->id.start_ticks == q->id.start_ticks && p->ppid == q->ppid && p->uid == q->uid &&
-	       strcmp(p->comm, q->comm) == 0 && strcmp(p->user, q->user) == 0 &&
-	       strcmp(p->cmdline, q->cmdline) == 0 && strcmp(p->cwd, q->cwd) == 0;
+	for (size_t i = 0; i < l->nholders; i++)
+		if (l->holders[i]->id.pid == pid)
+			return true;
+	return false;
+}
+
+const char *const owner_unknown_short[OWNER_UNKNOWN_COUNT] = {
+	[OWNER_KNOWN] = "",
+	[OWNER_NOT_READABLE] = "hidden",
+	[OWNER_NOT_FOUND] = "not found yet",
+	[OWNER_UNREADABLE] = "not readable",
+};
+
+const char *const owner_unknown_keys[OWNER_UNKNOWN_COUNT] = {
+	[OWNER_KNOWN] = "known",
+	[OWNER_NOT_READABLE] = "not_readable",
+	[OWNER_NOT_FOUND] = "not_found",
+	[OWNER_UNREADABLE] = "unreadable",
+};
+
+const char *const listener_role_names[HOLDER_ROLE_COUNT] = {
+	[ROLE_HOLDER] = "holder",
+	[ROLE_PARENT] = "parent",
+	[ROLE_WORKER] = "worker",
+};
+
+enum holder_role listener_holder_role(const struct listener *l, size_t i)
+{
+	const struct proc_info *p = l->holders[i];
+	if (listener_held_by(l, p->ppid))
+		return ROLE_WORKER;
+	for (size_t k = 0; k < l->nholders; k++)
+		if (l->holders[k]->ppid == p->id.pid)
+			return ROLE_PARENT;
+	return ROLE_HOLDER;
+}
+
+const char *const owner_unknown_text[OWNER_UNKNOWN_COUNT] = {
+	[OWNER_KNOWN] = "",
+	[OWNER_NOT_READABLE] = "another user's process — run devports with sudo to see it",
+	[OWNER_NOT_FOUND] = "no process found holding it yet — the search goes on",
+	[OWNER_UNREADABLE] = "its process cannot be read, even as root (another pid namespace or a "
+	                     "restricted /proc)",
+};
+
+/* The strings of one proc_info, in order. */
+#define PROC_STRINGS(p) {&(p)->comm, &(p)->user, &(p)->cmdline, &(p)->cwd, &(p)->exe, &(p)->project_root}
+enum { PROC_NSTRINGS = 6 };
+
+static size_t proc_text_size(const struct proc_info *p)
+{
+	const char *const *f[PROC_NSTRINGS] = PROC_STRINGS(p);
+	size_t n = 0;
+	for (size_t k = 0; k < PROC_NSTRINGS; k++)
+		n += strlen(*f[k] ? *f[k] : "") + 1;
+	return n;
+}
+
+/* Copies p's strings to text (room for proc_text_size(p) bytes) and points *dst at them. */
+static char *proc_text_copy(struct proc_info *dst, const struct proc_info *p, char *text)
+{
+	*dst = *p;
+	const char **f[PROC_NSTRINGS] = PROC_STRINGS(dst);
+	for (size_t k = 0; k < PROC_NSTRINGS; k++) {
+		const char *src = *f[k] ? *f[k] : "";
+		size_t n = strlen(src) + 1;
+		memcpy(text, src, n);
+		*f[k] = text;
+		text += n;
+	}
+	return text;
+}
+
+struct listener *listener_clone(const struct listener *l)
+{
+	size_t nprocs = l->nholders ? l->nholders : 1; /* a hidden row keeps its stand-in */
+	size_t text = 0;
+	for (size_t i = 0; i < nprocs; i++)
+		text += proc_text_size(l->nholders ? l->holders[i] : l->proc);
+	struct clone {
+		struct listener l;
+		const struct proc_info *holders[]; /* then nprocs proc_infos, then the text */
+	};
+	size_t head = sizeof(struct clone) + nprocs * sizeof(struct proc_info *);
+	head = (head + _Alignof(struct proc_info) - 1) / _Alignof(struct proc_info) *
+	       _Alignof(struct proc_info);
+	struct clone *c = malloc(head + nprocs * sizeof(struct proc_info) + text);
+	if (!c)
+		return NULL;
+	struct proc_info *procs = (struct proc_info *)((char *)c + head);
+	char *t = (char *)(procs + nprocs);
+	c->l = *l;
+	for (size_t i = 0; i < nprocs; i++) {
+		t = proc_text_copy(&procs[i], l->nholders ? l->holders[i] : l->proc, t);
+		c->holders[i] = &procs[i];
+	}
+	c->l.proc = &procs[0];
+	c->l.holders = l->nholders ? c->holders : NULL;
+	return &c->l;
 }
 
 static const uint8_t v4mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -105,13 +196,4 @@ void listener_set_sort(struct listener_set *s)
 {
 	if (s->n > 1)
 		qsort(s->v, s->n, sizeof *s->v, key_cmp_void);
-}
-
-int listener_set_copy(struct listener_set *dst, const struct listener_set *src)
-{
-	listener_set_clear(dst);
-	for (size_t i = 0; i < src->n; i++)
-		if (!listener_set_push(dst, &src->v[i]))
-			return -ENOMEM;
-	return 0;
 }

@@ -1,8 +1,9 @@
-/* listener.h - the value type: one listening socket held by one process.
+/* listener.h - the value types: a process, and a listener (one protocol, address and port, the
+ * sockets on it and the processes holding them). A snapshot (snapshot.h) holds each process once
+ * and its listeners point at them.
  *
- * A socket held by several processes (a pre-fork server) is several listeners, one per pid, so that
- * every row of every view is one (protocol, address, port, pid). All text fields are already
- * sanitized (sanitize.h) when a backend fills them: views and sinks print them as they are.
+ * All text fields are already sanitized (sanitize.h) when a backend fills them: views and sinks
+ * print them as they are.
  */
 #ifndef DEVPORTS_LISTENER_H
 #define DEVPORTS_LISTENER_H
@@ -21,9 +22,13 @@ struct proc_ident {
 	uint64_t start_ticks; /* kernel start time in clock ticks since boot (stat field 22) */
 };
 
+/* Bounds on text read from the system (a backend cuts longer text with "…"); the strings of a
+ * proc_info are as long as they are, these only bound what is read. */
 enum { PROC_COMM_MAX = 64, PROC_USER_MAX = 33, PROC_CMDLINE_MAX = 1024, PROC_PATH_MAX = 512 };
 
-/* What we know about the owner of a socket. Strings are sanitized UTF-8, NUL-terminated. */
+/* What we know about one process. Strings are sanitized UTF-8, never NULL ("" when unknown), and
+ * belong to whoever filled the struct: a snapshot's arena (snapshot.h), a listener_clone(), or the
+ * caller's arena (platform_process). */
 struct proc_info {
 	struct proc_ident id;
 	pid_t ppid;
@@ -31,33 +36,78 @@ struct proc_info {
 	int64_t start_time;     /* start as seconds since the epoch; 0 when unknown */
 	uint64_t rss_kib;       /* resident set size */
 	int threads;            /* 0 when unknown */
-	char comm[PROC_COMM_MAX];       /* command name */
-	char user[PROC_USER_MAX];       /* effective user name, or the uid as digits */
-	char cmdline[PROC_CMDLINE_MAX]; /* arguments joined by spaces; cut with "…" when longer */
-	char cwd[PROC_PATH_MAX];        /* working directory; "" when unreadable */
-	char exe[PROC_PATH_MAX];        /* executable path; "" when unreadable */
+	const char *comm;       /* command name */
+	const char *user;       /* effective user name, or the uid as digits */
+	const char *cmdline;    /* arguments joined by spaces; cut with "…" when longer */
+	const char *cwd;        /* working directory; "" when unreadable */
+	const char *exe;        /* executable path; "" when unreadable */
 	/* The project the process works in: the nearest parent of cwd (or cwd itself) that holds
 	 * .git, package.json, pyproject.toml, Cargo.toml, go.mod, Gemfile or composer.json; ""
-	 * when there is none. Filled by the platform layer (platform/project_root.h). */
-	char project_root[PROC_PATH_MAX];
+	 * when there is none. Filled by the platform layer (platform/common/project_root.h). */
+	const char *project_root;
+	/* A hash of every field above but rss_kib and threads (what labels and hints read), set by
+	 * snapshot_finish: equal fingerprints, same annotation. */
+	uint64_t fingerprint;
 };
 
+/* Why a listener's owner is not known (listener.owner_why). Each case has its own words. */
+enum owner_unknown {
+	OWNER_KNOWN = 0,
+	OWNER_NOT_READABLE, /* another user's process and devports is not root: "run with sudo" */
+	OWNER_NOT_FOUND,    /* not found yet: the search is still going or backing off */
+	OWNER_UNREADABLE,   /* not readable even as root (another pid namespace, a restricted /proc) */
+	OWNER_UNKNOWN_COUNT
+};
+/* "hidden — run with sudo", "not found yet", "not readable": short words for a cell. */
+extern const char *const owner_unknown_short[OWNER_UNKNOWN_COUNT];
+/* "known", "not_readable", "not_found", "unreadable": for JSON. */
+extern const char *const owner_unknown_keys[OWNER_UNKNOWN_COUNT];
+/* One sentence for inspect, kill and `who`. */
+extern const char *const owner_unknown_text[OWNER_UNKNOWN_COUNT];
+
+/* One row of every view: a (protocol, family, address, port), with every socket on it merged (a
+ * pre-fork server's inherited socket, an SO_REUSEPORT group) and every process holding any of
+ * them. 127.0.0.1 and ::1 are two rows. A backend also uses it for one socket as the kernel lists
+ * it, before the snapshot merges (snapshot_add_socket): then only the socket's fields are read. */
 struct listener {
 	uint8_t proto;  /* enum listener_proto */
 	uint8_t family; /* enum listener_family */
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes, the rest zero */
 	uint16_t port;    /* host order */
 	bool v6only;      /* a [::] listener that does not also serve IPv4 */
-	bool owner_hidden; /* the owner could not be read (another user's process): pid is 0 */
-	uint64_t inode;   /* socket inode, 0 when unknown */
+	bool owner_hidden; /* no holder could be read: proc is a stand-in with pid 0, uid and user */
+	uint8_t owner_why; /* enum owner_unknown: OWNER_KNOWN unless owner_hidden */
 	uint32_t uid;     /* socket's uid (from the kernel, always known) */
-	struct proc_info proc; /* the owner; only id.pid's uid and user are set when owner_hidden */
+	uint64_t inode;   /* the lowest socket inode, 0 when unknown */
+	uint32_t nsockets; /* sockets merged into the row (1 for most) */
+	uint32_t nholders; /* processes holding them: 0 when owner_hidden */
+	/* The lead holder, the one a kill signals: the ancestor among the holders, else the oldest.
+	 * Never NULL in a row of a snapshot or a clone. */
+	const struct proc_info *proc;
+	const struct proc_info *const *holders; /* nholders entries, lead first, then by pid */
 };
 
-/* Stable key order: proto, family, address, port, pid. */
+/* Stable key order: proto, family, address, port. */
 int listener_key_cmp(const struct listener *a, const struct listener *b);
-/* True when everything but the key is the same too. */
-bool listener_same(const struct listener *a, const struct listener *b);
+/* Whether a and b are one socket address: the same key. */
+static inline bool listener_same_key(const struct listener *a, const struct listener *b)
+{
+	return listener_key_cmp(a, b) == 0;
+}
+
+/* What holder i of l is to the others: the parent of workers that hold the socket too, a worker
+ * (its parent holds it), or a holder on its own (a process the socket was passed to). */
+enum holder_role { ROLE_HOLDER = 0, ROLE_PARENT, ROLE_WORKER, HOLDER_ROLE_COUNT };
+extern const char *const listener_role_names[HOLDER_ROLE_COUNT]; /* "holder", "parent", "worker" */
+enum holder_role listener_holder_role(const struct listener *l, size_t i);
+
+/* Whether pid is one of l's holders. */
+bool listener_held_by(const struct listener *l, pid_t pid);
+
+/* A copy of l that owns everything it points to (its holders' data and their strings), in one
+ * malloc'd block that starts with the listener: free() it. For what outlives a snapshot (a
+ * tombstone, the inspected row, a kill's target). NULL when out of memory. */
+struct listener *listener_clone(const struct listener *l);
 
 /* Whether the address is the wildcard (0.0.0.0 or ::). */
 bool listener_is_wildcard(const struct listener *l);
@@ -78,7 +128,5 @@ struct listener *listener_set_push(struct listener_set *s, const struct listener
 void listener_set_clear(struct listener_set *s); /* n = 0, keeps storage */
 void listener_set_free(struct listener_set *s);  /* frees storage; the set is empty again */
 void listener_set_sort(struct listener_set *s);  /* by key */
-/* Copies src into dst (dst's old content is replaced). Returns 0 or -ENOMEM. */
-int listener_set_copy(struct listener_set *dst, const struct listener_set *src);
 
 #endif

@@ -1,5 +1,5 @@
-/* model.c - merge snapshots into rows: new rows, tombstones, events. See model_lines.c for what
- * the list shows and model_select.c for the cursor. */
+/* model.c - merge snapshots into rows: new rows, tombstones, events, and labels and hints only
+ * where something changed. See model_lines.c for what the list shows and the cursor. */
 #include "model.h"
 
 #include <errno.h>
@@ -7,18 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "annotate.h"
+#include "array_grow.h"
 
 void model_init(struct model *m)
 {
-	*m = (struct model){.sort = SORT_PORT};
+	memset(m, 0, sizeof *m);
+	m->sort = SORT_PORT;
+}
+
+static void drop_row(struct row *r)
+{
+	free(r->owned);
+	r->owned = NULL;
 }
 
 void model_free(struct model *m)
 {
+	for (size_t i = 0; i < m->nrows; i++)
+		drop_row(&m->rows[i]);
 	free(m->rows);
+	free(m->spare);
 	free(m->lines);
-	*m = (struct model){0};
+	memset(m, 0, sizeof *m);
 }
 
 static void project_name(const char *root, char *out, size_t len)
@@ -27,12 +37,21 @@ static void project_name(const char *root, char *out, size_t len)
 	snprintf(out, len, "%s", slash ? slash + 1 : root);
 }
 
-static void fill_row(struct row *r, const struct listener *l, const struct annotation *a)
+/* What a row's label and hints are computed from, as one hash: its socket's fields and every
+ * holder's identity and text (their fingerprints). */
+static uint64_t inputs_of(const struct listener *l)
 {
-	r->l = *l;
-	r->label = a->label;
-	r->hints = a->hints;
-	project_name(l->proc.project_root, r->project, sizeof r->project);
+	uint64_t h = 1469598103934665603ull;
+	uint64_t v[] = {l->v6only, l->owner_hidden, l->owner_why, l->uid, l->nholders,
+	                l->owner_hidden ? (uint64_t)(uintptr_t)0 : l->proc->fingerprint};
+	for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+		h = (h ^ v[k]) * 1099511628211ull;
+	for (size_t i = 1; i < l->nholders; i++)
+		h = (h ^ l->holders[i]->fingerprint) * 1099511628211ull;
+	if (l->owner_hidden)
+		for (const char *t = l->proc->user; *t; t++)
+			h = (h ^ (unsigned char)*t) * 1099511628211ull;
+	return h;
 }
 
 static void log_event(struct model *m, const struct listener *l, bool added, time_t wall)
@@ -43,10 +62,10 @@ static void log_event(struct model *m, const struct listener *l, bool added, tim
 		.added = added,
 		.port = l->port,
 		.proto = l->proto,
-		.pid = l->proc.id.pid,
+		.pid = l->proc->id.pid,
 		.hidden = l->owner_hidden,
 	};
-	snprintf(e->comm, sizeof e->comm, "%s", l->owner_hidden ? "hidden" : l->proc.comm);
+	snprintf(e->comm, sizeof e->comm, "%s", l->owner_hidden ? "hidden" : l->proc->comm);
 	m->event_next = (m->event_next + 1) % MODEL_EVENTS_MAX;
 	if (m->nevents < MODEL_EVENTS_MAX)
 		m->nevents++;
@@ -62,55 +81,165 @@ void model_note(struct model *m, time_t wall, const char *text)
 		m->nevents++;
 }
 
+static void mark_port(struct model *m, const struct listener *l)
+{
+	m->dirty_ports[l->proto & 1][l->port / 8] |= (unsigned char)(1u << (l->port % 8));
+}
+
+static bool port_dirty(const struct model *m, const struct listener *l)
+{
+	return m->dirty_ports[l->proto & 1][l->port / 8] & (1u << (l->port % 8));
+}
+
+/* A live row takes cur as its listener; a changed one is labelled again (its port's hints are
+ * recomputed after the merge). */
+static void refresh(struct model *m, struct row *r, const struct listener *cur, bool force)
+{
+	r->l = *cur;
+	uint64_t in = inputs_of(cur);
+	if (in == r->inputs && !force)
+		return;
+	r->inputs = in;
+	r->label = labels_for(cur, m->cfg);
+	project_name(cur->proc->project_root, r->project, sizeof r->project);
+	m->annotated++;
+	mark_port(m, cur);
+}
+
+/* A row that vanished keeps its last listener in a copy of its own until it expires. */
+static void bury(struct model *m, struct row *r, double now, time_t wall)
+{
+	log_event(m, &r->l, false, wall);
+	r->gone_at = now;
+	mark_port(m, &r->l);
+	struct listener *copy = listener_clone(&r->l);
+	if (copy) {
+		r->owned = copy;
+		r->l = *copy;
+	} else { /* out of memory: no tombstone, the row goes now */
+		r->gone_at = -1;
+	}
+}
+
+/* Hints for every live row whose (protocol, port) is marked, from the live rows on that port. */
+static int rehint(struct model *m)
+{
+	const struct listener *mates[64];
+	const struct label *labels[64];
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+		if (r->gone_at || !port_dirty(m, &r->l))
+			continue;
+		size_t n = 0, self = 0;
+		for (size_t j = 0; j < m->nrows && n < 64; j++) {
+			const struct row *o = &m->rows[j];
+			if (o->gone_at || o->l.port != r->l.port || o->l.proto != r->l.proto)
+				continue;
+			if (j == i)
+				self = n;
+			mates[n] = &o->l;
+			labels[n++] = &o->label;
+		}
+		hints_for(mates, labels, n, self, m->cfg, &r->hints);
+	}
+	for (size_t i = 0; i < m->nrows; i++) /* unmark what was marked */
+		m->dirty_ports[m->rows[i].l.proto & 1][m->rows[i].l.port / 8] = 0;
+	return 0;
+}
+
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall)
 {
-	size_t cap = m->nrows + s->set.n;
-	struct annotation *ann = NULL;
-	if (annotate_set(&s->set, m->cfg, &ann) < 0)
-		return -ENOMEM;
-	struct row *out = malloc((cap ? cap : 1) * sizeof *out);
-	if (!out) {
-		free(ann);
-		return -ENOMEM;
+	const struct listener_set *set = &s->set;
+	/* Count the rows of the result: old rows kept (alive, or tombstones) and new keys. */
+	size_t i = 0, j = 0, n = 0, added = 0;
+	while (i < m->nrows || j < set->n) {
+		int c = i == m->nrows ? 1 : j == set->n ? -1
+		                                          : listener_key_cmp(&m->rows[i].l, &set->v[j]);
+		n++;
+		added += c > 0;
+		i += c <= 0;
+		j += c >= 0;
 	}
-	size_t i = 0, j = 0, n = 0;
-	while (i < m->nrows || j < s->set.n) {
-		struct row *old = i < m->nrows ? &m->rows[i] : NULL;
-		const struct listener *cur = j < s->set.n ? &s->set.v[j] : NULL;
+	struct row *out = m->rows;
+	if (added) { /* new keys: the rows are merged into the spare array */
+		if (!array_grow((void **)&m->spare, &m->capspare, n, sizeof *m->spare, 16))
+			return -ENOMEM;
+		out = m->spare;
+	}
+	bool changed = added > 0;
+	i = j = 0;
+	size_t k = 0;
+	size_t oldn = m->nrows;
+	while (i < oldn || j < set->n) {
+		struct row *old = i < oldn ? &m->rows[i] : NULL;
+		const struct listener *cur = j < set->n ? &set->v[j] : NULL;
 		int c = !old ? 1 : !cur ? -1 : listener_key_cmp(&old->l, cur);
-		if (c < 0) { /* gone: keep as a tombstone until model_expire drops it */
-			out[n] = *old;
-			if (!old->gone_at) {
-				out[n].gone_at = now;
-				log_event(m, &old->l, false, wall);
+		struct row *r = &out[k++];
+		if (c < 0) { /* gone: kept as a tombstone until model_expire drops it */
+			if (r != old)
+				*r = *old;
+			if (!r->gone_at) {
+				bury(m, r, now, wall);
+				changed = true;
 			}
-			n++, i++;
-		} else if (c > 0) { /* new */
-			struct row *r = &out[n++];
+			i++;
+			continue;
+		}
+		if (c > 0) { /* new */
 			*r = (struct row){.first_seen = m->primed ? now : 0};
-			fill_row(r, cur, &ann[j]);
+			refresh(m, r, cur, true);
 			if (m->primed)
 				log_event(m, cur, true, wall);
 			j++;
-		} else { /* still there, or back before its tombstone expired */
-			out[n] = *old;
-			fill_row(&out[n], cur, &ann[j]);
-			if (old->gone_at) {
-				out[n].gone_at = 0;
-				out[n].first_seen = now;
-				log_event(m, cur, true, wall);
-			}
-			n++, i++, j++;
+			continue;
 		}
+		if (r != old) /* still there, or back before its tombstone expired */
+			*r = *old;
+		uint64_t before = r->inputs;
+		bool back = r->gone_at != 0;
+		if (back) {
+			drop_row(r);
+			r->gone_at = 0;
+			r->first_seen = now;
+			log_event(m, cur, true, wall);
+			changed = true;
+		}
+		refresh(m, r, cur, back);
+		changed |= r->inputs != before;
+		i++, j++;
 	}
-	free(ann);
-	free(m->rows);
-	m->rows = out;
-	m->nrows = n;
-	m->caprows = cap;
+	if (added) {
+		struct row *t = m->rows;
+		size_t cap = m->caprows;
+		m->rows = m->spare;
+		m->caprows = m->capspare;
+		m->spare = t;
+		m->capspare = cap;
+	}
+	m->nrows = k;
+	/* a tombstone that could not be copied goes at once */
+	size_t w = 0;
+	for (size_t q = 0; q < m->nrows; q++)
+		if (m->rows[q].gone_at >= 0)
+			m->rows[w++] = m->rows[q];
+	m->nrows = w;
+	rehint(m);
+	bool first = !m->primed;
 	m->primed = true;
+	if (changed || first)
+		model_rebuild(m);
+	return changed || first;
+}
+
+void model_reannotate(struct model *m)
+{
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+		r->label = labels_for(&r->l, m->cfg);
+		mark_port(m, &r->l);
+	}
+	rehint(m);
 	model_rebuild(m);
-	return 0;
 }
 
 bool model_row_is_new(const struct row *r, double now)
@@ -135,6 +264,7 @@ bool model_expire(struct model *m, double now)
 	for (size_t i = 0; i < m->nrows; i++) {
 		struct row *r = &m->rows[i];
 		if (r->gone_at && now - r->gone_at >= MODEL_TOMBSTONE_SECONDS) {
+			drop_row(r);
 			changed = true;
 			continue;
 		}
@@ -142,7 +272,7 @@ bool model_expire(struct model *m, double now)
 			r->first_seen = 0; /* no longer new: drawn plain from now on */
 			changed = true;
 		}
-		if (n != i) /* a row is 4 KB: only the ones after a dropped tombstone move */
+		if (n != i) /* only the ones after a dropped tombstone move */
 			m->rows[n] = *r;
 		n++;
 	}

@@ -21,10 +21,14 @@ enum { MODEL_FRESH_SECONDS = 5, MODEL_TOMBSTONE_SECONDS = 5, MODEL_EVENTS_MAX = 
 enum sort_mode { SORT_PORT = 0, SORT_PROCESS, SORT_PID, SORT_UPTIME, SORT_COUNT };
 extern const char *const model_sort_names[SORT_COUNT]; /* "port", "process", "pid", "uptime" */
 
+/* One (protocol, address, port). A live row's listener points into the snapshot last applied; a
+ * tombstone's into its own copy (owned). */
 struct row {
 	struct listener l;
+	struct listener *owned; /* a tombstone's copy of its last listener (listener_clone), or NULL */
 	struct label label;
 	struct hint_list hints; /* hints.h; a sticky one keeps the row shown whatever the filters */
+	uint64_t inputs;   /* a hash of what label and hints were computed from */
 	char project[64];  /* the project root's folder name; "" when none */
 	double first_seen; /* monotonic seconds; 0 for rows of the first snapshot (not "new") */
 	double gone_at;    /* 0 while alive; when it vanished, for a tombstone */
@@ -76,16 +80,29 @@ struct model {
 	size_t nevents, event_next;
 
 	bool primed; /* the first snapshot is in */
+
+	/* Scratch of model_apply, kept between calls. */
+	struct row *spare;
+	size_t capspare;
+	unsigned char dirty_ports[2][65536 / 8]; /* (proto, port) whose hints are recomputed */
+	unsigned long annotated; /* rows labelled since model_init: for tests and benchmarks */
 };
 
 void model_init(struct model *m);
 void model_free(struct model *m);
 
 /* Merges a new snapshot at monotonic time now (wall clock `wall`, for events): rows that appear
- * are new, rows that vanish become tombstones (keeping their last label and hints), the rest are
- * updated and labelled again (annotate.h, with m->cfg). Rebuilds the lines and keeps the
- * selection on the same listener. 0 or -ENOMEM (the model is unchanged then). */
+ * are new, rows that vanish become tombstones (keeping their last label and hints), the rest point
+ * at their new data. Labels and hints (with m->cfg) are computed again only for rows whose
+ * sockets or holders changed (and, for hints, the other rows on their port). Rebuilds the lines
+ * when anything changed and keeps the selection on the same listener.
+ * The rows point into s from now on: s must stay as it is until the next model_apply or
+ * model_free, and the snapshot given to the previous call must still be intact during this one.
+ * Returns 1 when anything shown changed, 0 when nothing did, -ENOMEM (the model is unchanged). */
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall);
+
+/* Labels and hints of every row again (after a config change). */
+void model_reannotate(struct model *m);
 
 /* Drops tombstones older than MODEL_TOMBSTONE_SECONDS. Returns true when anything that is drawn
  * changed (a tombstone went, a row stopped being new), so the caller redraws only then. */

@@ -30,15 +30,15 @@ static int by_port(const void *x, const void *y)
 static int by_process(const void *x, const void *y)
 {
 	const struct row *a = *(const struct row *const *)x, *b = *(const struct row *const *)y;
-	int c = strcasecmp(a->l.proc.comm, b->l.proc.comm);
+	int c = strcasecmp(a->l.proc->comm, b->l.proc->comm);
 	return c ? c : by_key(a, b);
 }
 
 static int by_pid(const void *x, const void *y)
 {
 	const struct row *a = *(const struct row *const *)x, *b = *(const struct row *const *)y;
-	if (a->l.proc.id.pid != b->l.proc.id.pid)
-		return a->l.proc.id.pid < b->l.proc.id.pid ? -1 : 1;
+	if (a->l.proc->id.pid != b->l.proc->id.pid)
+		return a->l.proc->id.pid < b->l.proc->id.pid ? -1 : 1;
 	return by_key(a, b);
 }
 
@@ -46,7 +46,7 @@ static int by_pid(const void *x, const void *y)
 static int by_uptime(const void *x, const void *y)
 {
 	const struct row *a = *(const struct row *const *)x, *b = *(const struct row *const *)y;
-	int64_t sa = a->l.proc.start_time, sb = b->l.proc.start_time;
+	int64_t sa = a->l.proc->start_time, sb = b->l.proc->start_time;
 	if (sa != sb)
 		return sa > sb ? -1 : 1;
 	return by_key(a, b);
@@ -65,8 +65,8 @@ static bool matches(const struct row *r, const char *filter)
 	if (!filter[0])
 		return true;
 	snprintf(port, sizeof port, "%u", (unsigned)r->l.port);
-	const char *fields[] = {port, r->l.owner_hidden ? "hidden" : r->l.proc.comm, r->label.text,
-	                        r->project, r->l.proc.user};
+	const char *fields[] = {port, r->l.owner_hidden ? "hidden" : r->l.proc->comm, r->label.text,
+	                        r->project, r->l.proc->user};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (strcasestr(fields[i], filter))
 			return true;

@@ -42,13 +42,13 @@ static void cell_text(const struct listener *l, const struct annotation *a, enum
 		if (l->owner_hidden)
 			snprintf(buf, len, "-");
 		else
-			snprintf(buf, len, "%ld", (long)l->proc.id.pid);
+			snprintf(buf, len, "%ld", (long)l->proc->id.pid);
 		break;
 	case COL_USER:
-		snprintf(buf, len, "%s", l->proc.user);
+		snprintf(buf, len, "%s", l->proc->user);
 		break;
 	case COL_PROCESS:
-		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc.comm);
+		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc->comm);
 		break;
 	case COL_LABEL: /* "?": a guess from the port number; "!": see the hints below the table */
 		snprintf(buf, len, "%s%s%s%s", a->label.text, a->label.source == LABEL_PORT ? "?" : "",
@@ -56,7 +56,7 @@ static void cell_text(const struct listener *l, const struct annotation *a, enum
 		break;
 	case COL_COMMAND:
 		snprintf(buf, len, "%s",
-		         l->owner_hidden ? "(owner hidden: run with sudo to see it)" : l->proc.cmdline);
+		         l->owner_hidden ? "(owner hidden: run with sudo to see it)" : l->proc->cmdline);
 		break;
 	case COL_COUNT:
 		buf[0] = '\0';
@@ -118,7 +118,7 @@ static void write_hints(FILE *out, const struct snapshot *s, const struct annota
 			if (!any)
 				fputs("\nHints\n", out);
 			any = true;
-			const char *who = l->owner_hidden ? "hidden" : l->proc.comm;
+			const char *who = l->owner_hidden ? "hidden" : l->proc->comm;
 			snprintf(line, sizeof line, "! %u %s %s %s: %s", (unsigned)l->port,
 			         listener_proto_name(l), addr, who, h->v[i].text);
 			if (width > 0)

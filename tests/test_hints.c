@@ -214,7 +214,7 @@ Test(hints, airplay_scenario_through_the_fake_backend)
 	                          .scenario_path = TESTS_DIR "/fixtures/scenarios/airplay.json"};
 	cr_assert_eq(platform_open(&p, &o), 0, "%s", p ? platform_error(p) : "");
 	struct snapshot s = {0};
-	cr_assert_eq(platform_snapshot(p, &s), 0);
+	cr_assert_eq(platform_collect(p, &s), 0);
 	cr_assert_eq(annotate_set(&s.set, NULL, &ann), 0);
 	size_t airplay = 0;
 	for (size_t i = 0; i < s.set.n; i++) {

@@ -40,7 +40,7 @@ static void at(double t)
 {
 	cr_assert_eq(platform_fake_seek(p, t), 0);
 	snapshot_free(&s);
-	cr_assert_eq(platform_snapshot(p, &s), 0);
+	cr_assert_eq(platform_collect(p, &s), 0);
 }
 
 static const struct listener *on(unsigned port)

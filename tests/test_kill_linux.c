@@ -199,7 +199,7 @@ static void kill_as_nobody(void *arg, void *out, size_t len)
 	if (platform_open(&np, &o) < 0)
 		return;
 	struct snapshot s = {0};
-	platform_snapshot(np, &s);
+	platform_collect(np, &s);
 	for (size_t i = 0; i < s.set.n; i++) {
 		if (s.set.v[i].port != in->port)
 			continue;

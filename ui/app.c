@@ -51,7 +51,7 @@ bool app_poll(struct app *a)
 		return changed;
 	/* into the scratch snapshot: a poll that changes nothing (most) allocates nothing */
 	struct snapshot *s = &a->next;
-	int rc = platform_snapshot(a->platform, s);
+	int rc = platform_collect(a->platform, s);
 	if (rc < 0) {
 		const char *why = platform_error(a->platform);
 		snprintf(a->error, sizeof a->error, "cannot read listeners: %s",

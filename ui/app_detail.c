@@ -19,9 +19,9 @@ static void gather(struct app *a, struct detail *d)
 	d->nsockets = 0;
 	if (a->platform && !l->owner_hidden) {
 		struct proc_info fresh;
-		d->proc_rc = platform_process(a->platform, l->proc.id.pid, &fresh);
+		d->proc_rc = platform_process(a->platform, l->proc->id.pid, &fresh);
 		/* The same process (not a recycled pid) or nothing new. */
-		if (d->proc_rc == 0 && fresh.id.start_ticks == l->proc.id.start_ticks)
+		if (d->proc_rc == 0 && fresh.id.start_ticks == l->proc->id.start_ticks)
 			d->proc = fresh;
 		else if (d->proc_rc == 0)
 			d->proc_rc = -ESRCH;
@@ -33,7 +33,7 @@ static void gather(struct app *a, struct detail *d)
 		const struct listener *o = &a->snap.set.v[i];
 		bool mine = l->owner_hidden
 		                ? o->owner_hidden && o->inode == l->inode && o->port == l->port
-		                : !o->owner_hidden && o->proc.id.pid == l->proc.id.pid;
+		                : !o->owner_hidden && o->proc->id.pid == l->proc->id.pid;
 		if (mine)
 			kill_plan_where(o, d->sockets[d->nsockets++], KILL_WHERE_MAX);
 	}

@@ -83,7 +83,7 @@ static void compose(const struct app *a, struct status *s)
 	} else if (a->model.filter[0]) {
 		snprintf(text, len, " filter: %s (/ edits, Esc clears)", a->model.filter);
 	} else if (sel && !sel->l.owner_hidden) {
-		snprintf(text, len, " %s", sel->l.proc.cmdline);
+		snprintf(text, len, " %s", sel->l.proc->cmdline);
 		s->st = ST_DIM;
 	}
 }

@@ -146,8 +146,8 @@ void view_detail_draw(const struct app *a, struct frame *f, int y, int h)
 		snprintf(head, sizeof head, "%s · owner hidden%s%s", where,
 		         d->row.label.text[0] ? " · " : "", d->row.label.text);
 	else
-		snprintf(head, sizeof head, "%s · %s (pid %ld)%s%s%s%s%s", where, l->proc.comm,
-		         (long)l->proc.id.pid, d->row.label.text[0] ? " · " : "", d->row.label.text,
+		snprintf(head, sizeof head, "%s · %s (pid %ld)%s%s%s%s%s", where, l->proc->comm,
+		         (long)l->proc->id.pid, d->row.label.text[0] ? " · " : "", d->row.label.text,
 		         d->row.label.source == LABEL_PORT ? "?" : "",
 		         d->row.project[0] ? " · " : "", d->row.project);
 	frame_put(f, y, 1, f->w - 1, ST_GROUP, head);

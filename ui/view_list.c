@@ -47,7 +47,7 @@ static enum style cell(const struct app *a, const struct row *r, enum col_id id,
 		snprintf(buf, len, "%s", listener_proto_name(l));
 		return ST_DIM;
 	case COL_PROCESS:
-		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc.comm);
+		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc->comm);
 		return l->owner_hidden ? ST_DIM : ST_NORMAL;
 	case COL_LABEL:
 		snprintf(buf, len, "%s%s", r->label.text, r->label.source == LABEL_PORT ? "?" : "");
@@ -59,17 +59,17 @@ static enum style cell(const struct app *a, const struct row *r, enum col_id id,
 		if (l->owner_hidden)
 			snprintf(buf, len, "-");
 		else
-			snprintf(buf, len, "%ld", (long)l->proc.id.pid);
+			snprintf(buf, len, "%ld", (long)l->proc->id.pid);
 		return ST_DIM;
 	case COL_USER:
-		snprintf(buf, len, "%s", l->proc.user);
+		snprintf(buf, len, "%s", l->proc->user);
 		return ST_DIM;
 	case COL_ADDRESS:
 		listener_addr_str(l, buf, len);
 		return ST_NORMAL;
 	case COL_UPTIME:
-		if (l->proc.start_time > 0 && !l->owner_hidden)
-			view_format_uptime((int64_t)(a->wall - l->proc.start_time), buf, len);
+		if (l->proc->start_time > 0 && !l->owner_hidden)
+			view_format_uptime((int64_t)(a->wall - l->proc->start_time), buf, len);
 		else
 			buf[0] = '\0';
 		return ST_DIM;

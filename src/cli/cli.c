@@ -204,7 +204,7 @@ static void report_config(const struct config *c)
 
 bool cli_snapshot(struct platform *p, struct snapshot *s)
 {
-	int rc = platform_snapshot(p, s);
+	int rc = platform_collect(p, s);
 	if (rc < 0)
 		fprintf(stderr, "devports: cannot read listeners: %s\n", strerror(-rc));
 	return rc == 0;

@@ -94,7 +94,7 @@ static void run_jobs(struct platform *p, struct kill_job *jobs, size_t n, bool f
 		bool running = false;
 		if (now >= next_snapshot) {
 			snapshot_free(&s);
-			if (platform_snapshot(p, &s) < 0)
+			if (platform_collect(p, &s) < 0)
 				s = (struct snapshot){0};
 			taken_at = now;
 			next_snapshot = now + SNAPSHOT_EVERY_MS / 1000.0;
@@ -123,7 +123,7 @@ static void run_jobs(struct platform *p, struct kill_job *jobs, size_t n, bool f
 static int still_held(struct platform *p, uint16_t port)
 {
 	struct snapshot s = {0};
-	int rc = platform_snapshot(p, &s);
+	int rc = platform_collect(p, &s);
 	for (size_t i = 0; rc == 0 && i < s.set.n; i++)
 		if (s.set.v[i].port == port)
 			rc = 1;

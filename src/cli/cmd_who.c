@@ -18,14 +18,14 @@ static void print_one(const struct listener *l, const struct annotation *a)
 	const char *guess = a && a->label.source == LABEL_PORT ? "?" : "";
 	if (l->owner_hidden) {
 		printf("%s  owner hidden (user %s) — run devports with sudo to see it%s%s%s\n",
-		       where, l->proc.user, label[0] ? "  " : "", label, guess);
+		       where, l->proc->user, label[0] ? "  " : "", label, guess);
 		return;
 	}
-	printf("%s  %s (pid %ld, user %s)%s%s%s\n", where, l->proc.comm, (long)l->proc.id.pid,
-	       l->proc.user, label[0] ? "  " : "", label, guess);
-	printf("    command    %s\n", l->proc.cmdline);
-	if (l->proc.cwd[0])
-		printf("    directory  %s\n", l->proc.cwd);
+	printf("%s  %s (pid %ld, user %s)%s%s%s\n", where, l->proc->comm, (long)l->proc->id.pid,
+	       l->proc->user, label[0] ? "  " : "", label, guess);
+	printf("    command    %s\n", l->proc->cmdline);
+	if (l->proc->cwd[0])
+		printf("    directory  %s\n", l->proc->cwd);
 	for (size_t i = 0; a && i < a->hints.n; i++)
 		printf("    ! %s\n", a->hints.v[i].text);
 }

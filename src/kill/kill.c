@@ -114,7 +114,7 @@ static int send(struct kill_job *j, int sig, double now)
 static int check_moved(struct kill_job *j, struct platform *p, const char *name)
 {
 	struct snapshot s = {0};
-	int rc = platform_snapshot(p, &s);
+	int rc = platform_collect(p, &s);
 	if (rc < 0) {
 		say(j, "%s: cannot read listeners (%s) — nothing was signalled", name,
 		    strerror(-rc));
@@ -136,8 +136,8 @@ static int check_moved(struct kill_job *j, struct platform *p, const char *name)
 	} else if (held < 0) {
 		say(j,
 		    ":%u moved to %s (pid %ld) while you were confirming — nothing was signalled",
-		    (unsigned)j->plan.sel.port, other ? other->proc.comm : "?",
-		    other ? (long)other->proc.id.pid : 0L);
+		    (unsigned)j->plan.sel.port, other ? other->proc->comm : "?",
+		    other ? (long)other->proc->id.pid : 0L);
 	} else if (held == 0) {
 		say(j, ":%u is already free — nothing was signalled", (unsigned)j->plan.sel.port);
 	}
@@ -194,17 +194,17 @@ static void explain_respawn(struct kill_job *j, struct platform *p, const struct
 	bool user_unit = false;
 	if (l->owner_hidden) {
 		say(j, ":%u is back, held by a process of %s — run devports with sudo to see it",
-		    (unsigned)l->port, l->proc.user[0] ? l->proc.user : "another user");
+		    (unsigned)l->port, l->proc->user[0] ? l->proc->user : "another user");
 		return;
 	}
 	struct proc_info *chain = calloc(ANCESTRY_MAX, sizeof *chain);
 	if (!chain) {
-		say(j, ":%u is back: %s (pid %ld) holds it", (unsigned)l->port, l->proc.comm,
-		    (long)l->proc.id.pid);
+		say(j, ":%u is back: %s (pid %ld) holds it", (unsigned)l->port, l->proc->comm,
+		    (long)l->proc->id.pid);
 		return;
 	}
 	size_t n = ancestry_walk(p, &l->proc, chain, ANCESTRY_MAX);
-	if (platform_service_unit(p, l->proc.id.pid, unit, sizeof unit, &user_unit) < 0)
+	if (platform_service_unit(p, l->proc->id.pid, unit, sizeof unit, &user_unit) < 0)
 		unit[0] = '\0';
 	respawn_explain(l->port, chain, n, unit, user_unit, why, sizeof why);
 	free(chain);
@@ -255,7 +255,7 @@ bool kill_job_tick(struct kill_job *j, struct platform *p, const struct listener
 		const struct listener *left = latest ? respawn_leftover(&j->plan, latest) : NULL;
 		if (left)
 			say(j, ":%u is still held by %s (pid %ld)", (unsigned)left->port,
-			    left->proc.comm, (long)left->proc.id.pid);
+			    left->proc->comm, (long)left->proc->id.pid);
 		finish(j, left ? KILL_LEFTOVER : KILL_FREED);
 	}
 	return j->news != before;

@@ -130,7 +130,7 @@ const struct listener *respawn_find(const struct kill_plan *plan, const struct l
 		const struct listener *l = &snap->v[i];
 		if (!same_port(l, &plan->sel) || kill_plan_has_inode(plan, l->inode))
 			continue; /* one of the killed sockets, still closing */
-		if (l->owner_hidden || !kill_plan_holds(plan, l->proc.id.pid))
+		if (l->owner_hidden || !kill_plan_holds(plan, l->proc->id.pid))
 			return l;
 	}
 	return NULL;
@@ -142,7 +142,7 @@ const struct listener *respawn_leftover(const struct kill_plan *plan,
 	for (size_t i = 0; i < snap->n; i++) {
 		const struct listener *l = &snap->v[i];
 		if (same_port(l, &plan->sel) && !l->owner_hidden &&
-		    l->proc.id.pid != plan->target.id.pid && kill_plan_holds(plan, l->proc.id.pid))
+		    l->proc->id.pid != plan->target.id.pid && kill_plan_holds(plan, l->proc->id.pid))
 			return l;
 	}
 	return NULL;
