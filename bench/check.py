@@ -9,11 +9,16 @@ import sys
 def main():
     found = set()
     doc = json.load(sys.stdin)
+    keys = set()
     for l in doc["listeners"]:
-        if l["owner_hidden"] or not l["process"]:
-            continue
         addr = "::" if l["address"] == "*" else l["address"]  # a dual-stack [::]
-        found.add((l["proto"], addr, l["port"], l["process"]["pid"]))
+        key = (l["proto"], addr, l["port"])
+        if key in keys:
+            print(f"  check: TWO ROWS for {key}")
+            sys.exit(1)
+        keys.add(key)
+        for p in l["processes"]:  # schema 2: every holder of the row, the lead first
+            found.add(key + (p["pid"],))
     want, listeners, missing = 0, 0, []
     with open(sys.argv[1]) as f:
         for line in f:

@@ -116,17 +116,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pollbench: cannot open the backend\n");
 		return 2;
 	}
-	struct listener_set set = {0};
+	struct snapshot snap = {0};
 	double *t = calloc((size_t)polls, sizeof *t);
 	double t0 = now_ms();
-	platform_collect(p, &set); /* the first poll fills the owner cache */
-	printf("first poll: %.3f ms (%zu listeners, %s)\n", now_ms() - t0, set.n, platform_name(p));
+	platform_collect(p, &snap); /* the first poll fills the owner cache */
+	printf("first poll: %.3f ms (%zu listeners, %s)\n", now_ms() - t0, snap.set.n,
+	       platform_name(p));
 	for (int i = 0; i < polls; i++) {
 		t0 = now_ms();
-		platform_collect(p, &set);
+		platform_collect(p, &snap);
 		t[i] = now_ms() - t0;
 	}
-	report("steady", t, polls, set.n);
+	report("steady", t, polls, snap.set.n);
 
 	int rounds = polls < 20 ? polls : 20;
 	for (int i = 0; i < rounds; i++) {
@@ -136,13 +137,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		t0 = now_ms();
-		platform_collect(p, &set);
+		platform_collect(p, &snap);
 		t[i] = now_ms() - t0;
 		stop_listener(child);
-		platform_collect(p, &set); /* settle */
+		platform_collect(p, &snap); /* settle */
 	}
-	report("new listening process", t, rounds, set.n);
-	listener_set_free(&set);
+	report("new listening process", t, rounds, snap.set.n);
+	snapshot_free(&snap);
 	free(t);
 	platform_close(&p);
 	return 0;

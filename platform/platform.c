@@ -7,6 +7,13 @@
 #include <stdlib.h>
 #include <time.h>
 
+double platform_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 struct platform {
 	const struct platform_ops *ops;
 	void *impl;

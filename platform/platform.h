@@ -151,6 +151,11 @@ void http_check_free(struct http_check **c);
 int platform_http_check(struct platform *p, const struct listener *l, int timeout_ms,
                         struct http_check **out);
 
+/* The one clock for intervals: seconds of CLOCK_MONOTONIC (since an arbitrary start). The core
+ * library reads no clock; the dashboard, the CLI, the kill engine and the backends read this one
+ * and pass the time on. */
+double platform_monotonic(void);
+
 /* What a backend provides; platform.c dispatches to one of these. */
 struct platform_ops {
 	const char *(*name)(void *impl);

@@ -1,5 +1,6 @@
 /* listener.c - key order and formatting of one listener, its owned copy; the listener set. */
 #include "listener.h"
+#include "array_grow.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +33,34 @@ bool listener_held_by(const struct listener *l, pid_t pid)
 	return false;
 }
 
+static uint64_t hash_str(uint64_t h, const char *t)
+{
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ull; /* FNV-1a */
+	return (h ^ 0xff) * 1099511628211ull; /* a separator: "ab","c" is not "a","bc" */
+}
+
+static uint64_t hash_num(uint64_t h, uint64_t v)
+{
+	for (int k = 0; k < 8; k++, v >>= 8)
+		h = (h ^ (v & 0xff)) * 1099511628211ull;
+	return h;
+}
+
+uint64_t proc_fingerprint(const struct proc_info *p)
+{
+	uint64_t h = 14695981039346656037ull;
+	h = hash_num(h, (uint64_t)p->id.pid);
+	h = hash_num(h, p->id.start_ticks);
+	h = hash_num(h, (uint64_t)p->ppid);
+	h = hash_num(h, p->uid);
+	h = hash_num(h, (uint64_t)p->start_time);
+	const char *f[] = {p->comm, p->user, p->cmdline, p->cwd, p->exe, p->project_root};
+	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+		h = hash_str(h, f[k]);
+	return h;
+}
+
 const char *const owner_unknown_short[OWNER_UNKNOWN_COUNT] = {
 	[OWNER_KNOWN] = "",
 	[OWNER_NOT_READABLE] = "hidden",
@@ -52,6 +81,17 @@ const char *const listener_role_names[HOLDER_ROLE_COUNT] = {
 	[ROLE_WORKER] = "worker",
 };
 
+void listener_process_str(const struct listener *l, char *buf, size_t len)
+{
+	if (l->owner_hidden)
+		snprintf(buf, len, "%s", owner_unknown_short[l->owner_why ? l->owner_why
+		                                                          : OWNER_NOT_READABLE]);
+	else if (l->nholders > 1)
+		snprintf(buf, len, "%s ×%u", l->proc->comm, (unsigned)l->nholders);
+	else
+		snprintf(buf, len, "%s", l->proc->comm);
+}
+
 enum holder_role listener_holder_role(const struct listener *l, size_t i)
 {
 	const struct proc_info *p = l->holders[i];
@@ -67,8 +107,8 @@ const char *const owner_unknown_text[OWNER_UNKNOWN_COUNT] = {
 	[OWNER_KNOWN] = "",
 	[OWNER_NOT_READABLE] = "another user's process — run devports with sudo to see it",
 	[OWNER_NOT_FOUND] = "no process found holding it yet — the search goes on",
-	[OWNER_UNREADABLE] = "its process cannot be read, even as root (another pid namespace or a "
-	                     "restricted /proc)",
+	[OWNER_UNREADABLE] = ("its process cannot be read, even as root (another pid namespace or "
+	                      "a restricted /proc)"),
 };
 
 /* The strings of one proc_info, in order. */
@@ -164,14 +204,8 @@ const char *listener_proto_name(const struct listener *l)
 
 struct listener *listener_set_push(struct listener_set *s, const struct listener *l)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		struct listener *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (!array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 32))
+		return NULL;
 	s->v[s->n] = *l;
 	return &s->v[s->n++];
 }

@@ -50,6 +50,9 @@ struct proc_info {
 	uint64_t fingerprint;
 };
 
+/* The hash stored in fingerprint (snapshot_finish sets it). */
+uint64_t proc_fingerprint(const struct proc_info *p);
+
 /* Why a listener's owner is not known (listener.owner_why). Each case has its own words. */
 enum owner_unknown {
 	OWNER_KNOWN = 0,
@@ -100,6 +103,10 @@ static inline bool listener_same_key(const struct listener *a, const struct list
 enum holder_role { ROLE_HOLDER = 0, ROLE_PARENT, ROLE_WORKER, HOLDER_ROLE_COUNT };
 extern const char *const listener_role_names[HOLDER_ROLE_COUNT]; /* "holder", "parent", "worker" */
 enum holder_role listener_holder_role(const struct listener *l, size_t i);
+
+/* The PROCESS cell: the lead's command name, "node ×3" when three processes share the socket;
+ * for an unknown owner its short reason ("hidden", "not found yet", "not readable"). */
+void listener_process_str(const struct listener *l, char *buf, size_t len);
 
 /* Whether pid is one of l's holders. */
 bool listener_held_by(const struct listener *l, pid_t pid);

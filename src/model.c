@@ -321,3 +321,11 @@ size_t model_count_hidden(const struct model *m)
 		n += !m->rows[i].gone_at && m->rows[i].l.owner_hidden;
 	return n;
 }
+
+size_t model_count_hidden_by(const struct model *m, enum owner_unknown why)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nrows; i++)
+		n += !m->rows[i].gone_at && m->rows[i].l.owner_hidden && m->rows[i].l.owner_why == why;
+	return n;
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array_grow.h"
 #include "config.h"
 #include "model.h"
 
@@ -89,14 +90,8 @@ static bool folded_by_config(const struct model *m, const struct row *r)
 
 static bool push_line(struct model *m, struct model_line line)
 {
-	if (m->nlines == m->caplines) {
-		size_t cap = m->caplines ? m->caplines * 2 : 64;
-		struct model_line *v = realloc(m->lines, cap * sizeof *v);
-		if (!v)
-			return false;
-		m->lines = v;
-		m->caplines = cap;
-	}
+	if (!array_grow((void **)&m->lines, &m->caplines, m->nlines + 1, sizeof *m->lines, 64))
+		return false;
 	m->lines[m->nlines++] = line;
 	return true;
 }

@@ -2,6 +2,8 @@
  * (a unit test checks both). Labels are short enough for a 60-column pane. */
 #include "port_table.h"
 
+#include <stdlib.h>
+
 const struct port_entry port_table[] = {
 	{20, PP_TCP, "FTP data", "FTP data transfer"},
 	{21, PP_TCP, "FTP", "FTP control"},
@@ -75,18 +77,16 @@ const struct port_entry port_table[] = {
 
 const size_t port_table_len = sizeof port_table / sizeof port_table[0];
 
+static int cmp_port(const void *key, const void *elem)
+{
+	uint16_t x = *(const uint16_t *)key, y = ((const struct port_entry *)elem)->port;
+	return (x > y) - (x < y);
+}
+
 const struct port_entry *port_table_find(uint16_t port, enum listener_proto proto)
 {
-	size_t lo = 0, hi = port_table_len;
 	unsigned want = proto == PROTO_UDP ? PP_UDP : PP_TCP;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (port_table[mid].port < port)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < port_table_len && port_table[lo].port == port && (port_table[lo].protos & want))
-		return &port_table[lo];
-	return NULL;
+	const struct port_entry *e =
+	    bsearch(&port, port_table, port_table_len, sizeof port_table[0], cmp_port);
+	return e && (e->protos & want) ? e : NULL;
 }

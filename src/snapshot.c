@@ -104,34 +104,6 @@ const struct listener *snapshot_find(const struct snapshot *s, const struct list
 	return s->set.n ? bsearch(key, s->set.v, s->set.n, sizeof *s->set.v, cmp_row) : NULL;
 }
 
-static uint64_t hash_str(uint64_t h, const char *t)
-{
-	for (; *t; t++)
-		h = (h ^ (unsigned char)*t) * 1099511628211ull; /* FNV-1a */
-	return (h ^ 0xff) * 1099511628211ull; /* a separator: "ab","c" is not "a","bc" */
-}
-
-static uint64_t hash_num(uint64_t h, uint64_t v)
-{
-	for (int k = 0; k < 8; k++, v >>= 8)
-		h = (h ^ (v & 0xff)) * 1099511628211ull;
-	return h;
-}
-
-static uint64_t fingerprint(const struct proc_info *p)
-{
-	uint64_t h = 14695981039346656037ull;
-	h = hash_num(h, (uint64_t)p->id.pid);
-	h = hash_num(h, p->id.start_ticks);
-	h = hash_num(h, (uint64_t)p->ppid);
-	h = hash_num(h, p->uid);
-	h = hash_num(h, (uint64_t)p->start_time);
-	const char *f[] = {p->comm, p->user, p->cmdline, p->cwd, p->exe, p->project_root};
-	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-		h = hash_str(h, f[k]);
-	return h;
-}
-
 /* Sockets by key, then by inode. */
 static const struct listener *sort_socks;
 static int cmp_src(const void *a, const void *b)
@@ -210,7 +182,7 @@ static int finish(struct snapshot *s)
 			s->procs[np++] = s->procs[i];
 	s->nprocs = np;
 	for (size_t i = 0; i < np; i++)
-		s->procs[i].fingerprint = fingerprint(&s->procs[i]);
+		s->procs[i].fingerprint = proc_fingerprint(&s->procs[i]);
 
 	if (!array_grow((void **)&s->holders, &s->capholders, s->npids + 1, sizeof *s->holders, 64) ||
 	    !array_grow((void **)&s->standins, &s->capstandins, n + 1, sizeof *s->standins, 64) ||
@@ -229,7 +201,11 @@ static int finish(struct snapshot *s)
 			;
 		struct listener *row = &s->set.v[s->set.n++];
 		*row = *first; /* the lowest inode's fields */
-		row->nsockets = (uint32_t)(j - i);
+		row->nsockets = 0; /* distinct sockets: a table read twice lists one socket twice */
+		for (size_t k = i; k < j; k++)
+			row->nsockets += k == i || s->socks.v[s->src[k].sock].inode == 0 ||
+			                 s->socks.v[s->src[k].sock].inode !=
+			                     s->socks.v[s->src[k - 1].sock].inode;
 		const struct proc_info **h = s->holders + nh;
 		size_t count = 0;
 		uint8_t why = OWNER_KNOWN;

@@ -48,15 +48,17 @@ static void cell_text(const struct listener *l, const struct annotation *a, enum
 		snprintf(buf, len, "%s", l->proc->user);
 		break;
 	case COL_PROCESS:
-		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc->comm);
+		listener_process_str(l, buf, len);
 		break;
 	case COL_LABEL: /* "?": a guess from the port number; "!": see the hints below the table */
 		snprintf(buf, len, "%s%s%s%s", a->label.text, a->label.source == LABEL_PORT ? "?" : "",
 		         a->label.text[0] && a->hints.n ? " " : "", a->hints.n ? "!" : "");
 		break;
 	case COL_COMMAND:
-		snprintf(buf, len, "%s",
-		         l->owner_hidden ? "(owner hidden: run with sudo to see it)" : l->proc->cmdline);
+		if (l->owner_hidden)
+			snprintf(buf, len, "(%s)", owner_unknown_text[l->owner_why]);
+		else
+			snprintf(buf, len, "%s", l->proc->cmdline);
 		break;
 	case COL_COUNT:
 		buf[0] = '\0';

@@ -65,8 +65,9 @@ def rows(path):
     out = []
     for l in doc["listeners"]:
         if l["port"] in ports:
-            p = l["process"] or {}
-            out.append(tuple(l[k] for k in keep) + (p.get("pid"), p.get("name")))
+            p = (l["processes"] or [{}])[0]
+            out.append(tuple(l[k] for k in keep) + (p.get("pid"), p.get("name"),
+                       len(l["processes"]), l["owner"]))
     return doc["backend"], sorted(out, key=repr)
 b1, a = rows(sys.argv[1])
 b2, b = rows(sys.argv[2])
@@ -99,7 +100,7 @@ doc, port = json.load(open(sys.argv[1])), int(sys.argv[2])
 rows = [l for l in doc["listeners"] if l["port"] == port and l["proto"] == "tcp"]
 assert len(rows) == 1, rows
 l = rows[0]
-assert l["owner_hidden"] is True and l["process"] is None, l
+assert l["owner_hidden"] is True and l["processes"] == [], l
 assert l["uid"] == 0 and l["user"] == "root", l
 PY
 as_nobody list | grep -E "^ *$p_tcp4 +tcp " | grep -q "hidden" ||

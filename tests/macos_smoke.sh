@@ -33,7 +33,7 @@ rows = [l for l in doc["listeners"] if l["port"] == port and l["proto"] == "tcp"
 assert rows, f"no row for tcp port {port}"
 row = rows[0]
 assert row["address"] == "127.0.0.1", row
-p = row["process"]
+p = row["processes"][0] if row["processes"] else None
 assert p is not None, f"the owner of {port} is hidden: {row}"
 assert p["pid"] == pid or "python" in (p["name"] + p["exe"]).lower(), p
 assert "http.server" in p["cmdline"], f"arguments missing: {p}"
@@ -54,11 +54,11 @@ python3 - "$tmp/user.json" "$cc" <<'PY' || exit 1
 import json, sys
 doc = json.load(open(sys.argv[1]))
 pid = int(sys.argv[2])
-rows = [l for l in doc["listeners"] if l["port"] == 5000 and l["process"]
-        and l["process"]["pid"] == pid]
+rows = [l for l in doc["listeners"] if l["port"] == 5000
+        and any(p["pid"] == pid for p in l["processes"])]
 assert rows, f"ControlCenter (pid {pid}) holds 5000 but devports does not show it"
 for row in rows:
-    assert row["process"]["name"] == "ControlCenter", row
+    assert row["processes"][0]["name"] == "ControlCenter", row
     assert row["label"] and row["label"]["text"], row
     assert any(h["kind"] == "airplay" for h in row["hints"]), row
     print(f"PASS: :5000 {row['address']} is ControlCenter (pid {pid}), {row['label']['text']}")

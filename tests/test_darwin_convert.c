@@ -13,11 +13,15 @@
 #include <sys/socket.h>
 
 #include "sanitize.h"
+#include "snapshot.h"
 
 static const char control_center_exe[] =
     "/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/ControlCenter";
 
 enum { UID_DEV = 501 };
+
+/* Each socket a test builds is another socket (soi_so) unless the test says otherwise. */
+static uint64_t next_so = 0x1000;
 
 /* A TCP socket in the given state on family (AF_INET / AF_INET6), vflag, local address and port. */
 static struct socket_fdinfo tcp_socket(int family, int vflag, const char *addr, uint16_t port,
@@ -25,6 +29,7 @@ static struct socket_fdinfo tcp_socket(int family, int vflag, const char *addr, 
 {
 	struct socket_fdinfo fi;
 	memset(&fi, 0, sizeof fi);
+	fi.psi.soi_so = next_so++;
 	fi.psi.soi_family = family;
 	fi.psi.soi_type = SOCK_STREAM;
 	fi.psi.soi_protocol = IPPROTO_TCP;
@@ -50,6 +55,7 @@ static struct socket_fdinfo udp_socket(const char *addr, uint16_t port, uint16_t
 {
 	struct socket_fdinfo fi;
 	memset(&fi, 0, sizeof fi);
+	fi.psi.soi_so = next_so++;
 	fi.psi.soi_family = AF_INET;
 	fi.psi.soi_type = SOCK_DGRAM;
 	fi.psi.soi_protocol = IPPROTO_UDP;
@@ -70,7 +76,8 @@ static void assert_addr(const struct listener *l, const char *want)
 	cr_assert_str_eq(buf, want);
 }
 
-static struct proc_info control_center(void)
+/* ControlCenter's process; its strings point into *text. */
+static struct proc_info control_center(struct darwin_proc_text *text)
 {
 	static struct proc_bsdinfo bsd;
 	memset(&bsd, 0, sizeof bsd);
@@ -100,7 +107,7 @@ static struct proc_info control_center(void)
 	    .user = "dev",
 	};
 	struct proc_info p;
-	cr_assert_eq(darwin_proc_from_info(&src, &p), 0);
+	cr_assert_eq(darwin_proc_from_info(&src, text, &p), 0);
 	return p;
 }
 
@@ -115,9 +122,22 @@ Test(darwin_convert, control_center_holds_5000_and_7000_on_ipv4_and_ipv6)
 	    /* a connection it made: not a listener */
 	    tcp_socket(AF_INET, INI_IPV4, "192.168.1.20", 49731, TSI_S_ESTABLISHED),
 	};
-	struct proc_info owner = control_center();
+	struct darwin_proc_text text;
+	struct proc_info owner = control_center(&text);
+	cr_assert_eq(owner.id.pid, 612);
+	cr_assert_str_eq(owner.comm, "ControlCenter");
+	cr_assert_str_eq(owner.user, "dev");
+	cr_assert_eq(owner.uid, UID_DEV);
+	cr_assert_eq(owner.ppid, 1);
+	cr_assert_str_eq(owner.exe, control_center_exe);
+	cr_assert_str_eq(owner.cmdline, control_center_exe);
+	cr_assert_str_eq(owner.cwd, "");
+	cr_assert_str_eq(owner.project_root, "");
+	cr_assert_eq(owner.start_time, 1700000000);
+	cr_assert_eq(owner.id.start_ticks, 1700000000250000ull);
+
 	struct listener_set set = {0};
-	cr_assert_eq(darwin_add_listeners(&set, socks, 5, &owner), 4);
+	cr_assert_eq(darwin_add_listeners(&set, socks, 5), 4);
 	static const struct {
 		uint16_t port;
 		uint8_t family;
@@ -135,16 +155,34 @@ Test(darwin_convert, control_center_holds_5000_and_7000_on_ipv4_and_ipv6)
 		cr_assert(listener_is_wildcard(l));
 		cr_assert_eq(l->v6only, l->family == FAMILY_V6, "[::] with its own IPv4 socket");
 		cr_assert_eq(l->uid, UID_DEV);
-		cr_assert_eq(l->proc.id.pid, 612);
-		cr_assert_str_eq(l->proc.comm, "ControlCenter");
-		cr_assert_str_eq(l->proc.user, "dev");
-		cr_assert_eq(l->proc.uid, UID_DEV);
-		cr_assert_eq(l->proc.ppid, 1);
-		cr_assert_str_eq(l->proc.exe, control_center_exe);
-		cr_assert_str_eq(l->proc.cmdline, control_center_exe);
-		cr_assert_eq(l->proc.start_time, 1700000000);
-		cr_assert_eq(l->proc.id.start_ticks, 1700000000250000ull);
+		cr_assert_eq(l->inode, socks[i].psi.soi_so, "the socket's kernel handle");
+		cr_assert_null(l->proc, "the socket half only");
 	}
+
+	/* into a snapshot: four rows, each held by ControlCenter */
+	struct darwin_held held[4];
+	for (size_t i = 0; i < 4; i++)
+		held[i] = (struct darwin_held){.sock = set.v[3 - i], .pid = 612};
+	struct snapshot snap = {0};
+	snapshot_reset(&snap);
+	cr_assert_not_null(snapshot_add_process(&snap, &owner));
+	cr_assert_eq(darwin_add_sockets(&snap, held, 4), 0);
+	cr_assert_eq(snapshot_finish(&snap, 1700000100), 0);
+	cr_assert_eq(snap.set.n, 4);
+	for (size_t i = 0; i < 4; i++) {
+		const struct listener *l = snapshot_find(&snap, &set.v[i]);
+		cr_assert_not_null(l, "row %zu", i);
+		cr_assert_eq(l->port, want[i].port);
+		cr_assert_eq(l->family, want[i].family);
+		cr_assert_eq(l->nsockets, 1);
+		cr_assert_eq(l->nholders, 1);
+		cr_assert_not(l->owner_hidden);
+		cr_assert_eq(l->proc->id.pid, 612);
+		cr_assert_str_eq(l->proc->comm, "ControlCenter");
+		cr_assert_str_eq(l->proc->cmdline, control_center_exe);
+		cr_assert_neq(l->proc->comm, text.comm, "the snapshot keeps its own copy");
+	}
+	snapshot_free(&snap);
 	listener_set_free(&set);
 }
 
@@ -160,7 +198,9 @@ Test(darwin_convert, node_on_loopback_3000)
 	cr_assert(listener_is_loopback(&l));
 	static const uint8_t zero[12] = {0};
 	cr_assert_arr_eq(l.addr + 4, zero, 12, "IPv4 in the first 4 bytes, the rest zero");
-	cr_assert_eq(l.proc.id.pid, 0, "the socket half only");
+	cr_assert_null(l.proc, "the socket half only");
+	cr_assert_eq(l.nholders, 0);
+	cr_assert_eq(l.inode, fi.psi.soi_so);
 }
 
 Test(darwin_convert, port_is_network_order)
@@ -254,23 +294,92 @@ Test(darwin_convert, not_inet_sockets_are_ignored)
 	cr_assert_not(darwin_listener_from_socket(&fi, &l));
 }
 
-Test(darwin_convert, one_row_per_key_in_a_process)
+Test(darwin_convert, one_entry_per_socket_in_a_process)
 {
 	struct socket_fdinfo socks[] = {
 	    tcp_listen(AF_INET, INI_IPV4, "127.0.0.1", 3000),
-	    tcp_listen(AF_INET, INI_IPV4, "127.0.0.1", 3000), /* the same socket, dup'ed */
+	    tcp_listen(AF_INET, INI_IPV4, "127.0.0.1", 3000), /* the same socket, dup'ed: below */
 	    udp_socket("127.0.0.1", 3000, 0),
+	    tcp_listen(AF_INET, INI_IPV4, "127.0.0.1", 3000), /* SO_REUSEPORT: another socket */
 	};
-	struct proc_info owner = {.id = {.pid = 41233}};
-	strcpy(owner.comm, "node");
+	socks[1].psi.soi_so = socks[0].psi.soi_so;
 	struct listener_set set = {0};
-	cr_assert_eq(darwin_add_listeners(&set, socks, 3, &owner), 2);
+	cr_assert_eq(darwin_add_listeners(&set, socks, 4), 3);
 	cr_assert_eq(set.v[0].proto, PROTO_TCP);
+	cr_assert_eq(set.v[0].inode, socks[0].psi.soi_so);
 	cr_assert_eq(set.v[1].proto, PROTO_UDP);
-	cr_assert_str_eq(set.v[0].proc.comm, "node");
-	cr_assert_eq(darwin_add_listeners(&set, socks, 1, &owner), 1,
-	             "another call, another process");
+	cr_assert_eq(set.v[2].proto, PROTO_TCP);
+	cr_assert_eq(set.v[2].inode, socks[3].psi.soi_so);
+	cr_assert_eq(darwin_add_listeners(&set, socks, 1), 1, "another call, another process");
+	cr_assert_eq(set.n, 4);
 	listener_set_free(&set);
+}
+
+static struct proc_info process(pid_t pid, pid_t ppid, int64_t start, const char *comm)
+{
+	return (struct proc_info){.id = {.pid = pid, .start_ticks = (uint64_t)start},
+	                          .ppid = ppid,
+	                          .uid = UID_DEV,
+	                          .start_time = start,
+	                          .comm = comm,
+	                          .user = "dev",
+	                          .cmdline = comm,
+	                          .cwd = "",
+	                          .exe = "",
+	                          .project_root = ""};
+}
+
+/* A pre-fork server: gunicorn's master (100) opens :8000 and forks two workers that inherit it
+ * (one socket, soi_so 0xA, in three processes); worker 102 also opens its own SO_REUSEPORT socket
+ * on the same address (0xB); a stray pid that was never added (exited) holds 0xB too. */
+Test(darwin_convert, a_socket_held_by_several_processes_is_one_socket)
+{
+	struct socket_fdinfo shared = tcp_listen(AF_INET, INI_IPV4, "0.0.0.0", 8000);
+	struct socket_fdinfo own = tcp_listen(AF_INET, INI_IPV4, "0.0.0.0", 8000);
+	struct socket_fdinfo other = udp_socket("0.0.0.0", 8000, 0);
+	shared.psi.soi_so = 0xA;
+	own.psi.soi_so = 0xB;
+	struct listener ls, lo, lu;
+	cr_assert(darwin_listener_from_socket(&shared, &ls));
+	cr_assert(darwin_listener_from_socket(&own, &lo));
+	cr_assert(darwin_listener_from_socket(&other, &lu));
+	struct darwin_held held[] = {
+	    {.sock = ls, .pid = 102}, {.sock = lo, .pid = 102}, {.sock = ls, .pid = 101},
+	    {.sock = lu, .pid = 101}, {.sock = ls, .pid = 100}, {.sock = lo, .pid = 9999},
+	    {.sock = ls, .pid = 100}, /* added twice: still one holder */
+	};
+	struct proc_info procs[] = {
+	    process(101, 100, 1700000010, "gunicorn"),
+	    process(100, 1, 1700000000, "gunicorn"),
+	    process(102, 100, 1700000010, "gunicorn"),
+	};
+	struct snapshot snap = {0};
+	snapshot_reset(&snap);
+	for (size_t i = 0; i < 3; i++)
+		cr_assert_not_null(snapshot_add_process(&snap, &procs[i]));
+	cr_assert_eq(darwin_add_sockets(&snap, held, sizeof held / sizeof held[0]), 0);
+	cr_assert_eq(darwin_add_sockets(&snap, held, 0), 0, "nothing to add");
+	cr_assert_eq(snapshot_finish(&snap, 1700000100), 0);
+	cr_assert_eq(snap.set.n, 2, "tcp :8000 and udp :8000");
+
+	const struct listener *tcp = &snap.set.v[0];
+	cr_assert_eq(tcp->proto, PROTO_TCP);
+	cr_assert_eq(tcp->port, 8000);
+	cr_assert_eq(tcp->nsockets, 2, "the inherited socket once, and worker 102's own");
+	cr_assert_eq(tcp->inode, 0xA, "the lowest");
+	cr_assert_eq(tcp->nholders, 3, "the exited pid is skipped");
+	cr_assert_eq(tcp->proc->id.pid, 100, "the master leads");
+	cr_assert_eq(tcp->holders[1]->id.pid, 101);
+	cr_assert_eq(tcp->holders[2]->id.pid, 102);
+	cr_assert_eq(listener_holder_role(tcp, 0), ROLE_PARENT);
+	cr_assert_eq(listener_holder_role(tcp, 1), ROLE_WORKER);
+
+	const struct listener *udp = &snap.set.v[1];
+	cr_assert_eq(udp->proto, PROTO_UDP);
+	cr_assert_eq(udp->nsockets, 1);
+	cr_assert_eq(udp->nholders, 1);
+	cr_assert_eq(udp->proc->id.pid, 101);
+	snapshot_free(&snap);
 }
 
 /* No byte of s is a control character. */
@@ -299,8 +408,9 @@ Test(darwin_convert, hostile_names_are_sanitized)
 	                              .args = args,
 	                              .args_len = sizeof args,
 	                              .user = "d\x1b[31mev"};
+	struct darwin_proc_text text;
 	struct proc_info p;
-	cr_assert_eq(darwin_proc_from_info(&src, &p), 0);
+	cr_assert_eq(darwin_proc_from_info(&src, &text, &p), 0);
 	cr_assert_str_eq(p.comm, "\\e]0;owned\\x07\\x9B");
 	cr_assert_str_eq(p.cmdline, "node \\e[2J");
 	cr_assert_str_eq(p.exe, "/tmp/a\\nb");
@@ -317,8 +427,9 @@ Test(darwin_convert, names_that_fill_their_array)
 	memset(&bsd, 0, sizeof bsd);
 	memset(bsd.pbi_comm, 'a', sizeof bsd.pbi_comm); /* no NUL: the whole array is the name */
 	struct darwin_proc_src src = {.pid = 8, .bsd = &bsd};
+	struct darwin_proc_text text;
 	struct proc_info p;
-	cr_assert_eq(darwin_proc_from_info(&src, &p), 0);
+	cr_assert_eq(darwin_proc_from_info(&src, &text, &p), 0);
 	cr_assert_eq(strlen(p.comm), sizeof bsd.pbi_comm, "empty pbi_name: pbi_comm is used");
 	cr_assert_str_eq(p.user, "0", "no user name: the uid as digits");
 	cr_assert_str_eq(p.cmdline, "");
@@ -337,8 +448,9 @@ Test(darwin_convert, working_directory_memory_and_threads)
 	ti.pti_resident_size = 50u * 1024 * 1024;
 	ti.pti_threadnum = 3;
 	struct darwin_proc_src src = {.pid = 9, .bsd = &bsd, .vnode = &vp, .task = &ti};
+	struct darwin_proc_text text;
 	struct proc_info p;
-	cr_assert_eq(darwin_proc_from_info(&src, &p), 0);
+	cr_assert_eq(darwin_proc_from_info(&src, &text, &p), 0);
 	cr_assert_str_eq(p.cwd, "/Users/dev/src/api");
 	cr_assert_eq(p.rss_kib, 50u * 1024);
 	cr_assert_eq(p.threads, 3);
@@ -354,16 +466,37 @@ Test(darwin_convert, another_users_process_from_the_short_info)
 	static const char exe[] = "/sbin/launchd";
 	struct darwin_proc_src src = {
 	    .pid = 1, .shortbsd = &s, .exe = exe, .exe_len = sizeof exe - 1, .user = "root"};
+	struct darwin_proc_text text;
 	struct proc_info p;
-	cr_assert_eq(darwin_proc_from_info(&src, &p), 0);
+	cr_assert_eq(darwin_proc_from_info(&src, &text, &p), 0);
 	cr_assert_str_eq(p.comm, "launchd");
 	cr_assert_str_eq(p.exe, "/sbin/launchd");
 	cr_assert_str_eq(p.user, "root");
 	cr_assert_eq(p.id.start_ticks, 0, "no start time without the full BSD info");
 
 	struct darwin_proc_src none = {.pid = 2};
-	cr_assert_eq(darwin_proc_from_info(&none, &p), -ESRCH);
+	cr_assert_eq(darwin_proc_from_info(&none, &text, &p), -ESRCH);
 	cr_assert_eq(p.id.pid, 0);
+	const char *strings[] = {p.comm, p.user, p.cmdline, p.cwd, p.exe, p.project_root};
+	for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+		cr_assert_str_eq(strings[i], "", "string %zu: never NULL", i);
+}
+
+Test(darwin_convert, process_strings_copied_into_an_arena)
+{
+	struct darwin_proc_text text;
+	struct proc_info p = control_center(&text);
+	strcpy(text.project_root, "/Users/dev/src");
+	struct arena strings = {0};
+	cr_assert_eq(darwin_proc_copy_strings(&p, &strings), 0);
+	memset(&text, 'x', sizeof text); /* the next read reuses the buffers */
+	cr_assert_str_eq(p.comm, "ControlCenter");
+	cr_assert_str_eq(p.user, "dev");
+	cr_assert_str_eq(p.cmdline, control_center_exe);
+	cr_assert_str_eq(p.exe, control_center_exe);
+	cr_assert_str_eq(p.cwd, "");
+	cr_assert_str_eq(p.project_root, "/Users/dev/src");
+	arena_free(&strings);
 }
 
 Test(darwin_convert, procargs2_buffers)

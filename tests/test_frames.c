@@ -160,7 +160,7 @@ Test(frames, airplay_hint_selected_100x20)
 	app_key(&a, KEY_DOWN);
 	const struct row *sel = model_selected(&a.model);
 	cr_assert_not_null(sel);
-	cr_assert_str_eq(sel->l.proc.comm, "ControlCenter");
+	cr_assert_str_eq(sel->l.proc->comm, "ControlCenter");
 	check("airplay-hint-100x20", 100, 20);
 }
 

@@ -37,7 +37,7 @@ static struct listener *add(enum listener_proto proto, const char *addr, unsigne
 {
 	struct listener l = make_listener(proto, addr, port, pid, comm, "dev");
 	if (cmdline)
-		snprintf(l.proc.cmdline, sizeof l.proc.cmdline, "%s", cmdline);
+		test_set_cmdline(&l, cmdline);
 	return listener_set_push(&set, &l);
 }
 
@@ -96,13 +96,13 @@ Test(hints, a_dev_server_on_the_network)
 	add(PROTO_TCP, "0.0.0.0", 5432, 6, "postgres", "/usr/lib/postgresql/15/bin/postgres");
 	add(PROTO_TCP, "0.0.0.0", 22, 7, "sshd", "sshd: /usr/sbin/sshd -D");
 	struct listener *inproject = add(PROTO_TCP, "0.0.0.0", 3100, 8, "node", "node server.js");
-	strcpy(inproject->proc.project_root, "/home/dev/shop");
+	test_set_project(inproject, "/home/dev/shop");
 	add(PROTO_TCP, "0.0.0.0", 3200, 9, "node", "node server.js");
 	compute(NULL);
 	static const bool want[] = {true, true, true, false, false, false, false, true, false};
 	for (size_t i = 0; i < set.n; i++) {
 		const struct hint *h = find(i, HINT_LAN);
-		cr_expect_eq(h != NULL, want[i], "%s on %u", set.v[i].proc.cmdline,
+		cr_expect_eq(h != NULL, want[i], "%s on %u", set.v[i].proc->cmdline,
 		             (unsigned)set.v[i].port);
 		if (h)
 			cr_expect_str_eq(h->text, "reachable from your network — bind 127.0.0.1");
@@ -155,11 +155,11 @@ Test(hints, a_port_the_config_expects_for_another_project)
 	                   " \"5000\": \"shop\", \"6000\": \"redis-server\"}}";
 	cr_assert_eq(config_parse(&cfg, text, strlen(text), "c.json", "/home/dev"), 0);
 	struct listener *l = add(PROTO_TCP, "127.0.0.1", 3000, 10, "node", "node server.js");
-	strcpy(l->proc.project_root, "/home/dev/shop-web");
+	test_set_project(l, "/home/dev/shop-web");
 	l = add(PROTO_TCP, "127.0.0.1", 4000, 11, "ruby", "ruby /x/bin/jekyll serve");
-	strcpy(l->proc.cwd, "/home/dev/src/blog/_site");
+	test_set_cwd(l, "/home/dev/src/blog/_site");
 	l = add(PROTO_TCP, "127.0.0.1", 5000, 12, "python3", "python3 app.py");
-	strcpy(l->proc.project_root, "/home/dev/Shop");
+	test_set_project(l, "/home/dev/Shop");
 	add(PROTO_TCP, "127.0.0.1", 6000, 13, "redis-server", "redis-server");
 	l = add(PROTO_TCP, "0.0.0.0", 3000, 0, "", NULL);
 	l->owner_hidden = true;
@@ -219,12 +219,12 @@ Test(hints, airplay_scenario_through_the_fake_backend)
 	size_t airplay = 0;
 	for (size_t i = 0; i < s.set.n; i++) {
 		const struct listener *l = &s.set.v[i];
-		bool cc = strcmp(l->proc.comm, "ControlCenter") == 0;
+		bool cc = strcmp(l->proc->comm, "ControlCenter") == 0;
 		bool has = false;
 		for (size_t k = 0; k < ann[i].hints.n; k++)
 			has |= ann[i].hints.v[k].kind == HINT_AIRPLAY;
 		cr_expect_eq(has, cc && (l->port == 5000 || l->port == 7000), "port %u (%s)",
-		             (unsigned)l->port, l->proc.comm);
+		             (unsigned)l->port, l->proc->comm);
 		if (cc)
 			cr_expect_str_eq(ann[i].label.text, "AirPlay Receiver");
 		airplay += has;

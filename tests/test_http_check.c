@@ -102,7 +102,9 @@ Test(http, a_python_http_server_answers_200)
 	cr_assert(ph_wait_listening(port, 5));
 	refresh();
 	cr_assert(ph_select(&a, port, server));
+	cr_assert_eq(model_selected(&a.model)->l.proc->id.pid, server, "the server leads its row");
 	cr_assert_eq(app_key(&a, 'i'), REACT_REDRAW);
+	cr_assert_eq(a.detail->proc.id.pid, server, "inspect reads the lead holder");
 	char cwd[512], root[512] = "";
 	cr_assert_not_null(getcwd(cwd, sizeof cwd));
 	project_root_find(cwd, root, sizeof root);

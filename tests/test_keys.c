@@ -34,10 +34,10 @@ static void load(void)
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
 		struct listener l = make_listener(v[i].proto, "127.0.0.1", v[i].port, v[i].pid,
 		                                  v[i].comm, "dev");
-		l.proc.start_time = 1000 + v[i].pid; /* larger pid, started later */
+		test_proc(&l)->start_time = 1000 + v[i].pid; /* larger pid, started later */
 		listener_set_push(&s.set, &l);
 	}
-	listener_set_sort(&s.set);
+	test_snapshot_ready(&s);
 	a.now = 1.0;
 	a.wall = 5000;
 	app_apply(&a, &s);

@@ -169,13 +169,28 @@ Test(kill_linux, pid_1_and_devports_itself_are_refused)
 	cr_assert_eq(a.mode, MODE_LIST, "no box");
 	cr_assert_eq(a.kill.plan.refusal, KILL_REFUSE_SELF);
 	cr_assert(strstr(a.status, "devports itself"), "%s", a.status);
-	/* The same socket as if pid 1 held it. */
-	struct listener l = model_selected(&a.model)->l;
-	l.proc.id.pid = 1;
-	struct kill_job j;
-	kill_job_plan(&j, &a.snap.set, &l, &a.guard, SIGTERM, NULL);
+	const struct listener *sel = &model_selected(&a.model)->l;
+	cr_assert_eq(sel->proc->id.pid, getpid(), "we lead our own row");
+	cr_assert(listener_held_by(sel, getpid()));
+	/* The same socket as if pid 1 held it (alone: a snapshot of that one row, since the plan
+	 * takes the row of the snapshot with sel's key). */
+	struct proc_info init = *sel->proc;
+	init.id.pid = 1;
+	init.ppid = 0;
+	const struct proc_info *one[] = {&init};
+	struct listener l = *sel;
+	l.proc = &init;
+	l.holders = one;
+	l.nholders = 1;
+	struct listener_set only = {0};
+	cr_assert_not_null(listener_set_push(&only, &l));
+	struct kill_job j = {0};
+	kill_job_plan(&j, &only, &l, &a.guard, SIGTERM, NULL);
 	cr_assert_eq(j.outcome, KILL_REFUSED);
+	cr_assert_eq(j.plan.refusal, KILL_REFUSE_INIT);
 	cr_assert(strstr(j.message, "pid 1"), "%s", j.message);
+	kill_job_free(&j);
+	listener_set_free(&only);
 	close(s);
 }
 
@@ -185,6 +200,7 @@ struct as_nobody {
 };
 struct as_nobody_out {
 	int hidden;
+	int why;
 	char refusal[KILL_TEXT_MAX];
 	int signal_rc;
 };
@@ -204,9 +220,11 @@ static void kill_as_nobody(void *arg, void *out, size_t len)
 		if (s.set.v[i].port != in->port)
 			continue;
 		r->hidden = s.set.v[i].owner_hidden;
-		struct kill_job j;
+		r->why = s.set.v[i].owner_why;
+		struct kill_job j = {0};
 		kill_job_plan(&j, &s.set, &s.set.v[i], NULL, SIGTERM, NULL);
 		snprintf(r->refusal, sizeof r->refusal, "%s", j.message);
+		kill_job_free(&j);
 	}
 	/* EPERM: the system refuses too, and says the same. */
 	struct platform_proc *h = NULL;
@@ -227,10 +245,14 @@ Test(kill_linux, as_nobody_a_root_listener_is_refused_with_the_sudo_message)
 	cr_assert_eq(spawn_listener(&sp, &so), 0);
 	refresh();
 	cr_assert(ph_select(&a, sp.port, sp.pid));
-	struct as_nobody in = {.port = sp.port, .root_proc = model_selected(&a.model)->l.proc.id};
+	const struct listener *sel = &model_selected(&a.model)->l;
+	cr_assert_eq(sel->proc->id.pid, sp.pid, "the listener leads its row");
+	struct as_nobody in = {.port = sp.port, .root_proc = sel->proc->id};
 	struct as_nobody_out out;
 	cr_assert_eq(spawn_run_as(65534, kill_as_nobody, &in, &out, sizeof out), 0);
 	cr_assert(out.hidden, "root's listener shows with its owner hidden");
+	cr_assert_eq(out.why, OWNER_NOT_READABLE, "another user's: %s",
+	             owner_unknown_keys[out.why % OWNER_UNKNOWN_COUNT]);
 	cr_assert_str_eq(out.refusal, "owned by root — run devports with sudo to stop it");
 	cr_assert_eq(out.signal_rc, -EPERM, "the pidfd may be opened, the signal is refused");
 	cr_assert(ph_alive(sp.pid));
@@ -278,7 +300,7 @@ Test(kill_linux, a_refresh_while_the_box_is_open_does_not_change_the_target)
 	pid_t tb = start(argv, &pb);
 	refresh();
 	cr_assert(ph_select(&a, pb, tb));
-	cr_assert_eq(model_selected(&a.model)->l.proc.id.pid, tb, "the cursor is elsewhere now");
+	cr_assert_eq(model_selected(&a.model)->l.proc->id.pid, tb, "the cursor is elsewhere now");
 	cr_assert_eq(a.kill.plan.target.id.pid, ta);
 	app_key(&a, 'y');
 	cr_assert(ph_run(&a, 3, watching_or_done), "%s", a.kill.message);

@@ -21,17 +21,22 @@ TestSuite(plan, .fini = fini);
 static struct listener *add(const char *addr, unsigned port, int pid, int ppid, const char *comm)
 {
 	struct listener l = make_listener(PROTO_TCP, addr, port, pid, comm, "dev");
-	l.proc.ppid = ppid;
+	test_proc(&l)->ppid = ppid;
 	return listener_set_push(&set, &l);
 }
 
-Test(plan, the_parent_most_holder_of_a_shared_socket_is_the_target)
+Test(plan, the_lead_holder_of_a_shared_socket_is_the_target)
 {
-	/* A pre-fork server: the master (pid 500, child of a shell) and two workers. */
-	add("127.0.0.1", 8000, 502, 500, "gunicorn");
-	add("127.0.0.1", 8000, 500, 400, "gunicorn");
-	add("127.0.0.1", 8000, 501, 500, "gunicorn");
-	add("127.0.0.1", 9000, 500, 400, "gunicorn");
+	/* A pre-fork server: the master (pid 500, child of a shell) and two workers on one row. */
+	struct listener *row = add("127.0.0.1", 8000, 500, 400, "gunicorn");
+	struct listener w1 = make_listener(PROTO_TCP, "127.0.0.1", 8000, 501, "gunicorn", "dev");
+	struct listener w2 = make_listener(PROTO_TCP, "127.0.0.1", 8000, 502, "gunicorn", "dev");
+	test_proc(&w1)->ppid = test_proc(&w2)->ppid = 500;
+	const struct listener *workers[] = {&w2, &w1};
+	test_add_holders(row, workers, 2);
+	struct listener *other = add("127.0.0.1", 9000, 500, 400, "gunicorn");
+	other->proc = row->proc; /* the master holds a second port */
+	other->holders = row->holders;
 	add("127.0.0.1", 3000, 777, 1, "node");
 	struct kill_plan p;
 	kill_plan_make(&set, &set.v[0], NULL, &p);
@@ -46,6 +51,8 @@ Test(plan, the_parent_most_holder_of_a_shared_socket_is_the_target)
 	char name[128];
 	kill_plan_name(&p, name, sizeof name);
 	cr_assert_str_eq(name, ":8000 gunicorn (pid 500)");
+	cr_assert_eq(p.sel.nholders, 3, "the plan keeps its own copy of the row");
+	kill_plan_free(&p);
 }
 
 Test(plan, a_wrapper_above_the_holder_is_not_the_target)
@@ -57,6 +64,7 @@ Test(plan, a_wrapper_above_the_holder_is_not_the_target)
 	cr_assert_eq(p.target.id.pid, 302);
 	cr_assert_eq(p.nholders, 1);
 	cr_assert_str_eq(p.ports[0], "tcp [::1]:5173");
+	kill_plan_free(&p);
 }
 
 Test(plan, refusals_say_why)
@@ -82,22 +90,36 @@ Test(plan, refusals_say_why)
 		kill_plan_make(&set, &set.v[0], &g, &p);
 		cr_assert_eq(p.refusal, cases[i].want, "pid %d", cases[i].pid);
 		cr_assert(strstr(p.refusal_text, cases[i].says), "%s", p.refusal_text);
+		kill_plan_free(&p);
 	}
 }
 
-Test(plan, a_hidden_owner_is_refused_with_the_sudo_message)
+Test(plan, a_hidden_owner_is_refused_with_the_words_of_its_reason)
 {
-	struct listener l = make_listener(PROTO_TCP, "0.0.0.0", 22, 0, "", "root");
-	l.owner_hidden = true;
+	struct listener l = make_hidden(PROTO_TCP, "0.0.0.0", 22, 0, "root", OWNER_NOT_READABLE);
 	struct kill_plan p;
 	kill_plan_make(&set, &l, NULL, &p);
 	cr_assert_eq(p.refusal, KILL_REFUSE_HIDDEN);
 	cr_assert_str_eq(p.refusal_text, "owned by root — run devports with sudo to stop it");
-	struct kill_job j;
+	struct kill_job j = {0};
 	kill_job_plan(&j, &set, &l, NULL, SIGTERM, NULL);
 	cr_assert_eq(j.phase, KILL_FINISHED);
 	cr_assert_eq(j.outcome, KILL_REFUSED);
 	cr_assert_str_eq(j.message, p.refusal_text);
+	kill_job_free(&j);
+	kill_plan_free(&p);
+	/* as root, an owner that cannot be read is no matter of sudo */
+	struct listener ns = make_hidden(PROTO_TCP, "0.0.0.0", 2024, 0, "root", OWNER_UNREADABLE);
+	kill_plan_make(&set, &ns, NULL, &p);
+	cr_assert_eq(p.refusal, KILL_REFUSE_HIDDEN);
+	cr_assert_null(strstr(p.refusal_text, "sudo"), "%s", p.refusal_text);
+	cr_assert(strstr(p.refusal_text, "even as root"), "%s", p.refusal_text);
+	kill_plan_free(&p);
+	struct listener nf = make_hidden(PROTO_TCP, "0.0.0.0", 2025, 1000, "dev", OWNER_NOT_FOUND);
+	kill_plan_make(&set, &nf, NULL, &p);
+	cr_assert(strstr(p.refusal_text, "not found yet") || strstr(p.refusal_text, "was found yet"),
+	          "%s", p.refusal_text);
+	kill_plan_free(&p);
 }
 
 Test(plan, check_tells_held_moved_and_gone)
@@ -107,14 +129,17 @@ Test(plan, check_tells_held_moved_and_gone)
 	kill_plan_make(&set, &set.v[0], NULL, &p);
 	const struct listener *other;
 	cr_assert_eq(kill_plan_check(&p, &set, &other), 1);
-	set.v[0].proc.id.pid = 990; /* the socket is now someone else's */
+	test_proc(&set.v[0])->id.pid = 990; /* the socket is now someone else's */
 	cr_assert_eq(kill_plan_check(&p, &set, &other), -1);
-	cr_assert_eq(other->proc.id.pid, 990);
-	set.v[0].proc.id.pid = 977;
-	set.v[0].proc.id.start_ticks++; /* the same pid, another process */
+	cr_assert_eq(other->proc->id.pid, 990);
+	test_proc(&set.v[0])->id.pid = 977;
+	test_proc(&set.v[0])->id.start_ticks++; /* the same pid, another process */
 	cr_assert_eq(kill_plan_check(&p, &set, &other), -2);
 	listener_set_clear(&set);
 	cr_assert_eq(kill_plan_check(&p, &set, &other), 0);
+	cr_assert_eq(p.target.id.pid, 977, "the plan's copy outlives the rows it came from");
+	cr_assert_str_eq(p.target.comm, "node");
+	kill_plan_free(&p);
 }
 
 Test(plan, respawn_find_ignores_the_killed_sockets_and_sees_a_new_pid)
@@ -129,15 +154,14 @@ Test(plan, respawn_find_ignores_the_killed_sockets_and_sees_a_new_pid)
 	add("::1", 3000, 1200, 4100, "node")->inode = 777777; /* a new socket */
 	const struct listener *back = respawn_find(&p, &set);
 	cr_assert_not_null(back);
-	cr_assert_eq(back->proc.id.pid, 1200, "any address counts");
+	cr_assert_eq(back->proc->id.pid, 1200, "any address counts");
+	kill_plan_free(&p);
 }
 
 static struct proc_info proc(int pid, int ppid, const char *comm, const char *cmdline)
 {
-	struct proc_info p = {.id.pid = pid, .ppid = ppid};
-	snprintf(p.comm, sizeof p.comm, "%s", comm);
-	snprintf(p.cmdline, sizeof p.cmdline, "%s", cmdline);
-	return p;
+	return (struct proc_info){.id.pid = pid, .ppid = ppid, .comm = comm, .cmdline = cmdline,
+	                          .user = "", .cwd = "", .exe = "", .project_root = ""};
 }
 
 Test(plan, respawn_names_the_supervisor_and_what_to_stop)

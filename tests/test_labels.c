@@ -46,7 +46,7 @@ Test(labels, source_names_match_the_enum)
 Test(labels, the_process_wins_over_the_port)
 {
 	struct listener l = make_listener(PROTO_TCP, "0.0.0.0", 8000, 40110, "python3", "dev");
-	strcpy(l.proc.cmdline, "python3 -m http.server 8000");
+	test_set_cmdline(&l, "python3 -m http.server 8000");
 	struct label lab = labels_for(&l, NULL);
 	cr_assert_str_eq(lab.text, "Python http.server");
 	cr_assert_eq(lab.source, LABEL_PROCESS);
@@ -56,7 +56,7 @@ Test(labels, the_process_wins_over_the_port)
 Test(labels, an_unknown_process_falls_back_to_a_port_guess)
 {
 	struct listener l = make_listener(PROTO_TCP, "127.0.0.1", 8000, 40110, "python3", "dev");
-	strcpy(l.proc.cmdline, "python3 app.py");
+	test_set_cmdline(&l, "python3 app.py");
 	struct label lab = labels_for(&l, NULL);
 	cr_assert_str_eq(lab.text, "Django");
 	cr_assert_eq(lab.source, LABEL_PORT);

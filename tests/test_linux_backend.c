@@ -34,29 +34,55 @@ static struct platform *open_backend(bool proc)
 	return p;
 }
 
-static void collect(struct platform *p, struct listener_set *s)
+static void collect(struct platform *p, struct snapshot *s)
 {
 	int rc = platform_collect(p, s);
 	cr_assert_eq(rc, 0, "platform_collect: %d", rc);
 }
 
-static const struct listener *find(const struct listener_set *s, bool udp, uint16_t port, pid_t pid)
+/* The row of (proto, port) that pid holds (any family and address), or NULL. */
+static const struct listener *find(const struct snapshot *s, bool udp, uint16_t port, pid_t pid)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		const struct listener *l = &s->v[i];
+	for (size_t i = 0; i < s->set.n; i++) {
+		const struct listener *l = &s->set.v[i];
 		if (l->proto == (udp ? PROTO_UDP : PROTO_TCP) && l->port == port &&
-		    l->proc.id.pid == pid)
+		    listener_held_by(l, pid))
 			return l;
 	}
 	return NULL;
 }
 
-static size_t count_port(const struct listener_set *s, bool udp, uint16_t port)
+/* The rows of (proto, port), every family and address. */
+static size_t count_port(const struct snapshot *s, bool udp, uint16_t port)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < s->n; i++)
-		n += s->v[i].proto == (udp ? PROTO_UDP : PROTO_TCP) && s->v[i].port == port;
+	for (size_t i = 0; i < s->set.n; i++)
+		n += s->set.v[i].proto == (udp ? PROTO_UDP : PROTO_TCP) && s->set.v[i].port == port;
 	return n;
+}
+
+/* The one row of (proto, port) (asserts there is exactly one). */
+static const struct listener *only_row(const struct snapshot *s, bool udp, uint16_t port)
+{
+	const struct listener *found = NULL;
+	for (size_t i = 0; i < s->set.n; i++) {
+		const struct listener *l = &s->set.v[i];
+		if (l->proto == (udp ? PROTO_UDP : PROTO_TCP) && l->port == port) {
+			cr_assert_null(found, "two rows for %s port %u", udp ? "udp" : "tcp", port);
+			found = l;
+		}
+	}
+	cr_assert_not_null(found, "no row for %s port %u", udp ? "udp" : "tcp", port);
+	return found;
+}
+
+/* Holder pid of l, or NULL. */
+static const struct proc_info *holder(const struct listener *l, pid_t pid)
+{
+	for (size_t i = 0; i < l->nholders; i++)
+		if (l->holders[i]->id.pid == pid)
+			return l->holders[i];
+	return NULL;
 }
 
 static void start(struct spawn *sp, const struct spawn_opts *o)
@@ -65,8 +91,9 @@ static void start(struct spawn *sp, const struct spawn_opts *o)
 	cr_assert_eq(rc, 0, "spawn %s %s: %s", o->udp ? "udp" : "tcp", o->addr, strerror(-rc));
 }
 
-/* The listener of sp (held by pid) is in s with the right address and owner. */
-static const struct listener *expect_listener(const struct listener_set *s, const struct spawn *sp,
+/* The listener of sp (held by pid, among others maybe) is in s with the right address, and
+ * pid's process is right. */
+static const struct listener *expect_listener(const struct snapshot *s, const struct spawn *sp,
                                               const struct spawn_opts *o, pid_t pid,
                                               const char *comm)
 {
@@ -79,26 +106,34 @@ static const struct listener *expect_listener(const struct listener_set *s, cons
 	cr_expect_eq(l->family, v6 ? FAMILY_V6 : FAMILY_V4, "%s", o->addr);
 	cr_expect_arr_eq(l->addr, addr, 16, "address of %s", o->addr);
 	cr_expect_not(l->owner_hidden);
+	cr_expect_eq(l->owner_why, OWNER_KNOWN);
 	cr_expect_neq(l->inode, 0);
+	cr_expect_geq(l->nsockets, 1);
+	cr_assert_not_null(l->proc);
+	cr_assert_geq(l->nholders, 1);
+	cr_expect_eq(l->proc, l->holders[0], "the lead is holders[0]");
+	const struct proc_info *h = holder(l, pid);
+	cr_assert_not_null(h);
+	cr_expect_eq(h, snapshot_process(s, pid), "one process table entry per pid");
 	uint32_t uid = o->uid ? o->uid : geteuid();
 	cr_expect_eq(l->uid, uid);
-	cr_expect_eq(l->proc.uid, uid);
-	cr_expect_str_eq(l->proc.comm, comm);
-	cr_expect_str_eq(l->proc.cmdline, sp->cmdline);
-	cr_expect_eq(l->proc.ppid, pid == sp->pid ? getpid() : sp->pid);
-	cr_expect_gt(l->proc.id.start_ticks, 0);
-	cr_expect_lt(llabs((long long)(l->proc.start_time - time(NULL))), 120, "start time %lld",
-	             (long long)l->proc.start_time);
-	cr_expect_gt(l->proc.rss_kib, 0);
-	cr_expect_geq(l->proc.threads, 1);
+	cr_expect_eq(h->uid, uid);
+	cr_expect_str_eq(h->comm, comm);
+	cr_expect_str_eq(h->cmdline, sp->cmdline);
+	cr_expect_eq(h->ppid, pid == sp->pid ? getpid() : sp->pid);
+	cr_expect_gt(h->id.start_ticks, 0);
+	cr_expect_lt(llabs((long long)(h->start_time - time(NULL))), 120, "start time %lld",
+	             (long long)h->start_time);
+	cr_expect_gt(h->rss_kib, 0);
+	cr_expect_geq(h->threads, 1);
 	char cwd[PATH_MAX];
 	cr_assert_not_null(getcwd(cwd, sizeof cwd));
-	cr_expect_str_eq(l->proc.cwd, cwd);
+	cr_expect_str_eq(h->cwd, cwd);
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	cr_assert_gt(n, 0);
 	exe[n] = '\0';
-	cr_expect_str_eq(l->proc.exe, exe);
+	cr_expect_str_eq(h->exe, exe);
 	return l;
 }
 
@@ -118,20 +153,22 @@ Test(linux_backend, tcp_on_every_address)
 		start(&sp[i], &opts[i]);
 	struct platform *p = open_backend(false);
 	cr_expect_str_eq(platform_name(p), "linux netlink");
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
 	for (int i = 0; i < N; i++) {
 		const struct listener *l =
 		    expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
 		cr_expect_eq(l->proto, PROTO_TCP);
-		cr_expect_eq(count_port(&s, false, sp[i].port), 1, "%s: one holder",
-		             opts[i].marker);
+		cr_expect_eq(count_port(&s, false, sp[i].port), 1, "%s: one row", opts[i].marker);
+		cr_expect_eq(l->nholders, 1, "%s: one holder", opts[i].marker);
+		cr_expect_eq(l->nsockets, 1, "%s: one socket", opts[i].marker);
+		cr_expect_eq(l->proc->id.pid, sp[i].pid, "%s: the lead", opts[i].marker);
 		cr_expect_eq(l->v6only, opts[i].v6only == 1, "%s v6only", opts[i].marker);
 	}
 	char addr[64];
 	listener_addr_str(find(&s, false, sp[3].port, sp[3].pid), addr, sizeof addr);
 	cr_expect_str_eq(addr, "*", "a dual-stack [::] serves IPv4 too");
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 	for (int i = 0; i < N; i++)
 		spawn_stop(&sp[i]);
@@ -149,38 +186,36 @@ Test(linux_backend, udp_on_loopback_and_wildcard)
 	for (int i = 0; i < N; i++)
 		start(&sp[i], &opts[i]);
 	struct platform *p = open_backend(false);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
 	for (int i = 0; i < N; i++) {
 		const struct listener *l =
 		    expect_listener(&s, &sp[i], &opts[i], sp[i].pid, "dp-listener");
 		cr_expect_eq(l->proto, PROTO_UDP);
+		cr_expect_eq(l->nholders, 1, "%s", opts[i].marker);
 		cr_expect_eq(l->v6only, opts[i].v6only == 1, "%s v6only", opts[i].marker);
 	}
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 	for (int i = 0; i < N; i++)
 		spawn_stop(&sp[i]);
 }
 
-static int cmp_listener(const void *a, const void *b)
+/* The rows on the given ports, in the snapshot's (key) order. */
+static size_t only_ports(const struct snapshot *s, const uint16_t *ports, int n,
+                         const struct listener **out, size_t max)
 {
-	return listener_key_cmp(a, b);
-}
-
-/* The listeners on the given ports, sorted by key. */
-static struct listener_set only_ports(const struct listener_set *s, const uint16_t *ports, int n)
-{
-	struct listener_set out = {0};
-	for (size_t i = 0; i < s->n; i++)
+	size_t m = 0;
+	for (size_t i = 0; i < s->set.n; i++)
 		for (int k = 0; k < n; k++)
-			if (s->v[i].port == ports[k]) {
-				cr_assert_not_null(listener_set_push(&out, &s->v[i]));
+			if (s->set.v[i].port == ports[k]) {
+				cr_assert_lt(m, max);
+				out[m++] = &s->set.v[i];
 				break;
 			}
-	if (out.n > 1)
-		qsort(out.v, out.n, sizeof *out.v, cmp_listener);
-	return out;
+	for (size_t i = 1; i < m; i++)
+		cr_assert_lt(listener_key_cmp(out[i - 1], out[i]), 0, "rows sorted, one per key");
+	return m;
 }
 
 Test(linux_backend, netlink_and_proc_agree)
@@ -208,36 +243,49 @@ Test(linux_backend, netlink_and_proc_agree)
 	struct platform *nl = open_backend(false), *pr = open_backend(true);
 	cr_expect_str_eq(platform_name(nl), "linux netlink");
 	cr_expect_str_eq(platform_name(pr), "linux /proc");
-	struct listener_set a = {0}, b = {0};
+	struct snapshot a = {0}, b = {0};
 	collect(nl, &a);
 	collect(pr, &b);
-	struct listener_set x = only_ports(&a, ports, N + 1), y = only_ports(&b, ports, N + 1);
-	cr_assert_eq(x.n, N + 2, "every listener, the pre-fork one twice (%zu)", x.n);
-	cr_assert_eq(y.n, x.n);
-	for (size_t i = 0; i < x.n; i++) {
-		const struct listener *l = &x.v[i], *m = &y.v[i];
+	const struct listener *x[2 * N], *y[2 * N];
+	size_t nx = only_ports(&a, ports, N + 1, x, 2 * N),
+	       ny = only_ports(&b, ports, N + 1, y, 2 * N);
+	cr_assert_eq(nx, N + 1, "every listener once, the pre-fork one too (%zu)", nx);
+	cr_assert_eq(ny, nx);
+	bool saw_prefork = false;
+	for (size_t i = 0; i < nx; i++) {
+		const struct listener *l = x[i], *m = y[i];
 		cr_expect_eq(listener_key_cmp(l, m), 0, "row %zu: port %u vs %u", i, l->port,
 		             m->port);
 		cr_expect_eq(l->inode, m->inode);
 		cr_expect_eq(l->uid, m->uid);
 		cr_expect_eq(l->owner_hidden, m->owner_hidden);
-		cr_expect_str_eq(l->proc.comm, m->proc.comm);
-		cr_expect_str_eq(l->proc.cmdline, m->proc.cmdline);
+		cr_expect_eq(l->owner_why, m->owner_why);
+		cr_expect_eq(l->nsockets, m->nsockets, "port %u", l->port);
+		cr_assert_eq(l->nholders, m->nholders, "port %u", l->port);
+		for (size_t k = 0; k < l->nholders; k++)
+			cr_expect_eq(l->holders[k]->id.pid, m->holders[k]->id.pid,
+			             "port %u holder %zu", l->port, k);
+		cr_expect_str_eq(l->proc->comm, m->proc->comm);
+		cr_expect_str_eq(l->proc->cmdline, m->proc->cmdline);
 		/* v6only: the /proc guess is right for these (dual-stack, or a twin on the port) */
 		cr_expect_eq(l->v6only, m->v6only, "port %u v6only %d vs %d", l->port, l->v6only,
 		             m->v6only);
+		if (l->port == sp[2].port) {
+			saw_prefork = true;
+			cr_expect_eq(l->nholders, 2, "the pre-fork row has both holders");
+			cr_expect_eq(l->proc->id.pid, sp[2].pid, "led by the parent");
+		}
 	}
-	listener_set_free(&x);
-	listener_set_free(&y);
-	listener_set_free(&a);
-	listener_set_free(&b);
+	cr_expect(saw_prefork);
+	snapshot_free(&a);
+	snapshot_free(&b);
 	platform_close(&nl);
 	platform_close(&pr);
 	for (int i = 0; i <= N; i++)
 		spawn_stop(&sp[i]);
 }
 
-Test(linux_backend, prefork_reports_every_holder)
+Test(linux_backend, prefork_is_one_row_with_every_holder)
 {
 	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1, .prefork = true};
 	struct spawn sp;
@@ -245,14 +293,20 @@ Test(linux_backend, prefork_reports_every_holder)
 	cr_assert_eq(sp.nworkers, 1);
 	for (int proc = 0; proc < 2; proc++) {
 		struct platform *p = open_backend(proc);
-		struct listener_set s = {0};
+		struct snapshot s = {0};
 		collect(p, &s);
-		cr_expect_eq(count_port(&s, false, sp.port), 2, "parent and worker");
+		const struct listener *l = only_row(&s, false, sp.port);
+		cr_expect_eq(l->nholders, 2, "parent and worker: %u", l->nholders);
+		cr_expect_eq(l->nsockets, 1, "one socket");
 		const struct listener *parent = expect_listener(&s, &sp, &o, sp.pid, "dp-listener");
 		const struct listener *worker =
 		    expect_listener(&s, &sp, &o, sp.workers[0], "dp-worker");
-		cr_expect_eq(parent->inode, worker->inode, "one socket");
-		listener_set_free(&s);
+		cr_expect_eq(parent, worker, "one row");
+		cr_expect_eq(l->proc->id.pid, sp.pid, "the parent leads");
+		cr_expect_eq(l->holders[1]->id.pid, sp.workers[0]);
+		cr_expect_eq(listener_holder_role(l, 0), ROLE_PARENT);
+		cr_expect_eq(listener_holder_role(l, 1), ROLE_WORKER);
+		snapshot_free(&s);
 		platform_close(&p);
 	}
 	spawn_stop(&sp);
@@ -264,20 +318,22 @@ Test(linux_backend, worker_forked_after_discovery_is_found)
 	struct spawn sp;
 	start(&sp, &o);
 	struct platform *p = open_backend(false);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
-	cr_expect_eq(count_port(&s, false, sp.port), 1);
+	cr_expect_eq(only_row(&s, false, sp.port)->nholders, 1);
 	pid_t w1 = spawn_fork_worker(&sp), w2 = spawn_fork_worker(&sp);
 	cr_assert_gt(w1, 0);
 	cr_assert_gt(w2, 0);
 	int polls = 1;
-	for (collect(p, &s); count_port(&s, false, sp.port) < 3 && polls < 5; polls++)
+	for (collect(p, &s); only_row(&s, false, sp.port)->nholders < 3 && polls < 5; polls++)
 		collect(p, &s);
-	cr_expect_eq(count_port(&s, false, sp.port), 3, "parent and two new workers");
+	const struct listener *l = only_row(&s, false, sp.port);
+	cr_expect_eq(l->nholders, 3, "parent and two new workers in one row");
 	cr_expect_leq(polls, 3, "found after %d polls", polls);
+	cr_expect_eq(l->proc->id.pid, sp.pid, "the parent still leads");
 	expect_listener(&s, &sp, &o, w1, "dp-worker");
 	expect_listener(&s, &sp, &o, w2, "dp-worker");
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 	spawn_stop(&sp);
 }
@@ -291,7 +347,7 @@ Test(linux_backend, socket_opened_by_a_known_process)
 	start(&sp, &o);
 	start(&pre, &po);
 	struct platform *p = open_backend(false);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
 	cr_assert_eq(spawn_go(&sp), 0);
 	collect(p, &s);
@@ -306,11 +362,13 @@ Test(linux_backend, socket_opened_by_a_known_process)
 	pid_t w2 = spawn_fork_worker(&pre);
 	cr_assert_gt(w2, 0);
 	collect(p, &s);
-	cr_expect_eq(count_port(&s, false, pre.port), 2, "the listener and its new worker");
+	const struct listener *l = only_row(&s, false, pre.port);
+	cr_expect_eq(l->nholders, 2, "the listener and its new worker");
+	cr_expect_eq(l->proc->id.pid, pre.pid, "the listener leads");
 	expect_listener(&s, &pre, &po, pre.pid, "dp-listener");
 	expect_listener(&s, &pre, &po, w2, "dp-worker");
-	cr_expect_null(find(&s, false, pre.port, w), "forked before the socket existed");
-	listener_set_free(&s);
+	cr_expect_not(listener_held_by(l, w), "forked before the socket existed");
+	snapshot_free(&s);
 	platform_close(&p);
 	spawn_stop(&sp);
 	spawn_stop(&pre);
@@ -323,7 +381,7 @@ Test(linux_backend, closed_listener_is_gone)
 	start(&a, &o);
 	start(&b, &o);
 	struct platform *p = open_backend(false);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
 	cr_assert_not_null(find(&s, false, a.port, a.pid));
 	cr_assert_not_null(find(&s, false, b.port, b.pid));
@@ -332,9 +390,9 @@ Test(linux_backend, closed_listener_is_gone)
 	spawn_stop(&a);
 	collect(p, &s);
 	cr_expect_eq(count_port(&s, false, port), 0, "closed between two polls");
+	cr_expect_null(snapshot_process(&s, pid), "its process is not in the table");
 	cr_expect_not_null(find(&s, false, b.port, b.pid), "the other one stays");
-	(void)pid;
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 	spawn_stop(&b);
 }
@@ -345,20 +403,23 @@ Test(linux_backend, rename_shows_within_a_few_polls)
 	struct spawn sp;
 	start(&sp, &o);
 	struct platform *p = open_backend(false);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
-	cr_expect_str_eq(find(&s, false, sp.port, sp.pid)->proc.comm, "dp-listener");
+	const struct listener *l = find(&s, false, sp.port, sp.pid);
+	cr_assert_not_null(l);
+	cr_expect_str_eq(l->proc->comm, "dp-listener");
 	cr_assert_eq(spawn_rename(&sp, "dp-renamed"), 0);
 	int polls = 0;
 	for (; polls < 5; polls++) {
 		collect(p, &s);
-		const struct listener *l = find(&s, false, sp.port, sp.pid);
+		l = find(&s, false, sp.port, sp.pid);
 		cr_assert_not_null(l);
-		if (strcmp(l->proc.comm, "dp-renamed") == 0)
+		cr_assert_eq(l->proc->id.pid, sp.pid);
+		if (strcmp(l->proc->comm, "dp-renamed") == 0)
 			break;
 	}
 	cr_expect_leq(polls + 1, 3, "new name after %d polls", polls + 1);
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 	spawn_stop(&sp);
 }
@@ -374,14 +435,15 @@ Test(linux_backend, hostile_command_name_is_sanitized_once)
 	char want[PROC_COMM_MAX];
 	sanitize_text(want, sizeof want, raw, sizeof raw - 1);
 	struct platform *p = open_backend(false);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
 	const struct listener *l = find(&s, false, sp.port, sp.pid);
 	cr_assert_not_null(l);
-	cr_expect_str_eq(l->proc.comm, want, "raw bytes sanitized once, not mangled first");
-	cr_expect(strstr(l->proc.comm, "\xc3\xa9") != NULL, "valid UTF-8 kept: %s", l->proc.comm);
-	cr_expect(strchr(l->proc.comm, '\x1b') == NULL);
-	listener_set_free(&s);
+	const char *comm = l->proc->comm;
+	cr_expect_str_eq(comm, want, "raw bytes sanitized once, not mangled first");
+	cr_expect(strstr(comm, "\xc3\xa9") != NULL, "valid UTF-8 kept: %s", comm);
+	cr_expect(strchr(comm, '\x1b') == NULL);
+	snapshot_free(&s);
 	platform_close(&p);
 	spawn_stop(&sp);
 }
@@ -392,25 +454,30 @@ Test(linux_backend, process_gives_fresh_data)
 	struct spawn sp;
 	start(&sp, &o);
 	struct platform *p = open_backend(false);
+	struct arena strings = {0};
 	struct proc_info info;
-	cr_assert_eq(platform_process(p, sp.pid, &info), 0);
+	cr_assert_eq(platform_process(p, sp.pid, &strings, &info), 0);
 	cr_expect_eq(info.id.pid, sp.pid);
 	cr_expect_str_eq(info.comm, "dp-listener");
 	cr_expect_str_eq(info.cmdline, sp.cmdline);
 	cr_expect_eq(info.ppid, getpid());
+	cr_expect_not_null(info.user);
+	cr_expect_not_null(info.project_root);
 	cr_assert_eq(spawn_rename(&sp, "dp-fresh"), 0);
-	cr_assert_eq(platform_process(p, sp.pid, &info), 0);
+	cr_assert_eq(platform_process(p, sp.pid, &strings, &info), 0);
 	cr_expect_str_eq(info.comm, "dp-fresh", "no cache in platform_process()");
 	spawn_stop(&sp);
-	cr_expect_eq(platform_process(p, INT_MAX, &info), -ESRCH);
-	cr_expect_eq(platform_process(p, 0, &info), -ESRCH);
+	cr_expect_eq(platform_process(p, INT_MAX, &strings, &info), -ESRCH);
+	cr_expect_eq(platform_process(p, 0, &strings, &info), -ESRCH);
+	arena_free(&strings);
 	platform_close(&p);
 }
 
 Test(linux_backend, one_row_per_key_with_reuseport)
 {
-	/* two sockets on one port in one process: still one (proto, address, port, pid) */
+	/* two sockets on one port in one process: one row of two sockets, one holder */
 	int fds[2];
+	uint64_t inodes[2];
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	for (int i = 0; i < 2; i++) {
 		int on = 1;
@@ -421,13 +488,21 @@ Test(linux_backend, one_row_per_key_with_reuseport)
 		cr_assert_eq(listen(fds[i], 1), 0);
 		socklen_t len = sizeof a;
 		getsockname(fds[i], (struct sockaddr *)&a, &len);
+		struct stat st;
+		cr_assert_eq(fstat(fds[i], &st), 0);
+		inodes[i] = st.st_ino;
 	}
 	for (int proc = 0; proc < 2; proc++) {
 		struct platform *p = open_backend(proc);
-		struct listener_set s = {0};
+		struct snapshot s = {0};
 		collect(p, &s);
-		cr_expect_eq(count_port(&s, false, ntohs(a.sin_port)), 1, "proc %d", proc);
-		listener_set_free(&s);
+		const struct listener *l = only_row(&s, false, ntohs(a.sin_port));
+		cr_expect_eq(l->nsockets, 2, "proc %d: both sockets merged", proc);
+		cr_expect_eq(l->nholders, 1, "proc %d: one process", proc);
+		cr_expect_eq(l->proc->id.pid, getpid());
+		cr_expect_eq(l->inode, inodes[0] < inodes[1] ? inodes[0] : inodes[1],
+		             "the lowest inode");
+		snapshot_free(&s);
 		platform_close(&p);
 	}
 	close(fds[0]);
@@ -558,12 +633,13 @@ Test(linux_backend, listener_of_nobody_is_attributed)
 	struct spawn sp;
 	start(&sp, &o);
 	struct platform *p = open_backend(false);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	collect(p, &s);
 	const struct listener *l = expect_listener(&s, &sp, &o, sp.pid, "dp-listener");
-	cr_expect_str_eq(l->proc.user, "nobody");
+	cr_expect_eq(l->proc->id.pid, sp.pid);
+	cr_expect_str_eq(l->proc->user, "nobody");
 	cr_expect_eq(l->uid, 65534);
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 	spawn_stop(&sp);
 }
@@ -571,6 +647,8 @@ Test(linux_backend, listener_of_nobody_is_attributed)
 struct seen {
 	int rc, found;
 	bool hidden;
+	uint8_t why;
+	uint32_t nholders;
 	pid_t pid;
 	uint32_t uid, proc_uid;
 	char user[PROC_USER_MAX];
@@ -584,22 +662,28 @@ static void look_as_nobody(void *arg, void *out, size_t len)
 	(void)len;
 	struct platform_opts o = {.kind = PLATFORM_NATIVE};
 	struct platform *p = NULL;
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	r->rc = platform_open(&p, &o);
 	if (r->rc == 0)
 		r->rc = platform_collect(p, &s);
-	for (size_t i = 0; i < s.n; i++) {
-		const struct listener *l = &s.v[i];
+	for (size_t i = 0; i < s.set.n; i++) {
+		const struct listener *l = &s.set.v[i];
 		if (l->proto != PROTO_TCP || l->port != sp->port)
 			continue;
 		r->found++;
 		r->hidden = l->owner_hidden;
-		r->pid = l->proc.id.pid;
+		r->why = l->owner_why;
+		r->nholders = l->nholders;
 		r->uid = l->uid;
-		r->proc_uid = l->proc.uid;
-		memcpy(r->user, l->proc.user, sizeof r->user);
+		if (l->proc) {
+			r->pid = l->proc->id.pid;
+			r->proc_uid = l->proc->uid;
+			snprintf(r->user, sizeof r->user, "%s", l->proc->user);
+		} else {
+			r->pid = -1;
+		}
 	}
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 }
 
@@ -615,7 +699,10 @@ Test(linux_backend, nobody_sees_root_listener_as_hidden)
 	cr_assert_eq(r.rc, 0);
 	cr_assert_eq(r.found, 1, "kept, not dropped");
 	cr_expect(r.hidden);
-	cr_expect_eq(r.pid, 0);
+	cr_expect_eq(r.why, OWNER_NOT_READABLE, "another user's, not root: %s",
+	             r.why < OWNER_UNKNOWN_COUNT ? owner_unknown_keys[r.why] : "?");
+	cr_expect_eq(r.nholders, 0);
+	cr_expect_eq(r.pid, 0, "a stand-in owner with pid 0");
 	cr_expect_eq(r.uid, 0);
 	cr_expect_eq(r.proc_uid, 0);
 	cr_expect_str_eq(r.user, "root");

@@ -2,7 +2,8 @@
  * fd directories that are EACCES (another user's process, or a non-dumpable one of the same
  * user) keep their rows, hidden, with port and user; a socket handed to another process
  * (SCM_RIGHTS) before its holder exits stays listed at every poll, hidden until its new holder is
- * found, never dropped; a process that names itself "" keeps its row. */
+ * found, never dropped; a process that names itself "" keeps its row; a real pre-fork server
+ * (a parent and two workers sharing one socket) is one row of three holders led by the parent. */
 #include "owners.h"
 #include "platform.h"
 #include "spawn.h"
@@ -11,6 +12,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -24,18 +26,67 @@
 enum { OWNERS_POLLS_CHECKED = OWNERS_VERIFY_POLLS + 8 };
 
 /* The number of TCP rows on port in s; *first is the first of them. */
-static int rows_on(const struct listener_set *s, uint16_t port, const struct listener **first)
+static int rows_on(const struct snapshot *s, uint16_t port, const struct listener **first)
 {
 	int n = 0;
 	*first = NULL;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].port == port && s->v[i].proto == PROTO_TCP) {
+	for (size_t i = 0; i < s->set.n; i++)
+		if (s->set.v[i].port == port && s->set.v[i].proto == PROTO_TCP) {
 			if (!n)
-				*first = &s->v[i];
+				*first = &s->set.v[i];
 			n++;
 		}
 	return n;
 }
+
+/* The lead holder's pid of l; 0 when its owner is hidden (a stand-in with pid 0). */
+static pid_t lead_pid(const struct listener *l)
+{
+	cr_assert_not_null(l->proc, "port %u: a row always has a lead", l->port);
+	if (l->owner_hidden) {
+		cr_assert_eq(l->nholders, 0, "port %u: hidden, yet %u holders", l->port,
+		             l->nholders);
+		cr_assert_eq(l->proc->id.pid, 0, "port %u: the stand-in has pid 0", l->port);
+	} else {
+		cr_assert_gt(l->nholders, 0, "port %u", l->port);
+		cr_assert_eq(l->proc, l->holders[0], "port %u: the lead is holders[0]", l->port);
+		cr_assert_eq(l->owner_why, OWNER_KNOWN, "port %u", l->port);
+	}
+	return l->proc->id.pid;
+}
+
+/* The processes a test forked itself: killed and reaped by the suite's fini whatever path the
+ * test took (stop_pid() on the normal path). */
+static pid_t forked[8];
+static int nforked;
+
+static void remember(pid_t pid)
+{
+	if (pid > 0 && nforked < (int)(sizeof forked / sizeof forked[0]))
+		forked[nforked++] = pid;
+}
+
+/* Kills and reaps pid, a child of the test, and forgets it. */
+static void stop_pid(pid_t pid)
+{
+	for (int i = 0; i < nforked; i++)
+		if (forked[i] == pid)
+			forked[i] = 0;
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static void stop_forked(void)
+{
+	for (int i = 0; i < nforked; i++)
+		stop_pid(forked[i]);
+	nforked = 0;
+	spawn_stop_all();
+}
+
+TestSuite(linux_holders, .fini = stop_forked);
 
 /* ---- fd directories that cannot be read ---- */
 
@@ -68,6 +119,7 @@ static pid_t listener_as(uint32_t uid, bool dumpable, uint16_t *port)
 		pause();
 		_exit(0);
 	}
+	remember(pid);
 	close(pfd[1]);
 	cr_assert_eq(read(pfd[0], port, sizeof *port), (ssize_t)sizeof *port, "listener as %u",
 	             uid);
@@ -81,6 +133,8 @@ struct as_nobody {
 	struct {
 		int found;
 		bool hidden;
+		uint8_t why;
+		uint32_t nholders;
 		pid_t pid;
 		uint32_t uid;
 		char user[PROC_USER_MAX];
@@ -96,24 +150,31 @@ static void look_as_nobody(void *arg, void *out, size_t len)
 	memcpy(r->ports, arg, sizeof r->ports);
 	struct platform_opts o = {.kind = PLATFORM_NATIVE};
 	struct platform *p = NULL;
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	r->rc = platform_open(&p, &o);
 	for (int poll = 0; poll < 4 && r->rc == 0; poll++) {
 		if ((r->rc = platform_collect(p, &s)) < 0)
 			break;
-		for (size_t i = 0; i < s.n; i++)
+		for (size_t i = 0; i < s.set.n; i++)
 			for (int k = 0; k < 3; k++) {
-				if (s.v[i].port != r->ports[k] || s.v[i].proto != PROTO_TCP)
+				const struct listener *l = &s.set.v[i];
+				if (l->port != r->ports[k] || l->proto != PROTO_TCP)
 					continue;
 				r->polls[poll][k].found++;
-				r->polls[poll][k].hidden = s.v[i].owner_hidden;
-				r->polls[poll][k].pid = s.v[i].proc.id.pid;
-				r->polls[poll][k].uid = s.v[i].uid;
-				memcpy(r->polls[poll][k].user, s.v[i].proc.user, PROC_USER_MAX);
-				memcpy(r->polls[poll][k].comm, s.v[i].proc.comm, PROC_COMM_MAX);
+				r->polls[poll][k].hidden = l->owner_hidden;
+				r->polls[poll][k].why = l->owner_why;
+				r->polls[poll][k].nholders = l->nholders;
+				r->polls[poll][k].pid = l->proc ? l->proc->id.pid : -1;
+				r->polls[poll][k].uid = l->uid;
+				if (l->proc) {
+					snprintf(r->polls[poll][k].user, PROC_USER_MAX, "%s",
+					         l->proc->user);
+					snprintf(r->polls[poll][k].comm, PROC_COMM_MAX, "%s",
+					         l->proc->comm);
+				}
 			}
 	}
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
 }
 
@@ -134,19 +195,28 @@ Test(linux_holders, unreadable_fd_directories_keep_their_rows)
 			const char *w = what[k];
 			cr_assert_eq(r->polls[poll][k].found, 1, "poll %d, %s: kept, once", poll,
 			             w);
+			uint8_t why = r->polls[poll][k].why;
 			cr_expect_eq(r->polls[poll][k].hidden, k != 1, "poll %d, %s", poll, w);
+			cr_expect_eq(r->polls[poll][k].nholders, k == 1 ? 1u : 0u, "poll %d, %s",
+			             poll, w);
 			cr_expect_eq(r->polls[poll][k].pid, k == 1 ? pids[1] : 0, "poll %d, %s",
 			             poll, w);
+			if (k == 0) /* the first poll searched every process: another user's */
+				cr_expect_eq(why, OWNER_NOT_READABLE, "poll %d, %s: %s", poll, w,
+				             owner_unknown_keys[why % OWNER_UNKNOWN_COUNT]);
+			else if (k == 1)
+				cr_expect_eq(why, OWNER_KNOWN, "poll %d, %s", poll, w);
+			else /* searched, and root could read it: a matter of sudo */
+				cr_expect_eq(why, OWNER_NOT_READABLE, "poll %d, %s: %s", poll, w,
+				             owner_unknown_keys[why % OWNER_UNKNOWN_COUNT]);
 			cr_expect_eq(r->polls[poll][k].uid, k == 0 ? 0u : 65534u, "poll %d, %s",
 			             poll, w);
 			cr_expect_str_eq(r->polls[poll][k].user, k == 0 ? "root" : "nobody");
 		}
 	cr_expect_str_eq(r->polls[3][1].comm, "dp-dumpable");
 	free(r);
-	for (int k = 0; k < 3; k++) {
-		kill(pids[k], SIGKILL);
-		waitpid(pids[k], NULL, 0);
-	}
+	for (int k = 0; k < 3; k++)
+		stop_pid(pids[k]);
 }
 
 /* ---- a holder exits while the socket lives on in a process not known to hold it ---- */
@@ -207,6 +277,7 @@ Test(linux_holders, socket_handed_over_before_its_holder_exits_stays_listed)
 		pause();
 		_exit(0);
 	}
+	remember(receiver);
 	pid_t sender = fork();
 	cr_assert_geq(sender, 0);
 	if (sender == 0) {
@@ -226,29 +297,39 @@ Test(linux_holders, socket_handed_over_before_its_holder_exits_stays_listed)
 			_exit(1);
 		_exit(0); /* the receiver holds the only copy now */
 	}
+	remember(sender);
 	uint16_t port;
 	cr_assert_eq(read(rep[0], &port, sizeof port), (ssize_t)sizeof port);
 
 	struct platform_opts o = {.kind = PLATFORM_NATIVE};
 	struct platform *p = NULL;
 	cr_assert_eq(platform_open(&p, &o), 0);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	cr_assert_eq(platform_collect(p, &s), 0);
 	const struct listener *l;
 	cr_assert_eq(rows_on(&s, port, &l), 1);
-	cr_assert_eq(l->proc.id.pid, sender);
+	cr_assert_eq(lead_pid(l), sender);
+	cr_assert_eq(l->nholders, 1);
 
 	char c;
 	cr_assert_eq(write(go[1], "g", 1), 1);
 	cr_assert_eq(read(ack[0], &c, 1), 1);
 	cr_assert_eq(waitpid(sender, NULL, 0), sender);
+	for (int i = 0; i < nforked; i++) /* reaped: never signal that pid again */
+		if (forked[i] == sender)
+			forked[i] = 0;
 	bool sender_gone = false;
 	int by_receiver = 0;
 	for (int poll = 0; poll < OWNERS_POLLS_CHECKED; poll++) {
 		cr_assert_eq(platform_collect(p, &s), 0);
 		int n = rows_on(&s, port, &l);
 		cr_assert_eq(n, 1, "poll %d: the socket still listens, %d rows", poll, n);
-		pid_t pid = l->proc.id.pid;
+		pid_t pid = lead_pid(l);
+		if (l->owner_hidden) /* the holder exited: searched again, not given up on */
+			cr_expect_eq(l->owner_why, OWNER_NOT_FOUND, "poll %d: %s", poll,
+			             owner_unknown_keys[l->owner_why % OWNER_UNKNOWN_COUNT]);
+		else
+			cr_assert_eq(l->nholders, 1, "poll %d: one holder at a time", poll);
 		if (pid == sender)
 			cr_assert_not(sender_gone, "poll %d: the exited sender is back", poll);
 		else
@@ -260,10 +341,9 @@ Test(linux_holders, socket_handed_over_before_its_holder_exits_stays_listed)
 		nanosleep(&t, NULL);
 	}
 	cr_expect_gt(by_receiver, 0, "the receiver is found within %d polls", OWNERS_POLLS_CHECKED);
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
-	kill(receiver, SIGKILL);
-	waitpid(receiver, NULL, 0);
+	stop_pid(receiver);
 }
 
 /* ---- a process with an empty name is not a process that has gone ---- */
@@ -278,17 +358,92 @@ Test(linux_names, empty_name_keeps_its_row)
 	struct platform_opts po = {.kind = PLATFORM_NATIVE};
 	struct platform *p = NULL;
 	cr_assert_eq(platform_open(&p, &po), 0);
-	struct listener_set s = {0};
+	struct snapshot s = {0};
 	cr_assert_eq(platform_collect(p, &s), 0);
 	cr_assert_eq(spawn_rename(&sp, ""), 0); /* prctl(PR_SET_NAME, ""): /proc/PID/comm is "\n" */
 	for (int poll = 0; poll < OWNERS_POLLS_CHECKED; poll++) {
 		cr_assert_eq(platform_collect(p, &s), 0);
 		const struct listener *l;
 		cr_assert_eq(rows_on(&s, sp.port, &l), 1, "poll %d", poll);
-		cr_assert_eq(l->proc.id.pid, sp.pid, "poll %d: held by %d, hidden %d", poll,
-		             (int)l->proc.id.pid, l->owner_hidden);
+		cr_assert_not_null(l->proc);
+		cr_assert_eq(l->proc->id.pid, sp.pid, "poll %d: held by %d, hidden %d", poll,
+		             (int)l->proc->id.pid, l->owner_hidden);
+		cr_assert_eq(l->nholders, 1, "poll %d", poll);
 	}
-	listener_set_free(&s);
+	snapshot_free(&s);
 	platform_close(&p);
+	spawn_stop(&sp);
+}
+
+/* ---- a real pre-fork server: one row, its parent leading, its workers after ---- */
+
+TestSuite(linux_prefork, .fini = spawn_stop_all);
+
+/* The row of sp's port is one row of three holders: the parent leads, the workers follow by pid,
+ * and their roles say so. */
+static void expect_prefork_row(const struct snapshot *s, const struct spawn *sp, const char *when)
+{
+	const struct listener *l;
+	cr_assert_eq(rows_on(s, sp->port, &l), 1, "%s: one row for the port", when);
+	cr_assert_not(l->owner_hidden, "%s", when);
+	cr_expect_eq(l->owner_why, OWNER_KNOWN, "%s", when);
+	cr_expect_eq(l->nsockets, 1, "%s: one inherited socket", when);
+	cr_assert_eq(l->nholders, 3, "%s: %u holders", when, l->nholders);
+	cr_assert_eq(l->proc, l->holders[0], "%s", when);
+	cr_expect_eq(l->proc->id.pid, sp->pid, "%s: led by %d, not the parent %d", when,
+	             (int)l->proc->id.pid, (int)sp->pid);
+	pid_t lo = sp->workers[0] < sp->workers[1] ? sp->workers[0] : sp->workers[1];
+	pid_t hi = sp->workers[0] < sp->workers[1] ? sp->workers[1] : sp->workers[0];
+	cr_expect_eq(l->holders[1]->id.pid, lo, "%s: workers by pid", when);
+	cr_expect_eq(l->holders[2]->id.pid, hi, "%s: workers by pid", when);
+	cr_expect_str_eq(l->holders[0]->comm, "dp-listener", "%s", when);
+	cr_expect_str_eq(l->holders[1]->comm, "dp-worker", "%s", when);
+	cr_expect_str_eq(l->holders[2]->comm, "dp-worker", "%s", when);
+	static const enum holder_role want[3] = {ROLE_PARENT, ROLE_WORKER, ROLE_WORKER};
+	for (size_t i = 0; i < 3; i++) {
+		enum holder_role r = listener_holder_role(l, i);
+		cr_expect_eq(r, want[i], "%s: holder %zu (pid %d) is a %s", when, i,
+		             (int)l->holders[i]->id.pid, listener_role_names[r]);
+	}
+	for (size_t i = 0; i < 3; i++)
+		cr_expect_eq(snapshot_process(s, l->holders[i]->id.pid), l->holders[i],
+		             "%s: each holder once in the process table", when);
+}
+
+Test(linux_prefork, a_prefork_server_is_one_row_led_by_its_parent)
+{
+	/* binds 127.0.0.1:0 and listens, forks a worker; then a second worker: all three sleep
+	 * holding the one socket they share */
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1, .prefork = true};
+	struct spawn sp;
+	int rc = spawn_listener(&sp, &o);
+	cr_assert_eq(rc, 0, "spawn: %s", strerror(-rc));
+	cr_assert_eq(sp.nworkers, 1);
+	cr_assert_gt(spawn_fork_worker(&sp), 0);
+	cr_assert_eq(sp.nworkers, 2);
+	for (int proc = 0; proc < 2; proc++) {
+		struct platform_opts po = {.kind = PLATFORM_NATIVE, .force_proc_net = proc};
+		struct platform *p = NULL;
+		cr_assert_eq(platform_open(&p, &po), 0);
+		struct snapshot s = {0};
+		/* a first poll reads every process: the whole answer at once */
+		cr_assert_eq(platform_collect(p, &s), 0);
+		expect_prefork_row(&s, &sp, proc ? "/proc, first poll" : "netlink, first poll");
+		char cell[64];
+		const struct listener *l;
+		rows_on(&s, sp.port, &l);
+		listener_process_str(l, cell, sizeof cell);
+		cr_expect_str_eq(cell, "dp-listener ×3");
+		/* and it stays so while the owner cache verifies its holders */
+		for (int poll = 1; poll < OWNERS_POLLS_CHECKED; poll++) {
+			cr_assert_eq(platform_collect(p, &s), 0);
+			char when[32];
+			snprintf(when, sizeof when, "%s, poll %d", proc ? "/proc" : "netlink",
+			         poll);
+			expect_prefork_row(&s, &sp, when);
+		}
+		snapshot_free(&s);
+		platform_close(&p);
+	}
 	spawn_stop(&sp);
 }

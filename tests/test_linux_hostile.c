@@ -133,15 +133,25 @@ static void assert_terminal_safe(const char *s, size_t len, bool tabs_ok, const 
 	}
 }
 
-/* The process object of our listener on port in devports --json output, or NULL. */
+/* The process object of our listener on port in devports --json output (its one holder, the
+ * first of "processes"), or NULL. */
 static const cJSON *json_process(const cJSON *doc, uint16_t port)
 {
 	const cJSON *l;
 	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(doc, "listeners"))
 	{
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(l, "port");
-		if (cJSON_IsNumber(p) && p->valueint == port)
-			return cJSON_GetObjectItemCaseSensitive(l, "process");
+		const cJSON *proto = cJSON_GetObjectItemCaseSensitive(l, "proto");
+		if (!cJSON_IsNumber(p) || p->valueint != port || !cJSON_IsString(proto) ||
+		    strcmp(proto->valuestring, "tcp") != 0)
+			continue;
+		const cJSON *owner = cJSON_GetObjectItemCaseSensitive(l, "owner");
+		cr_assert(cJSON_IsString(owner) && strcmp(owner->valuestring, "known") == 0,
+		          ":%u: its owner is not known", port);
+		const cJSON *holders = cJSON_GetObjectItemCaseSensitive(l, "processes");
+		cr_assert(cJSON_IsArray(holders), ":%u: no \"processes\"", port);
+		cr_assert_eq(cJSON_GetArraySize(holders), 1, ":%u: one holder", port);
+		return cJSON_GetArrayItem(holders, 0);
 	}
 	return NULL;
 }

@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "proc_helpers.h"
 
 static struct platform *p;
+static pid_t child; /* a test's child process, in a group of its own; 0 once reaped */
 
 static void init(void)
 {
@@ -29,6 +31,8 @@ static void init(void)
 static void fini(void)
 {
 	platform_close(&p);
+	ph_stop(child); /* whatever path the test took: its whole group */
+	child = 0;
 }
 
 TestSuite(linux_inspect, .init = init, .fini = fini);
@@ -154,14 +158,20 @@ Test(linux_inspect, real_connections_and_a_real_free_port)
 
 Test(linux_inspect, a_handle_waits_for_the_exit_and_knows_a_gone_process)
 {
-	pid_t child = fork();
+	child = fork();
+	cr_assert_geq(child, 0);
 	if (child == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		pause();
 		_exit(0);
 	}
+	setpgid(child, child);
 	/* The recorded start ticks come from the snapshot; read them as the backend does. */
+	struct arena strings = {0};
 	struct proc_info info;
-	cr_assert_eq(platform_process(p, child, &info), 0);
+	cr_assert_eq(platform_process(p, child, &strings, &info), 0);
+	arena_free(&strings); /* the numbers stay in info; the strings are not read below */
 	struct platform_proc *h = NULL;
 	cr_assert_eq(platform_proc_open(p, &info.id, &h), 0);
 	cr_assert_eq(platform_proc_wait(h, 0), -ETIMEDOUT);
@@ -172,6 +182,8 @@ Test(linux_inspect, a_handle_waits_for_the_exit_and_knows_a_gone_process)
 	cr_assert_eq(platform_proc_signal(h, SIGTERM), 0);
 	cr_assert_eq(platform_proc_wait(h, 2000), 0, "exited");
 	ph_stop(child); /* reap */
+	pid_t gone = child;
+	child = 0;
 	cr_assert_eq(platform_proc_signal(h, SIGTERM), -ESRCH, "already gone");
 	platform_proc_close(&h);
 	cr_assert_null(h);
@@ -181,5 +193,5 @@ Test(linux_inspect, a_handle_waits_for_the_exit_and_knows_a_gone_process)
 	bool user;
 	int rc = platform_service_unit(p, getpid(), unit, sizeof unit, &user);
 	cr_assert(rc == 0 || rc == -ENOENT, "%d", rc);
-	cr_assert_eq(platform_service_unit(p, child, unit, sizeof unit, &user), -ESRCH);
+	cr_assert_eq(platform_service_unit(p, gone, unit, sizeof unit, &user), -ESRCH);
 }

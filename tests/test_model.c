@@ -26,8 +26,8 @@ static void apply(const struct listener *v, size_t n, double now)
 	struct snapshot s = {0};
 	for (size_t i = 0; i < n; i++)
 		listener_set_push(&s.set, &v[i]);
-	listener_set_sort(&s.set);
-	cr_assert_eq(model_apply(&m, &s, now, (time_t)(1700000000 + now)), 0);
+	test_snapshot_ready(&s);
+	cr_assert_geq(model_apply(&m, &s, now, (time_t)(1700000000 + now)), 0);
 	snapshot_free(&s);
 }
 
@@ -163,9 +163,9 @@ Test(model, filter_and_udp_toggle)
 Test(model, sort_modes)
 {
 	struct listener a[] = {L(3000, 30, "zeta"), L(4000, 10, "alpha"), L(5000, 20, "mid")};
-	a[0].proc.start_time = 100;
-	a[1].proc.start_time = 300;
-	a[2].proc.start_time = 200;
+	test_proc(&a[0])->start_time = 100;
+	test_proc(&a[1])->start_time = 300;
+	test_proc(&a[2])->start_time = 200;
 	apply(a, 3, 1.0);
 	static const unsigned want[SORT_COUNT][3] = {
 		[SORT_PORT] = {3000, 4000, 5000},
@@ -213,7 +213,7 @@ Test(model, event_log_keeps_the_last_200)
 static struct listener airplay(unsigned port, const char *addr)
 {
 	struct listener l = make_listener(PROTO_TCP, addr, port, 612, "ControlCenter", "dev");
-	strcpy(l.proc.cmdline, "/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/"
+	test_set_cmdline(&l, "/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/"
 	                       "ControlCenter");
 	return l;
 }
@@ -223,7 +223,7 @@ static bool listed(unsigned port, int pid)
 {
 	for (size_t i = 0; i < m.nlines; i++)
 		if (m.lines[i].kind == LINE_ROW && m.rows[m.lines[i].row].l.port == port &&
-		    m.rows[m.lines[i].row].l.proc.id.pid == pid)
+		    m.rows[m.lines[i].row].l.proc->id.pid == pid)
 			return true;
 	return false;
 }
@@ -231,7 +231,7 @@ static bool listed(unsigned port, int pid)
 Test(model, rows_get_labels_and_hints)
 {
 	struct listener a[] = {airplay(5000, "0.0.0.0"), L(3000, 2, "node")};
-	strcpy(a[1].proc.cmdline, "node /home/dev/shop/node_modules/.bin/next dev");
+	test_set_cmdline(&a[1], "node /home/dev/shop/node_modules/.bin/next dev");
 	apply(a, 2, 1.0);
 	const struct row *next = row_at(1), *cc = row_at(2);
 	cr_assert_str_eq(next->label.text, "Next.js dev");
@@ -305,4 +305,71 @@ Test(model, the_dynamic_group_can_start_unfolded)
 	apply(a, 2, 1.0);
 	cr_assert(listed(50000, 3));
 	cr_assert_not(m.lines[2].collapsed);
+}
+
+Test(model, only_changed_rows_are_labelled_again)
+{
+	struct listener a[] = {L(3000, 2, "node"), L(5173, 3, "node"), L(8000, 4, "python3")};
+	apply(a, 3, 1.0);
+	cr_assert_eq(m.annotated, 3);
+	apply(a, 3, 2.0);
+	apply(a, 3, 3.0);
+	cr_assert_eq(m.annotated, 3, "nothing changed: nothing labelled");
+	test_set_cmdline(&a[1], "node /home/dev/web/node_modules/.bin/vite");
+	apply(a, 3, 4.0);
+	cr_assert_eq(m.annotated, 4, "one process changed its command line: one row labelled");
+	cr_assert(listed(5173, 3));
+	const struct row *vite = NULL;
+	for (size_t i = 0; i < m.nrows; i++)
+		if (m.rows[i].l.port == 5173)
+			vite = &m.rows[i];
+	cr_assert_not_null(vite);
+	cr_assert_str_eq(vite->label.text, "Vite");
+	a[2] = L(8000, 9, "python3"); /* another process on the same socket address */
+	apply(a, 3, 5.0);
+	cr_assert_eq(m.annotated, 5);
+}
+
+Test(model, a_split_stack_hint_follows_its_other_family)
+{
+	struct listener v4 = make_listener(PROTO_TCP, "127.0.0.1", 3000, 2, "node", "dev");
+	struct listener v6 = make_listener(PROTO_TCP, "::1", 3000, 3, "python3", "dev");
+	struct listener both[] = {v4, v6};
+	apply(both, 2, 1.0);
+	cr_assert_eq(m.rows[0].hints.n, 1, "two servers on one port: a hint on each");
+	cr_assert_eq(m.rows[0].hints.v[0].kind, HINT_SPLIT_STACK);
+	apply(&v4, 1, 2.0); /* the IPv6 one stops: its tombstone stays, the hint goes */
+	const struct row *r = NULL;
+	for (size_t i = 0; i < m.nrows; i++)
+		if (!m.rows[i].gone_at)
+			r = &m.rows[i];
+	cr_assert_not_null(r);
+	cr_assert_eq(r->hints.n, 0);
+	cr_assert_eq(m.annotated, 2, "the hint changed without labelling the row again");
+}
+
+Test(model, a_prefork_server_is_one_row_and_its_tombstone_keeps_every_holder)
+{
+	struct listener parent = L(8003, 300, "gunicorn");
+	struct listener w1 = L(8003, 301, "gunicorn"), w2 = L(8003, 302, "gunicorn");
+	test_proc(&w1)->ppid = 300;
+	test_proc(&w2)->ppid = 300;
+	const struct listener *workers[] = {&w1, &w2};
+	test_add_holders(&parent, workers, 2);
+	apply(&parent, 1, 1.0);
+	cr_assert_eq(m.nrows, 1);
+	cr_assert_eq(m.rows[0].l.nholders, 3);
+	cr_assert(listed(8003, 300), "the parent leads");
+	cr_assert_not(listed(8003, 302));
+	cr_assert(listener_held_by(&m.rows[0].l, 302));
+	apply(NULL, 0, 2.0);
+	const struct row *gone = &m.rows[0];
+	cr_assert(model_row_is_gone(gone));
+	cr_assert_not_null(gone->owned, "a tombstone owns a copy");
+	cr_assert_eq(gone->l.nholders, 3);
+	cr_assert_eq(gone->l.holders[2]->id.pid, 302);
+	cr_assert_str_eq(gone->l.proc->comm, "gunicorn");
+	const struct model_event *e = model_event_at(&m, m.nevents - 1);
+	cr_assert_eq(e->pid, 300);
+	cr_assert_not(e->added);
 }

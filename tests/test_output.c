@@ -17,19 +17,25 @@ static void setup(void)
 	sanitize_init_locale();
 	struct listener v[] = {
 		make_listener(PROTO_TCP, "127.0.0.1", 8000, 4321, "python3", "dev"),
-		make_listener(PROTO_TCP, "0.0.0.0", 22, 0, "", "root"),
+		make_hidden(PROTO_TCP, "0.0.0.0", 22, 0, "root", OWNER_NOT_READABLE),
 		make_listener(PROTO_UDP, "::", 54321, 77, "chrome", "dev"),
 		make_listener(PROTO_TCP, "::1", 3000, 977, "node", "dev"),
 		make_listener(PROTO_TCP, "0.0.0.0", 5000, 612, "ControlCenter", "dev"),
+		make_listener(PROTO_TCP, "127.0.0.1", 8003, 300, "gunicorn", "dev"),
 	};
-	v[0].proc.start_time = 1700000000;
-	strcpy(v[0].proc.cmdline, "python3 -m http.server 8000 --bind 127.0.0.1");
-	v[1].owner_hidden = true;
-	v[1].proc.id = (struct proc_ident){0};
+	/* a pre-fork server: the master (listed first: the lead) and two workers */
+	static struct listener workers[2];
+	workers[0] = make_listener(PROTO_TCP, "127.0.0.1", 8003, 301, "gunicorn", "dev");
+	workers[1] = make_listener(PROTO_TCP, "127.0.0.1", 8003, 302, "gunicorn", "dev");
+	test_proc(&workers[0])->ppid = test_proc(&workers[1])->ppid = 300;
+	const struct listener *w[] = {&workers[0], &workers[1]};
+	test_add_holders(&v[5], w, 2);
+	test_proc(&v[0])->start_time = 1700000000;
+	test_set_cmdline(&v[0], "python3 -m http.server 8000 --bind 127.0.0.1");
 	snap = (struct snapshot){.taken_at = 1700000100};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		listener_set_push(&snap.set, &v[i]);
-	listener_set_sort(&snap.set);
+	test_snapshot_ready(&snap);
 }
 
 static void teardown(void)
@@ -49,19 +55,37 @@ Test(output, json_document_has_schema_and_every_listener)
 	cr_assert_str_eq(cJSON_GetObjectItem(doc, "generated_at")->valuestring, "2023-11-14T22:15:00Z");
 	cr_assert_str_eq(cJSON_GetObjectItem(doc, "backend")->valuestring, "linux netlink");
 	cJSON *arr = cJSON_GetObjectItem(doc, "listeners");
-	cr_assert_eq(cJSON_GetArraySize(arr), 5);
-	bool seen_http = false, seen_hidden = false, seen_airplay = false;
+	cr_assert_eq(cJSON_GetArraySize(arr), 6);
+	bool seen_http = false, seen_hidden = false, seen_airplay = false, seen_prefork = false;
 	cJSON *it;
 	cJSON_ArrayForEach(it, arr)
 	{
 		int port = cJSON_GetObjectItem(it, "port")->valueint;
-		cJSON *proc = cJSON_GetObjectItem(it, "process");
+		cJSON *procs = cJSON_GetObjectItem(it, "processes");
+		cr_assert(cJSON_IsArray(procs));
+		cJSON *proc = cJSON_GetArrayItem(procs, 0);
+		cr_assert_null(cJSON_GetObjectItem(it, "process"), "schema 2 has no \"process\"");
+		if (port == 8003) {
+			seen_prefork = true;
+			cr_assert_eq(cJSON_GetArraySize(procs), 3, "one entry, every holder");
+			cr_assert_eq(cJSON_GetObjectItem(proc, "pid")->valueint, 300, "the lead first");
+			cr_assert_str_eq(cJSON_GetObjectItem(proc, "role")->valuestring, "parent");
+			cJSON *w1 = cJSON_GetArrayItem(procs, 1), *w2 = cJSON_GetArrayItem(procs, 2);
+			cr_assert_eq(cJSON_GetObjectItem(w1, "pid")->valueint, 301);
+			cr_assert_eq(cJSON_GetObjectItem(w2, "pid")->valueint, 302);
+			cr_assert_str_eq(cJSON_GetObjectItem(w2, "role")->valuestring, "worker");
+			cr_assert_eq(cJSON_GetObjectItem(w2, "ppid")->valueint, 300);
+			cr_assert_str_eq(cJSON_GetObjectItem(w2, "name")->valuestring, "gunicorn");
+		}
 		if (port == 8000) {
 			seen_http = true;
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "proto")->valuestring, "tcp");
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "address")->valuestring, "127.0.0.1");
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "range")->valuestring, "registered");
+			cr_assert_eq(cJSON_GetArraySize(procs), 1);
 			cr_assert_eq(cJSON_GetObjectItem(proc, "pid")->valueint, 4321);
+			cr_assert_str_eq(cJSON_GetObjectItem(proc, "role")->valuestring, "holder");
+			cr_assert_str_eq(cJSON_GetObjectItem(it, "owner")->valuestring, "known");
 			cr_assert_str_eq(cJSON_GetObjectItem(proc, "cmdline")->valuestring,
 			                 "python3 -m http.server 8000 --bind 127.0.0.1");
 			cr_assert_str_eq(cJSON_GetObjectItem(proc, "started")->valuestring,
@@ -85,7 +109,8 @@ Test(output, json_document_has_schema_and_every_listener)
 		if (port == 22) {
 			seen_hidden = true;
 			cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(it, "owner_hidden")));
-			cr_assert(cJSON_IsNull(proc));
+			cr_assert_eq(cJSON_GetArraySize(procs), 0);
+			cr_assert_str_eq(cJSON_GetObjectItem(it, "owner")->valuestring, "not_readable");
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "user")->valuestring, "root");
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "range")->valuestring, "well_known");
 			cJSON *label = cJSON_GetObjectItem(it, "label");
@@ -95,7 +120,7 @@ Test(output, json_document_has_schema_and_every_listener)
 		if (port == 54321)
 			cr_assert(cJSON_IsObject(cJSON_GetObjectItem(it, "label")));
 	}
-	cr_assert(seen_http && seen_hidden && seen_airplay);
+	cr_assert(seen_http && seen_hidden && seen_airplay && seen_prefork);
 	cJSON_Delete(doc);
 	free(text);
 }
@@ -118,14 +143,15 @@ Test(output, table_groups_by_range_and_aligns)
 		"\n"
 		"Well-known 0–1023 (1)\n"
 		"   22  tcp    0.0.0.0       -  root  hidden         SSH?                "
-		"(owner hidden: run with sudo to see it)\n"
+		"(another user's process — run devports with sudo to see it)\n"
 		"\n"
-		"Registered 1024–49151 (3)\n"
+		"Registered 1024–49151 (4)\n"
 		" 3000  tcp6   ::1         977  dev   node           Next/Rails?         node --port 3000\n"
 		" 5000  tcp    0.0.0.0     612  dev   ControlCenter  AirPlay Receiver !  "
 		"ControlCenter --port 5000\n"
 		" 8000  tcp    127.0.0.1  4321  dev   python3        Python http.server  "
 		"python3 -m http.server 8000 --bind 127.0.0.1\n"
+		" 8003  tcp    127.0.0.1   300  dev   gunicorn ×3    Gunicorn            gunicorn --port 8003\n"
 		"\n"
 		"Dynamic 49152–65535 (1)\n"
 		"54321  udp6   *            77  dev   chrome         Chrome              chrome --port 54321\n"

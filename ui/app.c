@@ -21,27 +21,30 @@ void app_init(struct app *a, double interval)
 void app_free(struct app *a)
 {
 	app_detail_close(a);
-	kill_job_release(&a->kill);
+	kill_job_free(&a->kill);
 	model_free(&a->model);
 	snapshot_free(&a->snap);
 	snapshot_free(&a->next);
 }
 
-/* Merges a->snap, just replaced, into the model. */
+/* Merges a->snap, just replaced, into the model; whether anything shown changed. */
 static bool merge_snap(struct app *a)
 {
 	a->snap_at = a->now;
-	if (model_apply(&a->model, &a->snap, a->now, a->wall) < 0)
+	int rc = model_apply(&a->model, &a->snap, a->now, a->wall);
+	if (rc < 0)
 		snprintf(a->error, sizeof a->error, "out of memory");
-	return true;
+	return rc != 0;
 }
 
 bool app_apply(struct app *a, struct snapshot *s)
 {
-	snapshot_free(&a->snap);
+	snapshot_free(&a->next); /* the one before the current: nothing reads it any more */
+	a->next = a->snap;
 	a->snap = *s;
 	*s = (struct snapshot){0};
-	return merge_snap(a);
+	merge_snap(a);
+	return true;
 }
 
 bool app_poll(struct app *a)
@@ -62,16 +65,12 @@ bool app_poll(struct app *a)
 	a->error[0] = '\0';
 	a->snap_at = a->now; /* current now, whether or not anything changed */
 	snprintf(a->backend, sizeof a->backend, "%s", platform_name(a->platform));
-	/* Redraw only when something changed: same listeners, same everything -> no work. */
-	bool same = s->set.n == a->snap.set.n;
-	for (size_t i = 0; same && i < s->set.n; i++)
-		same = listener_same(&s->set.v[i], &a->snap.set.v[i]);
-	if (same && a->model.primed)
-		return changed || had_error;
-	struct snapshot old = a->snap; /* its storage is the next poll's scratch */
+	/* The model reads the new snapshot from now on; the old one stays intact through the merge
+	 * and is the next poll's scratch. Redraw only when something shown changed. */
+	struct snapshot old = a->snap;
 	a->snap = *s;
 	*s = old;
-	return merge_snap(a);
+	return merge_snap(a) || changed || had_error;
 }
 
 void app_say(struct app *a, const char *msg)

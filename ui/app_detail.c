@@ -12,20 +12,21 @@
 static void gather(struct app *a, struct detail *d)
 {
 	const struct listener *l = &d->row.l;
-	d->proc = l->proc;
+	arena_reset(&d->strings);
+	d->proc = *l->proc;
 	d->proc_rc = l->owner_hidden ? -EACCES : -ENOSYS;
 	d->connections_rc = -ENOSYS;
 	d->nchain = 0;
 	d->nsockets = 0;
 	if (a->platform && !l->owner_hidden) {
 		struct proc_info fresh;
-		d->proc_rc = platform_process(a->platform, l->proc->id.pid, &fresh);
+		d->proc_rc = platform_process(a->platform, l->proc->id.pid, &d->strings, &fresh);
 		/* The same process (not a recycled pid) or nothing new. */
 		if (d->proc_rc == 0 && fresh.id.start_ticks == l->proc->id.start_ticks)
 			d->proc = fresh;
 		else if (d->proc_rc == 0)
 			d->proc_rc = -ESRCH;
-		d->nchain = ancestry_walk(a->platform, &d->proc, d->chain, ANCESTRY_MAX);
+		d->nchain = ancestry_walk(a->platform, &d->proc, d->chain, ANCESTRY_MAX, &d->strings);
 	}
 	if (a->platform && l->proto == PROTO_TCP)
 		d->connections_rc = platform_connections(a->platform, l, &d->connections);
@@ -33,7 +34,7 @@ static void gather(struct app *a, struct detail *d)
 		const struct listener *o = &a->snap.set.v[i];
 		bool mine = l->owner_hidden
 		                ? o->owner_hidden && o->inode == l->inode && o->port == l->port
-		                : !o->owner_hidden && o->proc->id.pid == l->proc->id.pid;
+		                : listener_held_by(o, l->proc->id.pid);
 		if (mine)
 			kill_plan_where(o, d->sockets[d->nsockets++], KILL_WHERE_MAX);
 	}
@@ -64,6 +65,14 @@ enum reaction app_detail_open(struct app *a)
 		return REACT_REDRAW;
 	}
 	d->row = *r;
+	d->owned = listener_clone(&r->l); /* the row's data outlives the snapshot it came from */
+	if (!d->owned) {
+		free(d);
+		app_warn(a, "out of memory", 4);
+		return REACT_REDRAW;
+	}
+	d->row.l = *d->owned;
+	d->row.owned = NULL;
 	gather(a, d);
 	start_http(a, d);
 	app_detail_close(a);
@@ -86,6 +95,8 @@ enum reaction app_detail_close(struct app *a)
 {
 	if (a->detail) {
 		http_check_free(&a->detail->http);
+		arena_free(&a->detail->strings);
+		free(a->detail->owned);
 		free(a->detail);
 		a->detail = NULL;
 	}

@@ -77,9 +77,14 @@ static void compose(const struct app *a, struct status *s)
 		snprintf(text, len, " ! %u %s", (unsigned)sel->l.port, hints);
 		s->marker = 2;
 		s->wrap = true;
+	} else if (sel && sel->l.owner_hidden && sel->l.owner_why != OWNER_NOT_READABLE) {
+		/* not a matter of sudo: say what it is */
+		snprintf(text, len, " :%u %s", (unsigned)sel->l.port, owner_unknown_text[sel->l.owner_why]);
+		s->wrap = true;
 	} else if (hidden) {
+		size_t denied = model_count_hidden_by(&a->model, OWNER_NOT_READABLE);
 		snprintf(text, len, " %zu owner%s hidden%s", hidden, hidden == 1 ? "" : "s",
-		         a->suggest_sudo ? " — run with sudo to see all owners" : "");
+		         a->suggest_sudo && denied ? " — run with sudo to see all owners" : "");
 	} else if (a->model.filter[0]) {
 		snprintf(text, len, " filter: %s (/ edits, Esc clears)", a->model.filter);
 	} else if (sel && !sel->l.owner_hidden) {

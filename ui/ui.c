@@ -97,13 +97,6 @@ static bool suspend(void)
 	return true;
 }
 
-static double monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bool start_curses(void)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -169,7 +162,7 @@ static int run(struct app *a)
 				break;
 			dirty = true;
 		}
-		a->now = monotonic();
+		a->now = platform_monotonic();
 		a->wall = time(NULL);
 		dirty |= app_tick(a); /* a kill under way, an HTTP check */
 		if (a->poll_now) {
@@ -197,7 +190,7 @@ static int run(struct app *a)
 		}
 		/* Sleep in the input wait until the next poll, waking at least each second so that
 		 * highlights and tombstones end on time. */
-		double wait = next_poll - monotonic();
+		double wait = next_poll - platform_monotonic();
 		if (wait > 1.0)
 			wait = 1.0;
 		if (app_busy(a) && wait > busy_wait) /* a kill or a check wants frequent turns */
@@ -218,7 +211,7 @@ static int run(struct app *a)
 			clear();
 			dirty = true;
 		}
-		a->now = monotonic();
+		a->now = platform_monotonic();
 		enum reaction r = read_input(a, ch);
 		if (r == REACT_QUIT)
 			break;
@@ -234,7 +227,7 @@ int ui_main(struct platform *p, const struct ui_opts *o)
 {
 	struct app a;
 	app_init(&a, o->interval);
-	a.now = monotonic(); /* the config's notice is timed from now */
+	a.now = platform_monotonic(); /* the config's notice is timed from now */
 	app_use_config(&a, o->config, o->interval > 0);
 	a.platform = p;
 	a.guard = (struct kill_guard){.self = getpid(), .parent = getppid()};

@@ -87,15 +87,27 @@ static void http(const struct detail *d, char *buf, size_t len, enum style *st)
 		snprintf(buf, len, "not checked: %s", strerror(-d->http_rc));
 }
 
+/* Every process holding the socket, lead first: "1200 parent gunicorn (dev) · 1201 worker …". */
+static void holders(const struct listener *l, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->nholders && o < len; i++) {
+		const struct proc_info *h = l->holders[i];
+		o += (size_t)snprintf(buf + o, len - o, "%s%ld %s %s (%s)", i ? " · " : "",
+		                      (long)h->id.pid, listener_role_names[listener_holder_role(l, i)],
+		                      h->comm, h->user);
+	}
+}
+
 static int compose(const struct app *a, const struct detail *d, struct line *v)
 {
 	const struct listener *l = &d->row.l;
 	const struct proc_info *p = &d->proc;
 	int n = 0;
 	if (l->owner_hidden) {
-		snprintf(add(v, &n, "owner", 2)->text, TEXT_MAX,
-		         "%s (uid %u) — hidden: run devports with sudo to see the process", p->user,
-		         (unsigned)l->uid);
+		snprintf(add(v, &n, "owner", 2)->text, TEXT_MAX, "%s (uid %u) — %s", p->user,
+		         (unsigned)l->uid, owner_unknown_text[l->owner_why]);
 	} else {
 		struct line *c = add(v, &n, "command", CMD_LINES);
 		snprintf(c->text, TEXT_MAX, "%s", p->cmdline);
@@ -115,6 +127,8 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 		if (d->nchain)
 			ancestry_format(d->chain, d->nchain, add(v, &n, "ancestry", 2)->text,
 			                TEXT_MAX);
+		if (l->nholders > 1)
+			holders(l, add(v, &n, "holders", 4)->text, TEXT_MAX);
 	}
 	struct line *socks = add(v, &n, "listening", 3);
 	size_t o = 0;

@@ -47,7 +47,7 @@ static enum style cell(const struct app *a, const struct row *r, enum col_id id,
 		snprintf(buf, len, "%s", listener_proto_name(l));
 		return ST_DIM;
 	case COL_PROCESS:
-		snprintf(buf, len, "%s", l->owner_hidden ? "hidden" : l->proc->comm);
+		listener_process_str(l, buf, len);
 		return l->owner_hidden ? ST_DIM : ST_NORMAL;
 	case COL_LABEL:
 		snprintf(buf, len, "%s%s", r->label.text, r->label.source == LABEL_PORT ? "?" : "");

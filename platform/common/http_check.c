@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "curl_lib.h"
 #include "sanitize.h"
@@ -21,13 +20,6 @@ struct http_check {
 	double started; /* monotonic seconds */
 	struct http_result r;
 };
-
-static double monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int http_check_target(const struct listener *l, struct listener *target)
 {
@@ -98,7 +90,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 		if (status >= 100 && status < 200)
 			return len; /* an interim answer: the real one follows */
 		c->r.status = status;
-		c->r.ms = (monotonic() - c->started) * 1000.0;
+		c->r.ms = (platform_monotonic() - c->started) * 1000.0;
 		while (i < len && data[i] == ' ')
 			i++;
 		size_t end = len;
@@ -161,7 +153,7 @@ int http_check_start(struct http_check **out, const struct listener *target, int
 	cl->easy_setopt(e, CURLOPT_HEADERDATA, c);
 	cl->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	cl->easy_setopt(e, CURLOPT_WRITEDATA, c);
-	c->started = monotonic();
+	c->started = platform_monotonic();
 	if (cl->multi_add_handle(c->multi, e) != CURLM_OK) {
 		http_check_free(&c);
 		return -EIO;

@@ -22,6 +22,10 @@ struct darwin_backend {
 	size_t capfds;
 	struct socket_fdinfo *socks; /* the socket fds of one process */
 	size_t capsocks;
+	struct listener_set found; /* the listening sockets of one process */
+	struct darwin_held *held;  /* the listening sockets of every process, with their pid */
+	size_t nheld, capheld;
+	struct darwin_proc_text text; /* one process's strings, before the snapshot copies them */
 	struct darwin_procs *procs;
 	char error[256];
 };
@@ -87,8 +91,8 @@ static int read_sockets(struct darwin_backend *b, pid_t pid, size_t *n)
 	return 0;
 }
 
-/* One row per key (proto, family, address, port, pid), as listener.h promises. */
-static int collect_process(struct darwin_backend *b, pid_t pid, struct listener_set *out)
+/* pid's listening sockets into b->held, and pid into out when it has any. */
+static int collect_process(struct darwin_backend *b, pid_t pid, struct snapshot *out)
 {
 	size_t n;
 	int rc = read_sockets(b, pid, &n);
@@ -96,27 +100,31 @@ static int collect_process(struct darwin_backend *b, pid_t pid, struct listener_
 		return rc;
 	if (rc < 0 || n == 0)
 		return 0;
-	bool any = false;
-	for (size_t i = 0; i < n && !any; i++) {
-		struct listener l;
-		any = darwin_listener_from_socket(&b->socks[i], &l);
-	}
-	if (!any)
-		return 0;
+	listener_set_clear(&b->found);
+	rc = darwin_add_listeners(&b->found, b->socks, n);
+	if (rc <= 0)
+		return rc; /* -ENOMEM, or no listener */
 	struct proc_info owner;
-	rc = darwin_procs_read(b->procs, pid, &owner);
+	rc = darwin_procs_read(b->procs, pid, &b->text, &owner);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0)
 		return 0; /* exited while we read it: skipped */
-	rc = darwin_add_listeners(out, b->socks, n, &owner);
-	return rc < 0 ? rc : 0;
+	if (!snapshot_add_process(out, &owner))
+		return -ENOMEM;
+	if (!grow((void **)&b->held, &b->capheld, b->nheld + b->found.n, sizeof *b->held))
+		return -ENOMEM;
+	for (size_t i = 0; i < b->found.n; i++)
+		b->held[b->nheld++] = (struct darwin_held){.sock = b->found.v[i], .pid = pid};
+	return 0;
 }
 
-static int darwin_collect(void *impl, struct listener_set *out)
+/* Every process's listening sockets, then each socket once with the pids holding it: a socket
+ * workers inherited across fork is one socket held by all of them. */
+static int darwin_collect(void *impl, struct snapshot *out)
 {
 	struct darwin_backend *b = impl;
-	listener_set_clear(out);
+	b->nheld = 0;
 	size_t npids;
 	int rc = list_pids(b, &npids);
 	if (rc < 0) {
@@ -129,13 +137,23 @@ static int darwin_collect(void *impl, struct listener_set *out)
 		if ((rc = collect_process(b, b->pids[i], out)) < 0)
 			return rc;
 	}
-	return 0;
+	return darwin_add_sockets(out, b->held, b->nheld);
 }
 
-static int darwin_process(void *impl, pid_t pid, struct proc_info *out)
+static int darwin_process(void *impl, pid_t pid, struct arena *strings, struct proc_info *out)
 {
 	struct darwin_backend *b = impl;
-	return darwin_procs_read(b->procs, pid, out);
+	int rc = darwin_procs_read(b->procs, pid, &b->text, out);
+	if (rc == 0)
+		rc = darwin_proc_copy_strings(out, strings);
+	if (rc < 0) /* out's strings must not point into b->text, which the next read reuses */
+		*out = (struct proc_info){.comm = "",
+		                          .user = "",
+		                          .cmdline = "",
+		                          .cwd = "",
+		                          .exe = "",
+		                          .project_root = ""};
+	return rc;
 }
 
 /* Established TCP connections on l's port and address, in every process this user can read. */
@@ -190,6 +208,8 @@ static void darwin_close(void *impl)
 	if (!b)
 		return;
 	darwin_procs_free(&b->procs);
+	listener_set_free(&b->found);
+	free(b->held);
 	free(b->pids);
 	free(b->fds);
 	free(b->socks);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -60,6 +61,7 @@ bool darwin_listener_from_socket(const struct socket_fdinfo *fi, struct listener
 	if (out->port == 0 || !fill_address(si->soi_family, in, out))
 		return false;
 	out->uid = (uint32_t)si->soi_stat.vst_uid;
+	out->inode = (uint64_t)si->soi_so;
 	return true;
 }
 
@@ -78,22 +80,57 @@ bool darwin_connection_of(const struct socket_fdinfo *fi, const struct listener 
 	return listener_is_wildcard(l) || memcmp(c.addr, l->addr, sizeof c.addr) == 0;
 }
 
-int darwin_add_listeners(struct listener_set *out, const struct socket_fdinfo *socks, size_t n,
-                         const struct proc_info *owner)
+int darwin_add_listeners(struct listener_set *out, const struct socket_fdinfo *socks, size_t n)
 {
 	size_t first = out->n;
 	for (size_t i = 0; i < n; i++) {
 		struct listener l;
 		if (!darwin_listener_from_socket(&socks[i], &l))
 			continue;
-		l.proc = *owner;
 		bool seen = false;
 		for (size_t j = first; j < out->n && !seen; j++)
-			seen = listener_key_cmp(&out->v[j], &l) == 0;
+			seen = listener_key_cmp(&out->v[j], &l) == 0 && out->v[j].inode == l.inode;
 		if (!seen && !listener_set_push(out, &l))
 			return -ENOMEM;
 	}
 	return (int)(out->n - first);
+}
+
+/* By key, then inode (one socket), then pid. */
+static int cmp_held(const void *a, const void *b)
+{
+	const struct darwin_held *x = a, *y = b;
+	int c = listener_key_cmp(&x->sock, &y->sock);
+	if (c)
+		return c;
+	if (x->sock.inode != y->sock.inode)
+		return x->sock.inode < y->sock.inode ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static bool same_socket(const struct darwin_held *x, const struct darwin_held *y)
+{
+	return listener_key_cmp(&x->sock, &y->sock) == 0 && x->sock.inode == y->sock.inode;
+}
+
+int darwin_add_sockets(struct snapshot *out, struct darwin_held *held, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(held, n, sizeof *held, cmp_held);
+	pid_t *pids = malloc(n * sizeof *pids);
+	if (!pids)
+		return -ENOMEM;
+	int rc = 0;
+	for (size_t i = 0, j; i < n && rc == 0; i = j) {
+		size_t npids = 0;
+		for (j = i; j < n && same_socket(&held[j], &held[i]); j++)
+			if (npids == 0 || pids[npids - 1] != held[j].pid)
+				pids[npids++] = held[j].pid;
+		rc = snapshot_add_socket(out, &held[i].sock, pids, npids, OWNER_KNOWN, NULL);
+	}
+	free(pids);
+	return rc;
 }
 
 uint64_t darwin_start_id(const struct proc_bsdinfo *bsd)
@@ -144,9 +181,17 @@ void darwin_args_to_cmdline(const char *buf, size_t len, char *out, size_t cap)
 	sanitize_text(out, cap, raw, keep);
 }
 
-int darwin_proc_from_info(const struct darwin_proc_src *src, struct proc_info *out)
+int darwin_proc_from_info(const struct darwin_proc_src *src, struct darwin_proc_text *text,
+                          struct proc_info *out)
 {
 	memset(out, 0, sizeof *out);
+	memset(text, 0, sizeof *text);
+	out->comm = text->comm;
+	out->user = text->user;
+	out->cmdline = text->cmdline;
+	out->cwd = text->cwd;
+	out->exe = text->exe;
+	out->project_root = text->project_root;
 	out->id.pid = src->pid;
 	if (src->bsd) {
 		const struct proc_bsdinfo *b = src->bsd;
@@ -155,14 +200,14 @@ int darwin_proc_from_info(const struct darwin_proc_src *src, struct proc_info *o
 		out->ppid = (pid_t)b->pbi_ppid;
 		out->uid = (uint32_t)b->pbi_uid;
 		if (b->pbi_name[0])
-			copy_name(out->comm, sizeof out->comm, b->pbi_name, sizeof b->pbi_name);
+			copy_name(text->comm, sizeof text->comm, b->pbi_name, sizeof b->pbi_name);
 		else
-			copy_name(out->comm, sizeof out->comm, b->pbi_comm, sizeof b->pbi_comm);
+			copy_name(text->comm, sizeof text->comm, b->pbi_comm, sizeof b->pbi_comm);
 	} else if (src->shortbsd) {
 		const struct proc_bsdshortinfo *s = src->shortbsd;
 		out->ppid = (pid_t)s->pbsi_ppid;
 		out->uid = (uint32_t)s->pbsi_uid;
-		copy_name(out->comm, sizeof out->comm, s->pbsi_comm, sizeof s->pbsi_comm);
+		copy_name(text->comm, sizeof text->comm, s->pbsi_comm, sizeof s->pbsi_comm);
 	} else {
 		out->id.pid = 0;
 		return -ESRCH;
@@ -172,14 +217,27 @@ int darwin_proc_from_info(const struct darwin_proc_src *src, struct proc_info *o
 		out->threads = (int)src->task->pti_threadnum;
 	}
 	if (src->vnode)
-		copy_name(out->cwd, sizeof out->cwd, src->vnode->pvi_cdir.vip_path,
+		copy_name(text->cwd, sizeof text->cwd, src->vnode->pvi_cdir.vip_path,
 		          sizeof src->vnode->pvi_cdir.vip_path);
 	if (src->exe && src->exe_len)
-		sanitize_text(out->exe, sizeof out->exe, src->exe, src->exe_len);
-	darwin_args_to_cmdline(src->args, src->args_len, out->cmdline, sizeof out->cmdline);
+		sanitize_text(text->exe, sizeof text->exe, src->exe, src->exe_len);
+	darwin_args_to_cmdline(src->args, src->args_len, text->cmdline, sizeof text->cmdline);
 	if (src->user && src->user[0])
-		sanitize_text(out->user, sizeof out->user, src->user, strlen(src->user));
+		sanitize_text(text->user, sizeof text->user, src->user, strlen(src->user));
 	else
-		snprintf(out->user, sizeof out->user, "%u", out->uid);
+		snprintf(text->user, sizeof text->user, "%u", out->uid);
+	return 0;
+}
+
+int darwin_proc_copy_strings(struct proc_info *p, struct arena *strings)
+{
+	const char **fields[] = {&p->comm, &p->user, &p->cmdline,
+	                         &p->cwd,  &p->exe,  &p->project_root};
+	const char *copies[sizeof fields / sizeof fields[0]];
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (!(copies[i] = arena_strdup(strings, *fields[i])))
+			return -ENOMEM;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		*fields[i] = copies[i];
 	return 0;
 }

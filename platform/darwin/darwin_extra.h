@@ -4,6 +4,7 @@
 #ifndef DEVPORTS_DARWIN_EXTRA_H
 #define DEVPORTS_DARWIN_EXTRA_H
 
+#include "darwin_convert.h"
 #include "platform.h"
 
 /* Reads processes: keeps the KERN_PROCARGS2 buffer and the uid -> user name cache between calls. */
@@ -16,9 +17,10 @@ void darwin_procs_free(struct darwin_procs **r);
 
 /* Everything about pid: with the full BSD info (own processes, or as root) the start time, working
  * directory, arguments, memory and project root; with only the short BSD info (another user's
- * process) its name, uid, parent and executable. 0, -ESRCH (gone), -EACCES (nothing readable),
- * -ENOMEM. */
-int darwin_procs_read(struct darwin_procs *r, pid_t pid, struct proc_info *out);
+ * process) its name, uid, parent and executable. out's strings point into text (never NULL, ""
+ * when unknown). 0, -ESRCH (gone), -EACCES (nothing readable), -ENOMEM. */
+int darwin_procs_read(struct darwin_procs *r, pid_t pid, struct darwin_proc_text *text,
+                      struct proc_info *out);
 
 /* The start identity of pid (darwin_start_id). 0, -ESRCH (gone), -EPERM (another user's). */
 int darwin_proc_start(pid_t pid, uint64_t *start);

@@ -100,18 +100,20 @@ static size_t read_args(struct darwin_procs *r, pid_t pid)
 	return len;
 }
 
-/* The project the working directory belongs to, found from the raw path, sanitized. */
-static void fill_project(const struct proc_vnodepathinfo *vp, struct proc_info *out)
+/* The project the working directory belongs to, found from the raw path, sanitized into
+ * text->project_root. */
+static void fill_project(const struct proc_vnodepathinfo *vp, struct darwin_proc_text *text)
 {
 	char cwd[sizeof vp->pvi_cdir.vip_path + 1];
 	memcpy(cwd, vp->pvi_cdir.vip_path, sizeof vp->pvi_cdir.vip_path);
 	cwd[sizeof cwd - 1] = '\0';
 	char root[PROC_PATH_MAX * 2];
 	if (cwd[0] && project_root_find(cwd, root, sizeof root) == 0)
-		sanitize_text(out->project_root, sizeof out->project_root, root, strlen(root));
+		sanitize_text(text->project_root, sizeof text->project_root, root, strlen(root));
 }
 
-int darwin_procs_read(struct darwin_procs *r, pid_t pid, struct proc_info *out)
+int darwin_procs_read(struct darwin_procs *r, pid_t pid, struct darwin_proc_text *text,
+                      struct proc_info *out)
 {
 	struct proc_bsdinfo bsd;
 	struct proc_bsdshortinfo sbsd;
@@ -120,7 +122,8 @@ int darwin_procs_read(struct darwin_procs *r, pid_t pid, struct proc_info *out)
 	char exe[PROC_PIDPATHINFO_MAXSIZE];
 	struct darwin_proc_src src = {.pid = pid};
 
-	memset(out, 0, sizeof *out);
+	/* no info yet: out is zeroed, its strings "" (into text), whatever fails below */
+	(void)darwin_proc_from_info(&src, text, out);
 	if (pid < 0)
 		return -ESRCH;
 	errno = 0;
@@ -151,8 +154,8 @@ int darwin_procs_read(struct darwin_procs *r, pid_t pid, struct proc_info *out)
 		src.exe_len = (size_t)n;
 	}
 	src.user = user_name(r, src.bsd ? (uint32_t)bsd.pbi_uid : (uint32_t)sbsd.pbsi_uid);
-	int rc = darwin_proc_from_info(&src, out);
+	int rc = darwin_proc_from_info(&src, text, out);
 	if (rc == 0 && src.vnode)
-		fill_project(src.vnode, out);
+		fill_project(src.vnode, text);
 	return rc;
 }

@@ -4,8 +4,13 @@
  * then (or for the time set by platform_fake_seek()). The last step stays once playback passes it.
  * A process that is signalled to death (SIGKILL; SIGTERM and the like unless the scenario says it
  * ignores SIGTERM) is left out of every later snapshot. There is no network: no HTTP check.
+ *
+ * A step's listeners become sockets: the listeners on one socket (proto, family, address, port,
+ * inode) with different pids are one socket held by each of them (a pre-fork server), each pid is
+ * added once as a process, and a hidden listener is a socket of its own with no holder.
  */
 #include "fake_backend.h"
+#include "array_grow.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -21,9 +26,9 @@ struct fake {
 	struct scenario sc;
 	char name[16 + SCENARIO_NAME_MAX]; /* "demo", or "demo: NAME" for a scenario file */
 	char error[SCENARIO_ERROR_MAX];
-	double step_seconds;    /* > 0: steps this far apart, whatever their "at" */
-	struct timespec opened; /* monotonic */
-	bool held;              /* platform_fake_seek() stopped the clock at held_at */
+	double step_seconds; /* > 0: steps this far apart, whatever their "at" */
+	double opened;       /* platform_monotonic() */
+	bool held;           /* platform_fake_seek() stopped the clock at held_at */
 	double held_at;
 	pid_t *dead; /* pids signalled to death, left out from then on */
 	size_t ndead, capdead;
@@ -43,11 +48,7 @@ static bool is_dead(const struct fake *f, pid_t pid)
 
 static double elapsed(const struct fake *f)
 {
-	struct timespec now;
-	if (f->held)
-		return f->held_at;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - f->opened.tv_sec) + (now.tv_nsec - f->opened.tv_nsec) / 1e9;
+	return f->held ? f->held_at : platform_monotonic() - f->opened;
 }
 
 static const struct scenario_step *current_step(const struct fake *f)
@@ -73,56 +74,122 @@ static const char *fake_error(void *impl)
 	return ((struct fake *)impl)->error;
 }
 
-static int fake_collect(void *impl, struct listener_set *out)
+/* Whether a and b are one socket: same key and inode. */
+static bool same_socket(const struct listener *a, const struct listener *b)
+{
+	return listener_same_key(a, b) && a->inode == b->inode;
+}
+
+static bool has_pid(const pid_t *pids, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* Adds the step's sockets and holders to out (reset by the dispatcher, finished by it too). */
+static int add_step(const struct fake *f, const struct scenario_step *st, struct snapshot *out)
+{
+	const struct scenario_listeners *set = &st->listeners;
+	int rc = 0;
+	pid_t *pids = set->n ? malloc(set->n * sizeof *pids) : NULL;
+	pid_t *added = set->n ? malloc(set->n * sizeof *added) : NULL;
+	size_t nadded = 0;
+	if (set->n && (!pids || !added)) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < set->n && rc == 0; i++) {
+		const struct scenario_listener *l = &set->v[i];
+		if (l->sock.owner_hidden) {
+			rc = snapshot_add_socket(out, &l->sock, NULL, 0,
+			                         (enum owner_unknown)l->sock.owner_why, l->proc.user);
+			continue;
+		}
+		/* The first visible listener of a socket adds it with the pids of all of them. */
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !set->v[k].sock.owner_hidden && same_socket(&set->v[k].sock, &l->sock);
+		if (seen)
+			continue;
+		size_t npids = 0;
+		for (size_t k = i; k < set->n && rc == 0; k++) {
+			const struct scenario_listener *m = &set->v[k];
+			pid_t pid = m->proc.id.pid;
+			if (m->sock.owner_hidden || !same_socket(&m->sock, &l->sock) ||
+			    is_dead(f, pid) || has_pid(pids, npids, pid))
+				continue;
+			pids[npids++] = pid;
+			if (has_pid(added, nadded, pid))
+				continue; /* a process is added once, as its first listener gives it */
+			added[nadded++] = pid;
+			if (!snapshot_add_process(out, &m->proc))
+				rc = -ENOMEM;
+		}
+		/* Every holder signalled to death: the socket is gone with them. */
+		if (rc == 0 && npids > 0)
+			rc = snapshot_add_socket(out, &l->sock, pids, npids, OWNER_KNOWN, NULL);
+	}
+out:
+	free(pids);
+	free(added);
+	return rc;
+}
+
+static int fake_collect(void *impl, struct snapshot *out)
 {
 	struct fake *f = impl;
 	if (f->sc.n_steps == 0)
 		return -EINVAL; /* the scenario did not load */
-	const struct listener_set *set = &current_step(f)->listeners;
-	listener_set_clear(out);
-	for (size_t i = 0; i < set->n; i++)
-		if ((set->v[i].owner_hidden || !is_dead(f, set->v[i].proc.id.pid)) &&
-		    !listener_set_push(out, &set->v[i]))
-			return -ENOMEM;
-	return 0;
+	return add_step(f, current_step(f), out);
 }
 
-/* The current step's listener index of a live, visible pid, or -1. */
-static long find_pid(const struct fake *f, pid_t pid)
+/* The process pid as the current step (its first listener with that pid) or the scenario's
+ * "processes" give it, when it lives; NULL otherwise. */
+static const struct proc_info *find_process(const struct fake *f, pid_t pid)
 {
-	const struct listener_set *set = &current_step(f)->listeners;
-	for (size_t i = 0; pid > 0 && i < set->n; i++)
-		if (!set->v[i].owner_hidden && set->v[i].proc.id.pid == pid)
-			return is_dead(f, pid) ? -1 : (long)i;
-	return -1;
+	if (pid <= 0 || is_dead(f, pid))
+		return NULL;
+	const struct scenario_listeners *set = &current_step(f)->listeners;
+	for (size_t i = 0; i < set->n; i++)
+		if (!set->v[i].sock.owner_hidden && set->v[i].proc.id.pid == pid)
+			return &set->v[i].proc;
+	for (size_t k = 0; k < f->sc.n_processes; k++)
+		if (f->sc.processes[k].id.pid == pid)
+			return &f->sc.processes[k];
+	return NULL;
 }
 
-static int fake_process(void *impl, pid_t pid, struct proc_info *out)
+static int fake_process(void *impl, pid_t pid, struct arena *strings, struct proc_info *out)
 {
 	struct fake *f = impl;
 	if (f->sc.n_steps == 0)
 		return -EINVAL;
-	long i = find_pid(f, pid);
-	if (i >= 0) {
-		*out = current_step(f)->listeners.v[i].proc;
-		return 0;
-	}
-	for (size_t k = 0; pid > 0 && k < f->sc.n_processes; k++)
-		if (f->sc.processes[k].id.pid == pid && !is_dead(f, pid)) {
-			*out = f->sc.processes[k];
-			return 0;
-		}
-	return -ESRCH;
+	const struct proc_info *p = find_process(f, pid);
+	if (!p)
+		return -ESRCH;
+	*out = *p;
+	out->comm = arena_strdup(strings, p->comm);
+	out->user = arena_strdup(strings, p->user);
+	out->cmdline = arena_strdup(strings, p->cmdline);
+	out->cwd = arena_strdup(strings, p->cwd);
+	out->exe = arena_strdup(strings, p->exe);
+	out->project_root = arena_strdup(strings, p->project_root);
+	if (!out->comm || !out->user || !out->cmdline || !out->cwd || !out->exe ||
+	    !out->project_root)
+		return -ENOMEM;
+	return 0;
 }
 
 static int fake_proc_open(void *impl, const struct proc_ident *who, void **proc)
 {
 	struct fake *f = impl;
-	struct proc_info info;
 	*proc = NULL;
-	if (f->sc.n_steps == 0 || fake_process(f, who->pid, &info) < 0)
+	const struct proc_info *info = f->sc.n_steps ? find_process(f, who->pid) : NULL;
+	if (!info)
 		return -ESRCH;
-	if (info.id.start_ticks != who->start_ticks)
+	if (info->id.start_ticks != who->start_ticks)
 		return -ESTALE;
 	struct fake_proc *h = malloc(sizeof *h);
 	if (!h)
@@ -136,7 +203,7 @@ static bool ignores_sigterm(const struct fake *f, pid_t pid)
 {
 	const struct scenario_step *st = current_step(f);
 	for (size_t i = 0; st->extra && i < st->listeners.n; i++)
-		if (!st->listeners.v[i].owner_hidden && st->listeners.v[i].proc.id.pid == pid &&
+		if (!st->listeners.v[i].sock.owner_hidden && st->listeners.v[i].proc.id.pid == pid &&
 		    st->extra[i].ignores_sigterm)
 			return true;
 	return false;
@@ -156,14 +223,8 @@ static int fake_proc_signal(void *impl, void *proc, int sig)
 		dies |= fatal[i] == sig;
 	if (!dies || (sig == SIGTERM && ignores_sigterm(f, h->pid)))
 		return 0;
-	if (f->ndead == f->capdead) {
-		size_t cap = f->capdead ? f->capdead * 2 : 8;
-		pid_t *v = realloc(f->dead, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		f->dead = v;
-		f->capdead = cap;
-	}
+	if (!array_grow((void **)&f->dead, &f->capdead, f->ndead + 1, sizeof *f->dead, 8))
+		return -ENOMEM;
 	f->dead[f->ndead++] = h->pid;
 	return 0;
 }
@@ -184,9 +245,11 @@ static void fake_proc_close(void *impl, void *proc)
 static int fake_connections(void *impl, const struct listener *l, int *count)
 {
 	struct fake *f = impl;
+	if (f->sc.n_steps == 0)
+		return -EINVAL;
 	const struct scenario_step *st = current_step(f);
 	for (size_t i = 0; st->extra && i < st->listeners.n; i++)
-		if (listener_key_cmp(&st->listeners.v[i], l) == 0 && st->extra[i].connections >= 0) {
+		if (listener_same_key(&st->listeners.v[i].sock, l) && st->extra[i].connections >= 0) {
 			*count = st->extra[i].connections;
 			return 0;
 		}
@@ -195,13 +258,17 @@ static int fake_connections(void *impl, const struct listener *l, int *count)
 
 static int fake_tcp_port_free(void *impl, uint16_t port)
 {
-	struct listener_set now = {0};
-	int rc = fake_collect(impl, &now);
-	for (size_t i = 0; rc == 0 && i < now.n; i++)
-		if (now.v[i].proto == PROTO_TCP && now.v[i].port == port)
-			rc = -EADDRINUSE;
-	listener_set_free(&now);
-	return rc;
+	struct fake *f = impl;
+	if (f->sc.n_steps == 0)
+		return -EINVAL;
+	const struct scenario_listeners *set = &current_step(f)->listeners;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct scenario_listener *l = &set->v[i];
+		if (l->sock.proto == PROTO_TCP && l->sock.port == port &&
+		    (l->sock.owner_hidden || !is_dead(f, l->proc.id.pid)))
+			return -EADDRINUSE;
+	}
+	return 0;
 }
 
 static void fake_close(void *impl)
@@ -255,7 +322,7 @@ int platform_fake_open(const struct platform_opts *opts, void **impl,
 	struct fake *f = calloc(1, sizeof *f);
 	if (!f)
 		return -ENOMEM;
-	clock_gettime(CLOCK_MONOTONIC, &f->opened);
+	f->opened = platform_monotonic();
 	int64_t now = opts->scenario_epoch > 0 ? opts->scenario_epoch : (int64_t)time(NULL);
 	const char *path = opts->scenario_path;
 	if (opts->scenario_step_seconds > 0)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "listener.h"
 
 enum { SCENARIO_NAME_MAX = 64, SCENARIO_ERROR_MAX = 512 };
@@ -19,10 +20,27 @@ struct scenario_extra {
 	int connections;      /* established connections; -1 when the scenario does not say */
 };
 
+/* One listener object of a step: a socket and the process that holds it. Several objects on the
+ * same socket (proto, address, port and inode) with different pids are one socket held by all of
+ * them (a pre-fork server's parent and workers). */
+struct scenario_listener {
+	/* The socket's fields (proto, family, addr, port, v6only, uid, inode); owner_hidden and
+	 * owner_why (enum owner_unknown) for an owner that cannot be read. proc, holders unused. */
+	struct listener sock;
+	/* The owner; its strings belong to the scenario's arena. A hidden owner has pid 0 and
+	 * only uid and user. */
+	struct proc_info proc;
+};
+
+struct scenario_listeners {
+	struct scenario_listener *v;
+	size_t n, cap;
+};
+
 struct scenario_step {
-	double at;                     /* seconds after the playback starts */
-	struct listener_set listeners; /* as the step lists them */
-	struct scenario_extra *extra;  /* one per listener, same order; NULL when there are none */
+	double at;                           /* seconds after the playback starts */
+	struct scenario_listeners listeners; /* as the step lists them */
+	struct scenario_extra *extra; /* one per listener, same order; NULL when there are none */
 };
 
 struct scenario {
@@ -31,6 +49,7 @@ struct scenario {
 	size_t n_steps;
 	struct proc_info *processes; /* "processes": ancestors that hold no socket (for inspect) */
 	size_t n_processes;
+	struct arena strings; /* every process string of the steps and of processes */
 };
 
 /* Parses JSON text (len bytes; it need not be NUL-terminated) into *sc, which must be zeroed or
@@ -65,14 +84,16 @@ struct scenario_ctx {
 	int64_t open_time; /* playback start, seconds since the epoch */
 	char *err;         /* message buffer */
 	size_t errlen;
-	const struct scenario *sc;      /* the steps read so far */
-	const struct listener_set *cur; /* the current step's listeners read so far */
+	const struct scenario *sc;             /* the steps read so far */
+	const struct scenario_listeners *cur; /* the current step's listeners read so far */
+	struct arena *strings;                /* where the process strings go (sc's arena) */
 };
 
 /* One listener object of the step that starts at `at` seconds -> *out (defaults filled in, text
- * sanitized). `where` names the object in messages ("steps[1].listeners[0]"). 0 or -EINVAL. */
+ * sanitized, strings in cx->strings). `where` names the object in messages
+ * ("steps[1].listeners[0]"). 0, -EINVAL or -ENOMEM. */
 int scenario_read_listener(const struct scenario_ctx *cx, const struct cJSON *obj, double at,
-                           const char *where, struct listener *out);
+                           const char *where, struct scenario_listener *out);
 
 /* The extra fields of one listener object ("ignores_sigterm", "connections") -> *out. 0 or
  * -EINVAL. */
@@ -80,7 +101,7 @@ int scenario_read_extra(const struct scenario_ctx *cx, const struct cJSON *obj, 
                         struct scenario_extra *out);
 
 /* One object of "processes" (pid, ppid, name, cmdline, cwd, exe, user, uid, uptime, started,
- * start_ticks, rss_kib, threads) -> *out, defaults as for a listener. 0 or -EINVAL. */
+ * start_ticks, rss_kib, threads) -> *out, defaults as for a listener. 0, -EINVAL or -ENOMEM. */
 int scenario_read_process(const struct scenario_ctx *cx, const struct cJSON *obj, const char *where,
                           struct proc_info *out);
 

@@ -1,4 +1,5 @@
-/* scenario_listener.c - one listener object of a scenario -> struct listener, defaults filled in.
+/* scenario_listener.c - one listener object of a scenario -> a socket and its process, defaults
+ * filled in, the process's strings in the scenario's arena.
  *
  * The format and its defaults are described at the top of scenario_load.c. Process fields that a
  * listener leaves out are taken from the latest earlier listener with the same pid, so a scenario
@@ -30,7 +31,7 @@ static const char *const listener_keys[] = {
     "port",   "proto",   "address",     "v6only",  "owner_hidden", "inode", "uid",
     "user",   "pid",     "ppid",        "name",    "cmdline",      "cwd",   "exe",
     "uptime", "started", "start_ticks", "rss_kib", "threads",      "project_root",
-    "ignores_sigterm", "connections", NULL,
+    "ignores_sigterm", "connections", "owner", NULL,
 };
 /* An entry of "processes": a process that holds no socket (an ancestor shown by inspect). */
 static const char *const process_keys[] = {
@@ -39,7 +40,7 @@ static const char *const process_keys[] = {
 };
 /* A hidden owner is known only by the socket's uid: nothing else of the process can be read. */
 static const char *const hidden_keys[] = {
-    "port", "proto", "address", "v6only", "owner_hidden", "inode", "uid", "user", NULL,
+    "port", "proto", "address", "v6only", "owner_hidden", "owner", "inode", "uid", "user", NULL,
 };
 
 __attribute__((format(printf, 4, 5))) static int
@@ -101,9 +102,25 @@ static int get_text(const struct scenario_ctx *cx, const cJSON *obj, const char 
 	return 1;
 }
 
-static void put_text(char *dst, size_t cap, const char *raw)
+/* raw, sanitized and cut to cap bytes, copied into the scenario's arena -> *dst. 0 or -ENOMEM. */
+static int put_text(const struct scenario_ctx *cx, const char **dst, size_t cap, const char *raw)
 {
-	sanitize_text(dst, cap, raw, strlen(raw));
+	char buf[PROC_CMDLINE_MAX];
+	if (cap > sizeof buf)
+		cap = sizeof buf;
+	sanitize_text(buf, cap, raw, strlen(raw));
+	const char *copy = arena_strdup(cx->strings, buf);
+	if (!copy)
+		return -ENOMEM;
+	*dst = copy;
+	return 0;
+}
+
+/* A process that knows nothing yet: every string "", never NULL. */
+static void proc_blank(struct proc_info *p)
+{
+	*p = (struct proc_info){0};
+	p->comm = p->user = p->cmdline = p->cwd = p->exe = p->project_root = "";
 }
 
 /* "127.0.0.1", "::1", "[::1]", or "*" (every IPv4 and IPv6 address, like "::" without v6only). */
@@ -174,8 +191,8 @@ static int read_user(const struct scenario_ctx *cx, const cJSON *obj, const char
 	                         "expected a user id from 0 to 4294967294", &uid);
 	if (has_user < 0 || has_uid < 0)
 		return -EINVAL;
-	if (has_user)
-		put_text(p->user, sizeof p->user, user);
+	if (has_user && put_text(cx, &p->user, PROC_USER_MAX, user) < 0)
+		return -ENOMEM;
 	if (has_uid)
 		p->uid = (uint32_t)uid;
 	if (has_user && !has_uid)
@@ -183,18 +200,18 @@ static int read_user(const struct scenario_ctx *cx, const cJSON *obj, const char
 		         : strcmp(p->user, "root") == 0           ? 0
 		                                                  : DEFAULT_UID;
 	if (has_uid && !has_user) {
-		if (base && base->uid == p->uid)
-			snprintf(p->user, sizeof p->user, "%s", base->user);
-		else if (p->uid == 0 || p->uid == DEFAULT_UID)
-			snprintf(p->user, sizeof p->user, "%s", p->uid == 0 ? "root" : "dev");
-		else
-			snprintf(p->user, sizeof p->user, "%u", (unsigned)p->uid);
+		char digits[16];
+		snprintf(digits, sizeof digits, "%u", (unsigned)p->uid);
+		p->user = base && base->uid == p->uid       ? base->user
+		          : p->uid == 0                      ? "root"
+		          : p->uid == DEFAULT_UID            ? "dev"
+		                                             : arena_strdup(cx->strings, digits);
 	}
 	if (!has_user && !has_uid && !base) {
 		p->uid = hidden ? 0 : DEFAULT_UID;
-		snprintf(p->user, sizeof p->user, "%s", hidden ? "root" : "dev");
+		p->user = hidden ? "root" : "dev";
 	}
-	return 0;
+	return p->user ? 0 : -ENOMEM;
 }
 
 /* "2026-11-22T10:00:00Z" -> seconds since the epoch. */
@@ -261,20 +278,22 @@ static int read_start(const struct scenario_ctx *cx, const cJSON *obj, const cha
 static const struct proc_info *find_process(const struct scenario_ctx *cx, pid_t pid)
 {
 	for (size_t i = cx->cur ? cx->cur->n : 0; i-- > 0;)
-		if (!cx->cur->v[i].owner_hidden && cx->cur->v[i].proc.id.pid == pid)
+		if (!cx->cur->v[i].sock.owner_hidden && cx->cur->v[i].proc.id.pid == pid)
 			return &cx->cur->v[i].proc;
 	for (size_t s = cx->sc ? cx->sc->n_steps : 0; s-- > 0;) {
-		const struct listener_set *set = &cx->sc->steps[s].listeners;
+		const struct scenario_listeners *set = &cx->sc->steps[s].listeners;
 		for (size_t i = set->n; i-- > 0;)
-			if (!set->v[i].owner_hidden && set->v[i].proc.id.pid == pid)
+			if (!set->v[i].sock.owner_hidden && set->v[i].proc.id.pid == pid)
 				return &set->v[i].proc;
 	}
 	return NULL;
 }
 
 /* The command name a process gets by default: the last path element of argv[0] or of exe. */
-static void default_name(const char *cmdline, const char *exe, char *out, size_t cap)
+static int default_name(const struct scenario_ctx *cx, const char *cmdline, const char *exe,
+                        const char **out)
 {
+	char name[PROC_COMM_MAX];
 	const char *s = cmdline && cmdline[0] ? cmdline : exe ? exe : "";
 	size_t n = strcspn(s, " ");
 	const char *slash = NULL; /* the word's last '/' (memrchr is not on macOS) */
@@ -285,13 +304,14 @@ static void default_name(const char *cmdline, const char *exe, char *out, size_t
 		n -= (size_t)(slash + 1 - s);
 		s = slash + 1;
 	}
-	sanitize_text(out, cap, s, n);
+	sanitize_text(name, sizeof name, s, n);
+	*out = arena_strdup(cx->strings, name);
+	return *out ? 0 : -ENOMEM;
 }
 
 static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
-                        double at, struct listener *out)
+                        double at, struct proc_info *p)
 {
-	struct proc_info *p = &out->proc;
 	double pid = 0, num = 0;
 	int rc = get_number(cx, obj, where, "pid", 1, PID_MAX, true,
 	                    "expected a process id from 1 to 4194304", &pid);
@@ -305,6 +325,7 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
 	if (base) {
 		*p = *base;
 	} else {
+		proc_blank(p);
 		p->ppid = 1;
 		p->threads = 1;
 	}
@@ -339,43 +360,71 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
 	for (size_t i = 0; i < 5; i++) {
 		if (get_text(cx, obj, where, texts[i].field, &raw[i]) < 0)
 			return -EINVAL;
-		if (raw[i])
-			put_text((char *)p + texts[i].offset, texts[i].cap, raw[i]);
+		if (raw[i] && put_text(cx, (const char **)((char *)p + texts[i].offset),
+		                       texts[i].cap, raw[i]) < 0)
+			return -ENOMEM;
 	}
 	if (!base) {
-		if (!raw[0])
-			default_name(raw[1], raw[3], p->comm, sizeof p->comm);
+		if (!raw[0] && default_name(cx, raw[1], raw[3], &p->comm) < 0)
+			return -ENOMEM;
 		if (!p->comm[0])
 			return fail(cx, where, "name",
 			            "missing (give the process name, or its "
 			            "cmdline)");
 		if (!raw[1])
-			snprintf(p->cmdline, sizeof p->cmdline, "%s", p->comm);
+			p->cmdline = p->comm;
 		/* A scenario has no files to look for project markers in: a working directory in
 		 * someone's home stands for its project unless the scenario says otherwise. */
 		const char *home_sub = strncmp(p->cwd, "/home/", 6) == 0 ? strchr(p->cwd + 6, '/') : NULL;
 		if (!raw[4] && home_sub && home_sub[1])
-			snprintf(p->project_root, sizeof p->project_root, "%s", p->cwd);
+			p->project_root = p->cwd;
 	}
-	if (read_user(cx, obj, where, base, false, p) < 0)
-		return -EINVAL;
+	if ((rc = read_user(cx, obj, where, base, false, p)) < 0)
+		return rc;
 	return read_start(cx, obj, where, at, base != NULL, p);
 }
 
+/* "owner": why a hidden owner is not known: "not_readable" (the default), "not_found" or
+ * "unreadable". */
+static int read_owner_why(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
+                          bool hidden, uint8_t *why)
+{
+	const char *key = NULL;
+	int rc = get_text(cx, obj, where, "owner", &key);
+	if (rc < 0)
+		return rc;
+	*why = hidden ? OWNER_NOT_READABLE : OWNER_KNOWN;
+	if (!rc)
+		return 0;
+	if (!hidden)
+		return fail(cx, where, "owner",
+		            "only a hidden owner has a reason (set owner_hidden to true)");
+	for (int k = OWNER_NOT_READABLE; k < OWNER_UNKNOWN_COUNT; k++)
+		if (strcmp(key, owner_unknown_keys[k]) == 0) {
+			*why = (uint8_t)k;
+			return 0;
+		}
+	return fail(cx, where, "owner",
+	            "expected \"not_readable\", \"not_found\" or \"unreadable\"");
+}
+
 int scenario_read_listener(const struct scenario_ctx *cx, const cJSON *obj, double at,
-                           const char *where, struct listener *out)
+                           const char *where, struct scenario_listener *out)
 {
 	bool hidden = false;
-	*out = (struct listener){0};
+	int rc;
+	*out = (struct scenario_listener){0};
+	proc_blank(&out->proc);
 	if (!cJSON_IsObject(obj))
 		return fail(cx, where, NULL,
 		            "expected an object like {\"port\": 3000, \"pid\": 4242, "
 		            "\"name\": \"node\"}");
 	if (scenario_check_keys(cx, obj, where, listener_keys) < 0 ||
 	    get_bool(cx, obj, where, "owner_hidden", &hidden) < 0 ||
-	    read_socket(cx, obj, where, out))
+	    read_socket(cx, obj, where, &out->sock) ||
+	    read_owner_why(cx, obj, where, hidden, &out->sock.owner_why) < 0)
 		return -EINVAL;
-	out->owner_hidden = hidden;
+	out->sock.owner_hidden = hidden;
 	if (hidden) {
 		for (const cJSON *m = obj->child; m; m = m->next) {
 			bool allowed = strcmp(m->string, "comment") == 0;
@@ -386,12 +435,12 @@ int scenario_read_listener(const struct scenario_ctx *cx, const cJSON *obj, doub
 				            "a hidden owner shows only its user and uid (remove "
 				            "this field, or set owner_hidden to false)");
 		}
-		if (read_user(cx, obj, where, NULL, true, &out->proc) < 0)
-			return -EINVAL;
-	} else if (read_process(cx, obj, where, at, out) < 0) {
-		return -EINVAL;
+		if ((rc = read_user(cx, obj, where, NULL, true, &out->proc)) < 0)
+			return rc;
+	} else if ((rc = read_process(cx, obj, where, at, &out->proc)) < 0) {
+		return rc;
 	}
-	out->uid = out->proc.uid;
+	out->sock.uid = out->proc.uid;
 	return 0;
 }
 
@@ -414,13 +463,10 @@ int scenario_read_extra(const struct scenario_ctx *cx, const cJSON *obj, const c
 int scenario_read_process(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
                           struct proc_info *out)
 {
-	struct listener l = {0};
 	if (!cJSON_IsObject(obj))
 		return fail(cx, where, NULL,
 		            "expected an object like {\"pid\": 41200, \"name\": \"npm\"}");
-	if (scenario_check_keys(cx, obj, where, process_keys) < 0 ||
-	    read_process(cx, obj, where, 0, &l) < 0)
+	if (scenario_check_keys(cx, obj, where, process_keys) < 0)
 		return -EINVAL;
-	*out = l.proc;
-	return 0;
+	return read_process(cx, obj, where, 0, out);
 }

@@ -10,7 +10,7 @@
  *         {"port": 3000, "pid": 41233, "name": "node", "cmdline": "node .../next dev"}, ...]},
  *      {"at": 6, "listeners": [...]}]}
  *
- * A listener (one socket, one owning process):
+ * A listener (one socket, one process holding it):
  *   port          number 0-65535, required
  *   proto         "tcp" or "udp"; default "tcp"
  *   address       "127.0.0.1", "::1", "[::1]", "0.0.0.0", "::", or "*" (same as "::" serving
@@ -18,7 +18,11 @@
  *   v6only        true when an IPv6 socket does not also serve IPv4; default false
  *   inode         socket inode number; default 0 (unknown)
  *   owner_hidden  true for another user's socket, whose process cannot be read: such a listener
- *                 has no pid and may give only the fields above, user and uid; default false
+ *                 has no pid and may give only the fields above, owner, user and uid;
+ *                 default false
+ *   owner         why a hidden owner is not known: "not_readable" (another user's, devports is
+ *                 not root), "not_found" (not found yet) or "unreadable" (not even as root);
+ *                 default "not_readable"; only with owner_hidden
  *   user, uid     owner's name and id; each defaults from the other ("root" is 0, 1000 is "dev",
  *                 another uid is shown as digits, another user gets 1000), otherwise from the
  *                 same pid earlier; default "dev"/1000, or "root"/0 for a hidden owner
@@ -41,7 +45,9 @@
  *   connections   established connections the listener has, for inspect; default: unknown
  * A listener whose pid appeared earlier (in this step or a previous one) takes every process
  * field it leaves out from the latest such listener, start time included: describe a process once,
- * then repeat only port, address and pid. A "comment" member is allowed in every object. Unknown
+ * then repeat only port, address and pid. Listeners of one step on the same proto, address, port
+ * (and inode) with different pids are one socket that all of them hold, as a pre-fork server's
+ * parent and workers do: one row with every holder. A "comment" member is allowed in every object. Unknown
  * or repeated members are errors, so are values of the wrong type; null means "the default".
  * Every text is sanitized (sanitize.h) here, once. The JSON must be strict (RFC 8259: no trailing
  * commas, no comments); a syntax error is reported with its line and column.
@@ -57,6 +63,7 @@
  * Times are relative, so a scenario looks the same on every run: a process with "uptime": 7200 in
  * the step at 0 s started two hours before playback began.
  */
+#include "array_grow.h"
 #include "scenario.h"
 
 #include <cjson/cJSON.h>
@@ -112,6 +119,14 @@ fail(const struct scenario_ctx *cx, const char *where, const char *field, const 
 	return -EINVAL;
 }
 
+static int push_listener(struct scenario_listeners *set, const struct scenario_listener *l)
+{
+	if (!array_grow((void **)&set->v, &set->cap, set->n + 1, sizeof *set->v, 8))
+		return -ENOMEM;
+	set->v[set->n++] = *l;
+	return 0;
+}
+
 static int read_step(const struct scenario_ctx *outer, const cJSON *obj, size_t i, double prev_at,
                      struct scenario_step *step)
 {
@@ -145,13 +160,15 @@ static int read_step(const struct scenario_ctx *outer, const cJSON *obj, size_t 
 	if (n && !step->extra)
 		return -ENOMEM;
 	for (const cJSON *l = list->child; l; l = l->next, j++) {
-		struct listener one;
+		struct scenario_listener one;
 		char lwhere[WHERE_MAX];
 		snprintf(lwhere, sizeof lwhere, "steps[%zu].listeners[%zu]", i, j);
-		if (scenario_read_listener(cx, l, step->at, lwhere, &one) < 0 ||
-		    scenario_read_extra(cx, l, lwhere, &step->extra[j]) < 0)
+		int rc = scenario_read_listener(cx, l, step->at, lwhere, &one);
+		if (rc < 0)
+			return rc;
+		if (scenario_read_extra(cx, l, lwhere, &step->extra[j]) < 0)
 			return -EINVAL;
-		if (!listener_set_push(&step->listeners, &one))
+		if (push_listener(&step->listeners, &one) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -171,8 +188,9 @@ static int read_processes(struct scenario_ctx *cx, const cJSON *doc, struct scen
 	for (const cJSON *p = list->child; p; p = p->next, i++) {
 		char where[WHERE_MAX];
 		snprintf(where, sizeof where, "processes[%zu]", i);
-		if (scenario_read_process(cx, p, where, &sc->processes[i]) < 0)
-			return -EINVAL;
+		int rc = scenario_read_process(cx, p, where, &sc->processes[i]);
+		if (rc < 0)
+			return rc;
 		sc->n_processes = i + 1;
 	}
 	return 0;
@@ -219,7 +237,12 @@ int scenario_parse(struct scenario *sc, const char *text, size_t len, const char
 	char safe_label[LABEL_MAX];
 	sanitize_text(safe_label, sizeof safe_label, label, strlen(label));
 	struct scenario_ctx cx = {
-	    .label = safe_label, .open_time = open_time, .err = err, .errlen = errlen, .sc = sc};
+	    .label = safe_label,
+	    .open_time = open_time,
+	    .err = err,
+	    .errlen = errlen,
+	    .sc = sc,
+	    .strings = &sc->strings};
 	*sc = (struct scenario){0};
 	err[0] = '\0';
 	cJSON *doc = NULL;
@@ -237,23 +260,13 @@ int scenario_parse(struct scenario *sc, const char *text, size_t len, const char
 /* Reads the whole file (a regular file or a pipe). 0 or a negative errno. */
 static int read_all(int fd, char **out, size_t *len)
 {
-	size_t cap = 64 << 10, n = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
 	for (;;) {
-		if (n == cap) {
-			if (cap >= FILE_SIZE_MAX) {
-				free(buf);
-				return -EFBIG;
-			}
-			char *bigger = realloc(buf, cap * 2);
-			if (!bigger) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = bigger;
-			cap *= 2;
+		bool full = n >= FILE_SIZE_MAX;
+		if (n == cap && (full || !array_grow((void **)&buf, &cap, n + 1, 1, 64 << 10))) {
+			free(buf);
+			return full ? -EFBIG : -ENOMEM;
 		}
 		ssize_t got = read(fd, buf + n, cap - n);
 		if (got < 0 && errno == EINTR)
@@ -305,10 +318,11 @@ size_t scenario_step_index(const struct scenario *sc, double t)
 void scenario_free(struct scenario *sc)
 {
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		listener_set_free(&sc->steps[i].listeners);
+		free(sc->steps[i].listeners.v);
 		free(sc->steps[i].extra);
 	}
 	free(sc->steps);
 	free(sc->processes);
+	arena_free(&sc->strings);
 	*sc = (struct scenario){0};
 }

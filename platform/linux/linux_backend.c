@@ -8,6 +8,7 @@
 #include "procdir.h"
 #include "procinfo.h"
 #include "procnet.h"
+#include "snapshot.h"
 #include "sockdiag.h"
 #include "usernames.h"
 
@@ -19,21 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A row to be: its key, the socket it shows (an index into the sockets of this poll) and its
- * owner. The key is copied here so that ordering the rows reads only these small records. */
-struct row_src {
-	uint8_t proto, family;
-	uint16_t port;
-	uint8_t addr[16];
-	pid_t pid; /* 0: the owner cannot be seen */
-	uint32_t sock;
-	uint64_t inode;
-	const struct procinfo_data *info; /* NULL when pid is 0 */
-};
-
-/* The socket's own fields: the bytes of struct listener before proc. */
-#define SOCK_PART offsetof(struct listener, proc)
-
 struct linux_backend {
 	int procfd;
 	bool bindv6only;
@@ -41,14 +27,14 @@ struct linux_backend {
 	struct usernames *names;
 	struct owners *owners;
 	struct procinfo *procinfo;
+	uid_t euid;
+	struct listener_set socks; /* the sockets of this poll */
 	uint64_t *inodes;
 	size_t ninodes, capinodes;
-	struct row_src *src; /* the rows of this poll, in key order */
-	size_t nsrc, capsrc;
-	unsigned char *heads; /* their sockets' fields, SOCK_PART bytes each */
-	size_t capheads;
-	pid_t *pids;
+	pid_t *pids; /* every holder of this poll, ascending */
 	size_t npids, cappids;
+	pid_t *held; /* one socket's holders */
+	size_t capheld;
 	char error[256];
 };
 
@@ -73,18 +59,13 @@ static void linux_close(void *impl)
 	procinfo_free(&b->procinfo);
 	owners_free(&b->owners);
 	usernames_free(&b->names);
+	listener_set_free(&b->socks);
 	free(b->inodes);
-	free(b->src);
-	free(b->heads);
 	free(b->pids);
+	free(b->held);
 	if (b->procfd >= 0)
 		close(b->procfd);
 	free(b);
-}
-
-static bool grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	return array_grow(v, cap, need, size, 64);
 }
 
 /* The sockets of this poll into out, from netlink; from /proc/net once netlink has failed. */
@@ -117,7 +98,7 @@ static int holder_pids(struct linux_backend *b, const struct listener_set *s)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct owner_holder *h;
 		size_t nh = owners_holders(b->owners, s->v[i].inode, &h);
-		if (!grow((void **)&b->pids, &b->cappids, b->npids + nh, sizeof *b->pids))
+		if (!array_grow((void **)&b->pids, &b->cappids, b->npids + nh, sizeof *b->pids, 64))
 			return -ENOMEM;
 		for (size_t j = 0; j < nh; j++)
 			b->pids[b->npids++] = h[j].pid;
@@ -132,101 +113,43 @@ static int holder_pids(struct linux_backend *b, const struct listener_set *s)
 	return 0;
 }
 
-_Static_assert(offsetof(struct listener, proc) + sizeof(struct proc_info) ==
-                   sizeof(struct listener),
-               "a row is its socket's fields (the bytes before proc), then proc");
-
-/* Key order (listener_key_cmp: proto, family, address, port, pid); without it, the lowest inode
- * first. */
-static int cmp_key(const struct row_src *x, const struct row_src *y)
+/* Why nobody is known to hold socket l: not searched to the end yet, or searched everywhere
+ * and found in no process this user can read. */
+static enum owner_unknown why_unknown(const struct linux_backend *b, const struct listener *l)
 {
-	int c;
-	if ((c = (x->proto > y->proto) - (x->proto < y->proto)) ||
-	    (c = (x->family > y->family) - (x->family < y->family)) ||
-	    (c = memcmp(x->addr, y->addr, sizeof x->addr)) ||
-	    (c = (x->port > y->port) - (x->port < y->port)))
-		return c;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	if (!owners_missed(b->owners, l->inode))
+		return OWNER_NOT_FOUND;
+	/* not root: root could read it (another user's process, or one of ours that is not
+	 * dumpable); as root nothing more can be done */
+	return b->euid != 0 ? OWNER_NOT_READABLE : OWNER_UNREADABLE;
 }
 
-static int cmp_src(const void *a, const void *b)
+/* Every holder read this poll into s once, then every socket with its holders. */
+static int fill_snapshot(struct linux_backend *b, struct snapshot *s)
 {
-	const struct row_src *x = a, *y = b;
-	int c = cmp_key(x, y);
-	return c ? c : (x->inode > y->inode) - (x->inode < y->inode);
-}
-
-/* A row to be for socket i of s, held by pid (0: hidden). */
-static struct row_src row_src_of(const struct listener_set *s, size_t i, pid_t pid,
-                                 const struct procinfo_data *info)
-{
-	const struct listener *l = &s->v[i];
-	struct row_src r = {.proto = l->proto,
-	                    .family = l->family,
-	                    .port = l->port,
-	                    .pid = pid,
-	                    .sock = (uint32_t)i,
-	                    .inode = l->inode,
-	                    .info = info};
-	memcpy(r.addr, l->addr, sizeof r.addr);
-	return r;
-}
-
-/* Turns the sockets in s into the rows of this poll, in key order: one per (socket, holding pid),
- * one hidden row for a socket whose holder cannot be read or has exited (forget_gone()). One row
- * per key (listener.h): a process holding several SO_REUSEPORT sockets on one port (an nginx
- * master) is one row, with the lowest inode. The rows are ordered on small records first, so that
- * no 2.7 KB listener is moved twice. */
-static int expand(struct linux_backend *b, struct listener_set *s)
-{
-	b->nsrc = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct owner_holder *h;
-		size_t nh = owners_holders(b->owners, s->v[i].inode, &h);
-		if (!grow((void **)&b->src, &b->capsrc, b->nsrc + (nh ? nh : 1), sizeof *b->src))
-			return -ENOMEM;
-		if (nh == 0)
-			b->src[b->nsrc++] = row_src_of(s, i, 0, NULL);
-		for (size_t j = 0; j < nh; j++) {
-			const struct procinfo_data *info = procinfo_find(b->procinfo, h[j].pid);
-			if (info) /* always: forget_gone() dropped the holders that exited */
-				b->src[b->nsrc++] = row_src_of(s, i, h[j].pid, info);
-		}
-	}
-	if (b->nsrc > 1)
-		qsort(b->src, b->nsrc, sizeof *b->src, cmp_src);
-	size_t n = 0; /* rows kept: the first of each key (a dup'ed fd, a reuseport twin) */
-	for (size_t k = 0; k < b->nsrc; k++)
-		if (n == 0 || cmp_key(&b->src[n - 1], &b->src[k]) != 0)
-			b->src[n++] = b->src[k];
-	b->nsrc = n;
-
-	/* the sockets' fields, in row order, before the rows overwrite them */
-	if (!grow((void **)&b->heads, &b->capheads, n * SOCK_PART, 1))
-		return -ENOMEM;
-	for (size_t k = 0; k < n; k++)
-		memcpy(b->heads + k * SOCK_PART, &s->v[b->src[k].sock], SOCK_PART);
-	if (n > s->cap) {
-		struct listener *v = realloc(s->v, n * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = n;
-	}
-	for (size_t k = 0; k < n; k++) {
-		struct listener *row = &s->v[k];
-		memcpy(row, b->heads + k * SOCK_PART, SOCK_PART);
-		if (b->src[k].info) {
-			procinfo_copy(b->src[k].info, &row->proc);
+	for (size_t k = 0; k < b->npids; k++) {
+		const struct procinfo_data *d = procinfo_find(b->procinfo, b->pids[k]);
+		struct proc_info p;
+		if (!d)
 			continue;
-		}
-		row->owner_hidden = true;
-		memset(&row->proc, 0, sizeof row->proc);
-		row->proc.uid = row->uid;
-		snprintf(row->proc.user, sizeof row->proc.user, "%s",
-		         usernames_get(b->names, row->uid));
+		procinfo_view(d, &p);
+		if (!snapshot_add_process(s, &p))
+			return -ENOMEM;
 	}
-	s->n = n;
+	for (size_t i = 0; i < b->socks.n; i++) {
+		const struct listener *l = &b->socks.v[i];
+		const struct owner_holder *h;
+		size_t nh = owners_holders(b->owners, l->inode, &h), n = 0;
+		if (!array_grow((void **)&b->held, &b->capheld, nh + 1, sizeof *b->held, 64))
+			return -ENOMEM;
+		for (size_t j = 0; j < nh; j++)
+			if (procinfo_find(b->procinfo, h[j].pid)) /* forget_gone() dropped the others */
+				b->held[n++] = h[j].pid;
+		int rc = snapshot_add_socket(s, l, b->held, n, n ? OWNER_KNOWN : why_unknown(b, l),
+		                             usernames_get(b->names, l->uid));
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -241,35 +164,32 @@ static void forget_gone(struct linux_backend *b)
 			owners_forget_pid(b->owners, b->pids[k]);
 }
 
-static int linux_collect(void *impl, struct listener_set *out)
+static int linux_collect(void *impl, struct snapshot *snap)
 {
 	struct linux_backend *b = impl;
+	struct listener_set *out = &b->socks;
 	listener_set_clear(out);
 	int rc = read_sockets(b, out);
 	if (rc < 0)
 		return rc;
 
-	if (!grow((void **)&b->inodes, &b->capinodes, out->n, sizeof *b->inodes))
+	if (!array_grow((void **)&b->inodes, &b->capinodes, out->n, sizeof *b->inodes, 64))
 		return -ENOMEM;
 	for (size_t i = 0; i < out->n; i++)
 		b->inodes[i] = out->v[i].inode;
 	b->ninodes = out->n;
 	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0 ||
 	    (rc = holder_pids(b, out)) < 0 ||
-	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0) {
-		listener_set_clear(out);
+	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0)
 		return rc;
-	}
 	forget_gone(b);
-	if ((rc = expand(b, out)) < 0)
-		listener_set_clear(out);
-	return rc;
+	return fill_snapshot(b, snap);
 }
 
-static int linux_process(void *impl, pid_t pid, struct proc_info *out)
+static int linux_process(void *impl, pid_t pid, struct arena *strings, struct proc_info *out)
 {
 	struct linux_backend *b = impl;
-	return procinfo_read(b->procinfo, pid, out);
+	return procinfo_read(b->procinfo, pid, strings, out);
 }
 
 static const struct platform_ops linux_ops = {
@@ -313,6 +233,7 @@ int platform_native_open(const struct platform_opts *opts, void **impl,
 		return -ENOMEM;
 	*impl = b;
 	*ops = &linux_ops;
+	b->euid = geteuid();
 
 	b->procfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (b->procfd < 0) {

@@ -27,9 +27,10 @@ int linux_http_check(void *impl, const struct listener *l, int timeout_ms, struc
  * (a scope, a session, no systemd). unit is sanitized and NUL-terminated. */
 int linux_unit_parse(const char *cgroup, char *unit, size_t len, bool *user);
 
-/* Pure: walks one received datagram of a TCP sock_diag dump (states ESTABLISHED) and adds to
- * *count every connection accepted on l's port and address (any address of l's family when l is
- * a wildcard). 1 when the dump ended, 0 when more follows, or a negative errno (-EBADMSG). */
+/* Pure: walks one received datagram of a TCP sock_diag dump (states ESTABLISHED) with
+ * sockdiag_walk and adds to *count every connection accepted on l's port and address (any address
+ * of l's family when l is a wildcard). 1 when the dump ended, 0 when more follows, or a negative
+ * errno (the reply's error, -EBADMSG). */
 int linux_conn_parse(const void *buf, size_t len, const struct listener *l, int *count);
 
 #endif

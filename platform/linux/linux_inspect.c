@@ -5,21 +5,18 @@
 
 #include <errno.h>
 #include <linux/inet_diag.h>
-#include <linux/netlink.h>
-#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "http_check.h"
 #include "port_probe.h"
 #include "sanitize.h"
+#include "sockdiag.h"
 
-enum { DUMP_BUF_SIZE = 64 * 1024, CGROUP_MAX = 4096 };
+enum { CGROUP_MAX = 4096 };
 
 /* Whether a connection's local address is one l accepts on. */
 static bool local_matches(const struct listener *l, const struct inet_diag_msg *m)
@@ -32,94 +29,40 @@ static bool local_matches(const struct listener *l, const struct inet_diag_msg *
 	return memcmp(m->id.idiag_src, l->addr, n) == 0;
 }
 
-int linux_conn_parse(const void *buf, size_t len, const struct listener *l, int *count)
+struct conn_ctx {
+	const struct listener *l;
+	int *count;
+};
+
+static int count_msg(const struct inet_diag_msg *m, const unsigned char *attrs, size_t alen,
+                     void *ctx)
 {
-	const unsigned char *p = buf;
-	size_t off = 0;
-	while (off + sizeof(struct nlmsghdr) <= len) {
-		struct nlmsghdr h;
-		memcpy(&h, p + off, sizeof h);
-		if (h.nlmsg_len < sizeof h || h.nlmsg_len > len - off)
-			return -EBADMSG;
-		const unsigned char *payload = p + off + NLMSG_HDRLEN;
-		size_t plen = h.nlmsg_len - NLMSG_HDRLEN;
-		if (h.nlmsg_type == NLMSG_DONE)
-			return 1;
-		if (h.nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr e;
-			if (plen < sizeof e)
-				return -EBADMSG;
-			memcpy(&e, payload, sizeof e);
-			if (e.error < 0)
-				return e.error;
-		} else if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
-			struct inet_diag_msg m;
-			if (plen < sizeof m)
-				return -EBADMSG;
-			memcpy(&m, payload, sizeof m);
-			if (m.idiag_state == TCP_ESTABLISHED && local_matches(l, &m))
-				(*count)++;
-		}
-		size_t step = NLMSG_ALIGN(h.nlmsg_len);
-		if (step > len - off)
-			break;
-		off += step;
-	}
+	(void)attrs;
+	(void)alen;
+	const struct conn_ctx *c = ctx;
+	if (m->idiag_state == TCP_ESTABLISHED && local_matches(c->l, m))
+		(*c->count)++;
 	return 0;
 }
 
-static int dump_established(int fd, int family, const struct listener *l, unsigned char *buf,
-                            int *count)
+int linux_conn_parse(const void *buf, size_t len, const struct listener *l, int *count)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req_v2 r;
-	} req = {
-	    .nlh = {.nlmsg_len = sizeof req,
-	            .nlmsg_type = SOCK_DIAG_BY_FAMILY,
-	            .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-	            .nlmsg_seq = 1},
-	    .r = {.sdiag_family = (uint8_t)family,
-	          .sdiag_protocol = IPPROTO_TCP,
-	          .idiag_states = 1u << TCP_ESTABLISHED},
-	};
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	ssize_t n;
-	do
-		n = sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	for (;;) {
-		do
-			n = recv(fd, buf, DUMP_BUF_SIZE, MSG_TRUNC);
-		while (n < 0 && errno == EINTR);
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EPIPE;
-		if ((size_t)n > DUMP_BUF_SIZE)
-			return -EMSGSIZE;
-		int rc = linux_conn_parse(buf, (size_t)n, l, count);
-		if (rc != 0)
-			return rc < 0 ? rc : 0;
-	}
+	struct conn_ctx c = {l, count};
+	return sockdiag_walk(buf, len, count_msg, &c);
 }
 
 int linux_connections(void *impl, const struct listener *l, int *count)
 {
 	(void)impl;
 	*count = 0;
-	unsigned char *buf = malloc(DUMP_BUF_SIZE);
-	if (!buf)
-		return -ENOMEM;
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	int rc = fd < 0 ? -errno
-	                : dump_established(fd, l->family == FAMILY_V4 ? AF_INET : AF_INET6, l, buf,
-	                                   count);
-	if (fd >= 0)
-		close(fd);
-	free(buf);
+	struct sockdiag *d;
+	int rc = sockdiag_open(&d);
+	if (rc < 0)
+		return rc;
+	struct conn_ctx c = {l, count};
+	rc = sockdiag_dump(d, l->family == FAMILY_V4 ? AF_INET : AF_INET6, IPPROTO_TCP,
+	                   1u << TCP_ESTABLISHED, count_msg, &c);
+	sockdiag_close(&d);
 	return rc;
 }
 

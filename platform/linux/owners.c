@@ -2,6 +2,7 @@
  * the search for further holders of a found socket is in owners_complete.c). */
 #include "array_grow.h"
 #include "owners_impl.h"
+#include "platform.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,16 +20,12 @@ static const double MISS_FIRST_RETRY = 10.0; /* seconds before a socket nobody s
 static const double MISS_MAX_RETRY = 300.0;
 static const double MISS_COST_FACTOR = 1000.0; /* ... and at least this times a full pass's CPU */
 
-static double clock_seconds(clockid_t id)
+/* This process's CPU time (the search's cost); intervals read platform_monotonic(). */
+static double cpu_seconds(void)
 {
 	struct timespec ts;
-	clock_gettime(id, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static bool grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	return array_grow(v, cap, need, size, 16);
 }
 
 int owners_new(struct owners **out, int procfd)
@@ -59,35 +56,38 @@ void owners_free(struct owners **po)
 	*po = NULL;
 }
 
+bool owners_missed(const struct owners *o, uint64_t inode)
+{
+	const struct owner_entry *e = owners_find(o, inode);
+	return e && e->state == ENTRY_MISS;
+}
+
 const struct owners_stats *owners_stats(const struct owners *o)
 {
 	return &o->stats;
 }
 
+/* bsearch() comparisons: a key (an inode, a pid) against an entry. */
+static int cmp_entry_inode(const void *key, const void *elem)
+{
+	uint64_t x = *(const uint64_t *)key, y = ((const struct owner_entry *)elem)->inode;
+	return (x > y) - (x < y);
+}
+
+static int cmp_pid_entry(const void *key, const void *elem)
+{
+	pid_t x = *(const pid_t *)key, y = ((const struct owner_pid *)elem)->pid;
+	return (x > y) - (x < y);
+}
+
 struct owner_entry *owners_find(const struct owners *o, uint64_t inode)
 {
-	size_t lo = 0, hi = o->ne;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (o->e[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < o->ne && o->e[lo].inode == inode ? &o->e[lo] : NULL;
+	return o->ne ? bsearch(&inode, o->e, o->ne, sizeof *o->e, cmp_entry_inode) : NULL;
 }
 
 struct owner_pid *owners_find_pid(const struct owners *o, pid_t pid)
 {
-	size_t lo = 0, hi = o->np;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (o->p[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < o->np && o->p[lo].pid == pid ? &o->p[lo] : NULL;
+	return o->np ? bsearch(&pid, o->p, o->np, sizeof *o->p, cmp_pid_entry) : NULL;
 }
 
 size_t owners_holders(const struct owners *o, uint64_t inode, const struct owner_holder **out)
@@ -117,7 +117,7 @@ void owners_add_holder(struct owners *o, pid_t pid, int fd, uint64_t inode)
 		if (e->h[i].pid == pid && e->h[i].fd == fd)
 			return;
 	size_t cap = e->caph;
-	if (!grow((void **)&e->h, &cap, (size_t)e->nh + 1, sizeof *e->h)) {
+	if (!array_grow((void **)&e->h, &cap, (size_t)e->nh + 1, sizeof *e->h, 16)) {
 		o->oom = true;
 		return;
 	}
@@ -154,7 +154,7 @@ void owners_scan_pid(struct owners *o, struct owner_pid *p)
  */
 static int merge_entries(struct owners *o)
 {
-	if (!grow((void **)&o->etmp, &o->capetmp, o->nwanted, sizeof *o->etmp))
+	if (!array_grow((void **)&o->etmp, &o->capetmp, o->nwanted, sizeof *o->etmp, 16))
 		return -ENOMEM;
 	size_t i = 0, n = 0;
 	for (size_t w = 0; w < o->nwanted; w++) {
@@ -232,7 +232,7 @@ static int cmp_u64(const void *a, const void *b)
 static int merge_listing(struct owners *o, bool whole)
 {
 	size_t need = whole ? o->nlist : o->np + o->nlist;
-	if (!grow((void **)&o->ptmp, &o->capptmp, need, sizeof *o->ptmp))
+	if (!array_grow((void **)&o->ptmp, &o->capptmp, need, sizeof *o->ptmp, 16))
 		return -ENOMEM;
 	size_t i = 0, n = 0;
 	for (size_t k = 0; k < o->nlist; k++) {
@@ -392,7 +392,7 @@ static int discover(struct owners *o, double now)
 		order[k] = &o->p[k];
 	qsort_r(order, o->np, sizeof *order, cmp_newest, o);
 
-	double cpu0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+	double cpu0 = cpu_seconds();
 	size_t read = 0, k = 0;
 	if (o->tick == 1) { /* everything, for complete holder lists */
 		owners_full_pass(o, order, o->np);
@@ -409,7 +409,7 @@ static int discover(struct owners *o, double now)
 		read++;
 	}
 	free(order);
-	double cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	double cpu = cpu_seconds() - cpu0;
 	if (read > SHALLOW_PIDS) {
 		double wait = DEEP_COST_FACTOR * cpu;
 		o->deep_allowed_at = now + (wait > DEEP_INTERVAL ? wait : DEEP_INTERVAL);
@@ -438,9 +438,9 @@ int owners_update(struct owners *o, const uint64_t *inodes, size_t n)
 	o->tick++;
 	o->stats.updates++;
 	o->oom = false;
-	double now = clock_seconds(CLOCK_MONOTONIC);
+	double now = platform_monotonic();
 
-	if (!grow((void **)&o->wanted, &o->capwanted, n, sizeof *o->wanted))
+	if (!array_grow((void **)&o->wanted, &o->capwanted, n, sizeof *o->wanted, 16))
 		return -ENOMEM;
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)

@@ -50,6 +50,7 @@
 #ifndef DEVPORTS_OWNERS_H
 #define DEVPORTS_OWNERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -97,6 +98,9 @@ void owners_forget_pid(struct owners *o, pid_t pid);
 /* The holders of inode found by the last update; sets *out (valid until the next update) and
  * returns their number (0 when unknown or hidden). */
 size_t owners_holders(const struct owners *o, uint64_t inode, const struct owner_holder **out);
+
+/* Whether a search of every process found no holder for inode (step 5: it waits for a retry). */
+bool owners_missed(const struct owners *o, uint64_t inode);
 
 const struct owners_stats *owners_stats(const struct owners *o);
 

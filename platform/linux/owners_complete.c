@@ -10,6 +10,7 @@
  * server made its own socket: its shell is read, not the terminal, tmux and init above it). A
  * parent is read once per process (/proc/PID/stat) and kept.
  */
+#include "array_grow.h"
 #include "owners_impl.h"
 
 #include <errno.h>
@@ -32,14 +33,8 @@ static bool pidvec_add(struct pidvec *s, pid_t x)
 {
 	if (x <= 0 || pidvec_has(s, x))
 		return true;
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 16;
-		pid_t *nv = realloc(s->v, ncap * sizeof *nv);
-		if (!nv)
-			return false;
-		s->v = nv;
-		s->cap = ncap;
-	}
+	if (!array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 16))
+		return false;
 	s->v[s->n++] = x;
 	return true;
 }

@@ -5,6 +5,7 @@
  * read: each collects (pid, fd, inode) matches in its own list, found with a read-only lookup of
  * the cache; the cache is updated once they have all finished.
  */
+#include "array_grow.h"
 #include "owners_impl.h"
 
 #include <pthread.h>
@@ -37,15 +38,9 @@ static void on_match(void *ctx, pid_t pid, int fd, uint64_t inode)
 	struct part *pt = ctx;
 	if (!owners_find(pt->o, inode))
 		return;
-	if (pt->nm == pt->cap) {
-		size_t ncap = pt->cap ? pt->cap * 2 : 64;
-		struct match *nm = realloc(pt->m, ncap * sizeof *nm);
-		if (!nm) {
-			pt->oom = true;
-			return;
-		}
-		pt->m = nm;
-		pt->cap = ncap;
+	if (!array_grow((void **)&pt->m, &pt->cap, pt->nm + 1, sizeof *pt->m, 64)) {
+		pt->oom = true;
+		return;
 	}
 	pt->m[pt->nm++] = (struct match){pid, fd, inode};
 }

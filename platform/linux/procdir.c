@@ -1,5 +1,6 @@
 /* procdir.c - small, fast readers of a /proc tree relative to a directory fd (see procdir.h). */
 #include "procdir.h"
+#include "array_grow.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,47 +43,21 @@ static bool parse_uint(const char *s, size_t len, uint64_t *out)
 	return true;
 }
 
-ssize_t procdir_read_file(int dirfd, const char *path, char *buf, size_t cap)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	while (len + 1 < cap) {
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int rc = -errno;
-			close(fd);
-			return rc;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
-
-ssize_t procdir_slurp(int dirfd, const char *path, char **buf, size_t *cap)
+/* Reads dirfd/path into *buf and NUL-terminates: at most *cap - 1 bytes, or all of it when grow
+ * (then *buf and *cap grow with array_grow). Returns the length or a negative errno. */
+static ssize_t read_path(int dirfd, const char *path, char **buf, size_t *cap, bool grow)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	size_t len = 0;
 	for (;;) {
-		if (*cap - len < 4096 + 1) {
-			size_t ncap = *cap ? *cap * 2 : 16384;
-			char *nb = realloc(*buf, ncap);
-			if (!nb) {
-				close(fd);
-				return -ENOMEM;
-			}
-			*buf = nb;
-			*cap = ncap;
+		if (grow && !array_grow((void **)buf, cap, len + 4096 + 1, 1, 16384)) {
+			close(fd);
+			return -ENOMEM;
 		}
+		if (len + 1 >= *cap)
+			break;
 		ssize_t n = read(fd, *buf + len, *cap - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -100,6 +75,16 @@ ssize_t procdir_slurp(int dirfd, const char *path, char **buf, size_t *cap)
 	return (ssize_t)len;
 }
 
+ssize_t procdir_read_file(int dirfd, const char *path, char *buf, size_t cap)
+{
+	return read_path(dirfd, path, &buf, &cap, false);
+}
+
+ssize_t procdir_slurp(int dirfd, const char *path, char **buf, size_t *cap)
+{
+	return read_path(dirfd, path, buf, cap, true);
+}
+
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -114,14 +99,8 @@ union dents_buf {
 
 static bool push_pid(pid_t **pids, size_t *n, size_t *cap, pid_t pid)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1024;
-		pid_t *np = realloc(*pids, ncap * sizeof *np);
-		if (!np)
-			return false;
-		*pids = np;
-		*cap = ncap;
-	}
+	if (!array_grow((void **)pids, cap, *n + 1, sizeof **pids, 1024))
+		return false;
 	(*pids)[(*n)++] = pid;
 	return true;
 }

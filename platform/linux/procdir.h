@@ -16,7 +16,7 @@
 /* Reads at most cap - 1 bytes of dirfd/path into buf and NUL-terminates. Returns the length. */
 ssize_t procdir_read_file(int dirfd, const char *path, char *buf, size_t cap);
 
-/* Reads all of dirfd/path into *buf (grown with realloc, *cap updated; the caller frees) and
+/* Reads all of dirfd/path into *buf (grown with array_grow, *cap updated; the caller frees) and
  * NUL-terminates. Returns the length. */
 ssize_t procdir_slurp(int dirfd, const char *path, char **buf, size_t *cap);
 

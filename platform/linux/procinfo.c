@@ -38,40 +38,41 @@ static enum pids_item items[] = {
 enum { I_PID, I_PPID, I_CMD, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
 _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
 
+/* A process as it is read: the numbers of struct proc_info (its string pointers unused), then
+ * its strings in room of their own. */
+struct proc_raw {
+	struct proc_info n;
+	char comm[PROC_COMM_MAX];
+	char user[PROC_USER_MAX];
+	char cmdline[PROC_CMDLINE_MAX];
+	char cwd[PROC_PATH_MAX];
+	char exe[PROC_PATH_MAX];
+	char project_root[PROC_PATH_MAX];
+};
+
 /* A process's data as the cache keeps it: the numbers of struct proc_info as they are, then its
- * strings back to back, each with its NUL (a proc_info is 2.7 KB, mostly room; this is about 300
- * bytes). */
+ * strings back to back, each with its NUL (about 300 bytes). */
 struct procinfo_data {
 	unsigned char head[offsetof(struct proc_info, comm)];
 	char text[]; /* comm, user, cmdline, cwd, exe, project_root */
 };
 enum { NSTRINGS = 6 };
-_Static_assert(
-    offsetof(struct proc_info, user) == offsetof(struct proc_info, comm) + PROC_COMM_MAX &&
-        offsetof(struct proc_info, cmdline) == offsetof(struct proc_info, user) + PROC_USER_MAX &&
-        offsetof(struct proc_info, cwd) == offsetof(struct proc_info, cmdline) + PROC_CMDLINE_MAX &&
-        offsetof(struct proc_info, exe) == offsetof(struct proc_info, cwd) + PROC_PATH_MAX &&
-        offsetof(struct proc_info, project_root) ==
-            offsetof(struct proc_info, exe) + PROC_PATH_MAX &&
-        sizeof(struct proc_info) - (offsetof(struct proc_info, project_root) + PROC_PATH_MAX) <
-            _Alignof(struct proc_info),
-    "proc_info: the numbers, then comm, user, cmdline, cwd, exe, project_root");
 
-/* The strings of a proc_info, in the order of procinfo_data's text. */
+/* The strings of a proc_raw, in the order of procinfo_data's text. */
 static const struct {
 	size_t off, cap;
 } strings[] = {
-    {offsetof(struct proc_info, comm), PROC_COMM_MAX},
-    {offsetof(struct proc_info, user), PROC_USER_MAX},
-    {offsetof(struct proc_info, cmdline), PROC_CMDLINE_MAX},
-    {offsetof(struct proc_info, cwd), PROC_PATH_MAX},
-    {offsetof(struct proc_info, exe), PROC_PATH_MAX},
-    {offsetof(struct proc_info, project_root), PROC_PATH_MAX},
+    {offsetof(struct proc_raw, comm), PROC_COMM_MAX},
+    {offsetof(struct proc_raw, user), PROC_USER_MAX},
+    {offsetof(struct proc_raw, cmdline), PROC_CMDLINE_MAX},
+    {offsetof(struct proc_raw, cwd), PROC_PATH_MAX},
+    {offsetof(struct proc_raw, exe), PROC_PATH_MAX},
+    {offsetof(struct proc_raw, project_root), PROC_PATH_MAX},
 };
 _Static_assert(sizeof strings / sizeof strings[0] == NSTRINGS, "one entry per string");
 
 /* Packs p into *d (reallocated). Returns false when out of memory (*d unchanged). */
-static bool pack(struct procinfo_data **d, const struct proc_info *p)
+static bool pack(struct procinfo_data **d, const struct proc_raw *p)
 {
 	size_t len[NSTRINGS], total = 0;
 	for (int i = 0; i < NSTRINGS; i++)
@@ -91,24 +92,27 @@ static bool pack(struct procinfo_data **d, const struct proc_info *p)
 	return true;
 }
 
-void procinfo_copy(const struct procinfo_data *d, struct proc_info *out)
+void procinfo_view(const struct procinfo_data *d, struct proc_info *out)
 {
+	memset(out, 0, sizeof *out);
 	memcpy(out, d->head, sizeof d->head);
+	const char **f[NSTRINGS] = {&out->comm, &out->user, &out->cmdline,
+	                            &out->cwd,  &out->exe,  &out->project_root};
 	const char *t = d->text;
 	for (int i = 0; i < NSTRINGS; i++) {
-		size_t len = strlen(t); /* below strings[i].cap: packed from that field */
-		memcpy((char *)out + strings[i].off, t, len + 1);
-		t += len + 1;
+		*f[i] = t;
+		t += strlen(t) + 1;
 	}
 }
 
 /* Whether what devports shows of a process (RSS and threads aside) differs between the fresh p
  * and the kept d. */
-static bool shown_differs(const struct proc_info *p, const struct procinfo_data *d)
+static bool shown_differs(const struct proc_raw *p, const struct procinfo_data *d)
 {
 	struct proc_info kept;
 	memcpy(&kept, d->head, sizeof d->head);
-	if (p->id.start_ticks != kept.id.start_ticks || p->ppid != kept.ppid || p->uid != kept.uid)
+	if (p->n.id.start_ticks != kept.id.start_ticks || p->n.ppid != kept.ppid ||
+	    p->n.uid != kept.uid)
 		return true;
 	const char *t = d->text;
 	for (int i = 0; i < NSTRINGS; i++) {
@@ -266,11 +270,12 @@ static size_t fill_comm(struct procinfo *pi, pid_t pid, const char *lib_cmd, cha
 }
 
 /* Fills out from one libproc2 result and the files it does not read; returns fill_comm()'s. */
-static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_info *out,
+static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_raw *raw,
                    char *comm_raw)
 {
 	const struct pids_result *r = s->head;
-	memset(out, 0, sizeof *out);
+	memset(raw, 0, sizeof *raw);
+	struct proc_info *out = &raw->n;
 	out->id.pid = r[I_PID].result.s_int;
 	out->id.start_ticks = r[I_TICS_BEGAN].result.ull_int;
 	out->ppid = r[I_PPID].result.s_int;
@@ -280,26 +285,27 @@ static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_
 	out->rss_kib = r[I_RSS_PAGES].result.ul_int * pi->page_kib;
 	out->threads = r[I_NLWP].result.s_int;
 	size_t comm_len =
-	    fill_comm(pi, out->id.pid, r[I_CMD].result.str, out->comm, sizeof out->comm, comm_raw);
-	fill_cmdline(pi, out->id.pid, out->cmdline, sizeof out->cmdline);
+	    fill_comm(pi, out->id.pid, r[I_CMD].result.str, raw->comm, sizeof raw->comm, comm_raw);
+	fill_cmdline(pi, out->id.pid, raw->cmdline, sizeof raw->cmdline);
 	const char *user = usernames_get(pi->names, out->uid); /* already sanitized */
 	size_t ulen = strlen(user);
-	if (ulen >= sizeof out->user)
-		ulen = sizeof out->user - 1;
-	memcpy(out->user, user, ulen);
+	if (ulen >= sizeof raw->user)
+		ulen = sizeof raw->user - 1;
+	memcpy(raw->user, user, ulen);
 
 	char path[PROC_PATH_MAX];
 	ssize_t n = procdir_readlink(pi->procfd, out->id.pid, "cwd", path, sizeof path);
 	if (n > 0)
-		sanitize_text(out->cwd, sizeof out->cwd, path, (size_t)n);
+		sanitize_text(raw->cwd, sizeof raw->cwd, path, (size_t)n);
 	n = procdir_readlink(pi->procfd, out->id.pid, "exe", path, sizeof path);
 	if (n > 0)
-		sanitize_text(out->exe, sizeof out->exe, path, (size_t)n);
+		sanitize_text(raw->exe, sizeof raw->exe, path, (size_t)n);
 	pi->reads++;
 	return comm_len;
 }
 
-int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out)
+int procinfo_read(struct procinfo *pi, pid_t pid, struct arena *strings_out,
+                  struct proc_info *out)
 {
 	unsigned one = (unsigned)pid;
 	if (pid <= 0)
@@ -308,36 +314,40 @@ int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out)
 	if (!f)
 		return -errno ? -errno : -ENOMEM;
 	for (int i = 0; i < f->counts->total; i++) {
-		if (f->stacks[i]->head[I_PID].result.s_int == pid) {
-			fill(pi, f->stacks[i], out, NULL);
-			return 0;
-		}
+		if (f->stacks[i]->head[I_PID].result.s_int != pid)
+			continue;
+		struct proc_raw *raw = malloc(sizeof *raw);
+		if (!raw)
+			return -ENOMEM;
+		fill(pi, f->stacks[i], raw, NULL);
+		*out = raw->n;
+		const char **dst[NSTRINGS] = {&out->comm, &out->user, &out->cmdline,
+		                              &out->cwd,  &out->exe,  &out->project_root};
+		int rc = 0;
+		for (int k = 0; k < NSTRINGS && rc == 0; k++)
+			if (!(*dst[k] = arena_strdup(strings_out, (const char *)raw + strings[k].off)))
+				rc = -ENOMEM;
+		free(raw);
+		return rc;
 	}
 	return -ESRCH;
 }
 
+static int cmp_slot_pid(const void *key, const void *elem)
+{
+	pid_t x = *(const pid_t *)key, y = ((const struct slot *)elem)->pid;
+	return (x > y) - (x < y);
+}
+
 static struct slot *find_slot(const struct procinfo *pi, pid_t pid)
 {
-	size_t lo = 0, hi = pi->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (pi->v[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < pi->n && pi->v[lo].pid == pid ? &pi->v[lo] : NULL;
+	return pi->n ? bsearch(&pid, pi->v, pi->n, sizeof *pi->v, cmp_slot_pid) : NULL;
 }
 
 const struct procinfo_data *procinfo_find(const struct procinfo *pi, pid_t pid)
 {
 	const struct slot *s = find_slot(pi, pid);
 	return s && s->valid ? s->data : NULL;
-}
-
-static bool grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	return array_grow(v, cap, need, size, 16);
 }
 
 static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
@@ -392,7 +402,7 @@ static void schedule(const struct procinfo *pi, struct slot *s, bool changed)
 static int fetch(struct procinfo *pi)
 {
 	int rc = 0;
-	struct proc_info fresh;
+	struct proc_raw fresh;
 	char comm_raw[COMM_RAW_MAX];
 	for (size_t off = 0; off < pi->nwant; off += SELECT_MAX) {
 		int count = (int)(pi->nwant - off < SELECT_MAX ? pi->nwant - off : SELECT_MAX);
@@ -413,7 +423,7 @@ static int fetch(struct procinfo *pi)
 				rc = -ENOMEM;
 				continue; /* stays wanted: marked gone below, read again later */
 			}
-			s->start_time = fresh.start_time;
+			s->start_time = fresh.n.start_time;
 			s->print = fingerprint(pi, s->pid);
 			s->full_due = spread_due(pi, s->pid, FULL_POLLS);
 			schedule(pi, s, changed);
@@ -485,8 +495,8 @@ static void check(struct procinfo *pi, struct slot *s)
 int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 {
 	pi->poll++;
-	if (!grow((void **)&pi->tmp, &pi->tmpcap, n, sizeof *pi->tmp) ||
-	    !grow((void **)&pi->want, &pi->wantcap, n, sizeof *pi->want))
+	if (!array_grow((void **)&pi->tmp, &pi->tmpcap, n, sizeof *pi->tmp, 16) ||
+	    !array_grow((void **)&pi->want, &pi->wantcap, n, sizeof *pi->want, 16))
 		return -ENOMEM;
 	size_t i = 0, m = 0;
 	for (size_t k = 0; k < n; k++) {

@@ -16,6 +16,7 @@
 #ifndef DEVPORTS_PROCINFO_H
 #define DEVPORTS_PROCINFO_H
 
+#include "arena.h"
 #include "listener.h"
 #include "usernames.h"
 
@@ -29,7 +30,7 @@ int procinfo_new(struct procinfo **out, int procfd, struct usernames *names);
 void procinfo_free(struct procinfo **pi);
 
 /* Fresh, full data for pid. Returns 0 or -ESRCH when it is gone (or not visible). */
-int procinfo_read(struct procinfo *pi, pid_t pid, struct proc_info *out);
+int procinfo_read(struct procinfo *pi, pid_t pid, struct arena *strings, struct proc_info *out);
 
 /* One poll: reads or checks each of pids[0..n) (ascending, unique) as described above, and
  * forgets every other pid. Returns 0 or -ENOMEM. */
@@ -39,9 +40,8 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n);
  * until the next update. */
 struct procinfo_data;
 const struct procinfo_data *procinfo_find(const struct procinfo *pi, pid_t pid);
-/* Writes d into *out: every number, and each string up to its NUL (the bytes after it are not
- * written: a proc_info is 2.7 KB, mostly room). */
-void procinfo_copy(const struct procinfo_data *d, struct proc_info *out);
+/* Points *out at d: every number, and each string in d's own text (valid as long as d). */
+void procinfo_view(const struct procinfo_data *d, struct proc_info *out);
 
 /* Number of processes read through libproc2 since procinfo_new() (for tests and benchmarks). */
 unsigned long procinfo_reads(const struct procinfo *pi);

@@ -6,6 +6,8 @@
  */
 #include "sockdiag.h"
 
+#include "array_grow.h"
+
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -107,18 +109,10 @@ static void msg_to_listener(const struct inet_diag_msg *m, const unsigned char *
  * of memory. */
 static struct listener *push_empty(struct listener_set *s)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		struct listener *v = realloc(s->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (!array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v, 32))
+		return NULL;
 	struct listener *l = &s->v[s->n++];
-	memset(l, 0, offsetof(struct listener, proc) + offsetof(struct proc_info, comm));
-	struct proc_info *p = &l->proc;
-	p->comm[0] = p->user[0] = p->cmdline[0] = p->cwd[0] = p->exe[0] = p->project_root[0] = '\0';
+	memset(l, 0, sizeof *l);
 	return l;
 }
 
@@ -129,7 +123,7 @@ static int reply_error(int err)
 	return err >= -4095 ? err : -EBADMSG;
 }
 
-int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struct listener_set *out)
+int sockdiag_walk(const void *buf, size_t len, sockdiag_msg_fn fn, void *ctx)
 {
 	const unsigned char *p = buf;
 	size_t off = 0;
@@ -162,12 +156,9 @@ int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struc
 			size_t skip = NLMSG_ALIGN(sizeof m);
 			const unsigned char *attrs = payload + (skip < plen ? skip : plen);
 			size_t alen = skip < plen ? plen - skip : 0;
-			if (msg_wanted(&m, proto)) {
-				struct listener *l = push_empty(out);
-				if (!l)
-					return -ENOMEM;
-				msg_to_listener(&m, attrs, alen, proto, l);
-			}
+			int rc = fn(&m, attrs, alen, ctx);
+			if (rc < 0)
+				return rc;
 		}
 		size_t step = NLMSG_ALIGN(h.nlmsg_len);
 		if (step > len - off)
@@ -177,7 +168,32 @@ int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struc
 	return 0;
 }
 
-static int dump(struct sockdiag *d, int family, enum listener_proto proto, struct listener_set *out)
+struct parse_ctx {
+	enum listener_proto proto;
+	struct listener_set *out;
+};
+
+static int parse_msg(const struct inet_diag_msg *m, const unsigned char *attrs, size_t alen,
+                     void *ctx)
+{
+	const struct parse_ctx *c = ctx;
+	if (!msg_wanted(m, c->proto))
+		return 0;
+	struct listener *l = push_empty(c->out);
+	if (!l)
+		return -ENOMEM;
+	msg_to_listener(m, attrs, alen, c->proto, l);
+	return 0;
+}
+
+int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto, struct listener_set *out)
+{
+	struct parse_ctx c = {proto, out};
+	return sockdiag_walk(buf, len, parse_msg, &c);
+}
+
+int sockdiag_dump(struct sockdiag *d, int family, int protocol, uint32_t states, sockdiag_msg_fn fn,
+                  void *ctx)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -193,8 +209,8 @@ static int dump(struct sockdiag *d, int family, enum listener_proto proto, struc
 	    .r =
 	        {
 	            .sdiag_family = (uint8_t)family,
-	            .sdiag_protocol = proto == PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP,
-	            .idiag_states = proto == PROTO_TCP ? 1u << TCP_LISTEN : 1u << TCP_CLOSE,
+	            .sdiag_protocol = (uint8_t)protocol,
+	            .idiag_states = states,
 	        },
 	};
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
@@ -215,7 +231,7 @@ static int dump(struct sockdiag *d, int family, enum listener_proto proto, struc
 			return -EPIPE;
 		if ((size_t)n > SOCKDIAG_BUF_SIZE)
 			return -EMSGSIZE;
-		int rc = sockdiag_parse(d->buf, (size_t)n, proto, out);
+		int rc = sockdiag_walk(d->buf, (size_t)n, fn, ctx);
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 	}
@@ -233,7 +249,11 @@ int sockdiag_collect(struct sockdiag *d, struct listener_set *out)
 	    {AF_INET6, PROTO_UDP},
 	};
 	for (size_t i = 0; i < sizeof dumps / sizeof dumps[0]; i++) {
-		int rc = dump(d, dumps[i].family, dumps[i].proto, out);
+		enum listener_proto proto = dumps[i].proto;
+		struct parse_ctx c = {proto, out};
+		int rc = sockdiag_dump(
+		    d, dumps[i].family, proto == PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP,
+		    proto == PROTO_TCP ? 1u << TCP_LISTEN : 1u << TCP_CLOSE, parse_msg, &c);
 		if (rc < 0)
 			return rc;
 	}

@@ -10,8 +10,16 @@
 #include "listener.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct sockdiag;
+struct inet_diag_msg;
+
+/* Called for each SOCK_DIAG_BY_FAMILY message of a reply: m (an aligned copy) and the attributes
+ * after it, attrs[0..attrs_len) (rtattr records, possibly unaligned). Returns 0 to go on, or a
+ * negative errno that ends the walk and is returned by it. */
+typedef int (*sockdiag_msg_fn)(const struct inet_diag_msg *m, const unsigned char *attrs,
+                               size_t attrs_len, void *ctx);
 
 /* Opens a sock_diag netlink socket. Returns 0 and sets *out, or a negative errno (for example
  * -EPROTONOSUPPORT or -EACCES where netlink is not available). */
@@ -25,6 +33,12 @@ int sockdiag_open(struct sockdiag **out);
  * a dump). */
 int sockdiag_collect(struct sockdiag *d, struct listener_set *out);
 
+/* One dump: every socket of family (AF_INET, AF_INET6) and protocol (IPPROTO_TCP, IPPROTO_UDP)
+ * whose TCP state bit (1u << TCP_LISTEN...) is in states, each handed to fn. Returns 0 when the
+ * dump ended, or a negative errno (fn's included); after an error the handle should be closed. */
+int sockdiag_dump(struct sockdiag *d, int family, int protocol, uint32_t states, sockdiag_msg_fn fn,
+                  void *ctx);
+
 /* Closes the socket and frees the handle; *d becomes NULL. NULL-safe. */
 void sockdiag_close(struct sockdiag **d);
 
@@ -36,5 +50,9 @@ void sockdiag_close(struct sockdiag **d);
  * (an error below -4095 included), -ENOMEM. */
 int sockdiag_parse(const void *buf, size_t len, enum listener_proto proto,
                    struct listener_set *out);
+
+/* Pure: the walk under sockdiag_parse. Hands every SOCK_DIAG_BY_FAMILY message in buf[0..len) to
+ * fn; returns as sockdiag_parse does (fn's error included). */
+int sockdiag_walk(const void *buf, size_t len, sockdiag_msg_fn fn, void *ctx);
 
 #endif

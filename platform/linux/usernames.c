@@ -1,5 +1,6 @@
 /* usernames.c - uid -> sanitized user name, cached (see usernames.h). */
 #include "usernames.h"
+#include "array_grow.h"
 #include "listener.h"
 #include "sanitize.h"
 
@@ -45,28 +46,24 @@ static void lookup(uint32_t uid, char *name, size_t cap)
 		snprintf(name, cap, "%u", uid);
 }
 
+static int cmp_uid(const void *key, const void *elem)
+{
+	uint32_t x = *(const uint32_t *)key, y = ((const struct entry *)elem)->uid;
+	return (x > y) - (x < y);
+}
+
 const char *usernames_get(struct usernames *u, uint32_t uid)
 {
-	size_t lo = 0, hi = u->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (u->v[mid].uid < uid)
-			lo = mid + 1;
-		else
-			hi = mid;
+	const struct entry *e = u->n ? bsearch(&uid, u->v, u->n, sizeof *u->v, cmp_uid) : NULL;
+	if (e)
+		return e->name;
+	if (!array_grow((void **)&u->v, &u->cap, u->n + 1, sizeof *u->v, 16)) {
+		lookup(uid, u->fallback, sizeof u->fallback);
+		return u->fallback;
 	}
-	if (lo < u->n && u->v[lo].uid == uid)
-		return u->v[lo].name;
-	if (u->n == u->cap) {
-		size_t ncap = u->cap ? u->cap * 2 : 16;
-		struct entry *nv = realloc(u->v, ncap * sizeof *nv);
-		if (!nv) {
-			lookup(uid, u->fallback, sizeof u->fallback);
-			return u->fallback;
-		}
-		u->v = nv;
-		u->cap = ncap;
-	}
+	size_t lo = u->n; /* the place to insert: the move below is as long as this walk */
+	while (lo > 0 && u->v[lo - 1].uid > uid)
+		lo--;
 	memmove(&u->v[lo + 1], &u->v[lo], (u->n - lo) * sizeof *u->v);
 	u->n++;
 	u->v[lo].uid = uid;

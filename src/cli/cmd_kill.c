@@ -15,13 +15,6 @@
 
 enum { TICK_MS = 20, SNAPSHOT_EVERY_MS = 200 };
 
-static double monotonic(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void sleep_ms(int ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
@@ -90,7 +83,7 @@ static void run_jobs(struct platform *p, struct kill_job *jobs, size_t n, bool f
 	struct snapshot s = {0};
 	double next_snapshot = 0, taken_at = 0;
 	for (;;) {
-		double now = monotonic();
+		double now = platform_monotonic();
 		bool running = false;
 		if (now >= next_snapshot) {
 			snapshot_free(&s);
@@ -170,7 +163,7 @@ static int kill_port(struct platform *p, const struct cli_opts *o, uint16_t port
 			exit_code = EXIT_NOT_FOUND;
 		} else {
 			for (size_t i = 0; i < n; i++) { /* sent, or why not */
-				kill_job_confirm(&jobs[i], p, monotonic());
+				kill_job_confirm(&jobs[i], p, platform_monotonic());
 				printf("%s\n", jobs[i].message);
 			}
 			run_jobs(p, jobs, n, o->force);
@@ -181,7 +174,7 @@ static int kill_port(struct platform *p, const struct cli_opts *o, uint16_t port
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		kill_job_release(&jobs[i]);
+		kill_job_free(&jobs[i]);
 	free(jobs);
 	return exit_code;
 }

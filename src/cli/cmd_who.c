@@ -17,8 +17,8 @@ static void print_one(const struct listener *l, const struct annotation *a)
 	const char *label = a && a->label.text[0] ? a->label.text : "";
 	const char *guess = a && a->label.source == LABEL_PORT ? "?" : "";
 	if (l->owner_hidden) {
-		printf("%s  owner hidden (user %s) — run devports with sudo to see it%s%s%s\n",
-		       where, l->proc->user, label[0] ? "  " : "", label, guess);
+		printf("%s  owner unknown (user %s): %s%s%s%s\n", where, l->proc->user,
+		       owner_unknown_text[l->owner_why], label[0] ? "  " : "", label, guess);
 		return;
 	}
 	printf("%s  %s (pid %ld, user %s)%s%s%s\n", where, l->proc->comm, (long)l->proc->id.pid,
@@ -26,6 +26,11 @@ static void print_one(const struct listener *l, const struct annotation *a)
 	printf("    command    %s\n", l->proc->cmdline);
 	if (l->proc->cwd[0])
 		printf("    directory  %s\n", l->proc->cwd);
+	for (size_t i = 1; i < l->nholders; i++) {
+		const struct proc_info *h = l->holders[i];
+		printf("    %-10s %s (pid %ld, user %s)\n", listener_role_names[listener_holder_role(l, i)],
+		       h->comm, (long)h->id.pid, h->user);
+	}
 	for (size_t i = 0; a && i < a->hints.n; i++)
 		printf("    ! %s\n", a->hints.v[i].text);
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 size_t ancestry_walk(struct platform *p, const struct proc_info *start, struct proc_info *chain,
-                     size_t max)
+                     size_t max, struct arena *strings)
 {
 	if (max == 0)
 		return 0;
@@ -16,7 +16,7 @@ size_t ancestry_walk(struct platform *p, const struct proc_info *start, struct p
 		pid_t parent = last->ppid;
 		if (last->id.pid <= 1 || parent <= 0 || parent == last->id.pid)
 			break;
-		if (platform_process(p, parent, &chain[n]) < 0)
+		if (platform_process(p, parent, strings, &chain[n]) < 0)
 			break;
 		n++;
 	}

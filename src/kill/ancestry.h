@@ -11,10 +11,10 @@
 enum { ANCESTRY_MAX = 24 };
 
 /* chain[0] = *start, chain[1] its parent (platform_process), and so on up to pid 1 included, the
- * first parent that cannot be read (gone, hidden) or max entries. Returns how many (>= 1 when
- * max >= 1). */
+ * first parent that cannot be read (gone, hidden) or max entries; the parents' strings go into
+ * `strings`. Returns how many (>= 1 when max >= 1). */
 size_t ancestry_walk(struct platform *p, const struct proc_info *start, struct proc_info *chain,
-                     size_t max);
+                     size_t max, struct arena *strings);
 
 /* Oldest first, by command name: "systemd -> tmux -> zsh -> npm -> node". When the chain stops
  * before pid 1 it starts with "… -> ". */

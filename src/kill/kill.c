@@ -68,6 +68,7 @@ static void finish(struct kill_job *j, enum kill_outcome o)
 void kill_job_plan(struct kill_job *j, const struct listener_set *snap, const struct listener *sel,
                    const struct kill_guard *g, int sig, const char *force_hint)
 {
+	kill_job_free(j);
 	*j = (struct kill_job){.sig = sig ? sig : SIGTERM, .force_hint = force_hint};
 	kill_plan_make(snap, sel, g, &j->plan);
 	if (j->plan.refusal != KILL_ALLOWED) {
@@ -84,12 +85,19 @@ void kill_job_cancel(struct kill_job *j)
 	finish(j, KILL_CANCELLED);
 }
 
-static int send(struct kill_job *j, int sig, double now)
+/* The one map from an error the platform gave for the target (opening its handle, signalling it,
+ * or the plan's check) to what the user is told and how the job ends: -ESTALE the pid was reused,
+ * -ESRCH gone, -EPERM/-EACCES another user's (the sudo hint), anything else "name: doing: error"
+ * with `after` appended. The dashboard and `devports kill` both show j->message. */
+static void fail(struct kill_job *j, int rc, const char *name, const char *doing, const char *after)
 {
-	char name[KILL_TEXT_MAX], sname[32];
-	kill_plan_name(&j->plan, name, sizeof name);
-	int rc = platform_proc_signal(j->h, sig);
-	if (rc == -ESRCH) {
+	if (rc == -ESTALE) {
+		say(j,
+		    "pid %ld now belongs to another process (the pid was reused) — nothing was "
+		    "signalled",
+		    (long)j->plan.target.id.pid);
+		finish(j, KILL_REFUSED);
+	} else if (rc == -ESRCH) {
 		say(j, "%s is already gone", name);
 		finish(j, KILL_GONE);
 	} else if (rc == -EPERM || rc == -EACCES) {
@@ -97,10 +105,21 @@ static int send(struct kill_job *j, int sig, double now)
 		kill_plan_sudo_text(j->plan.target.user, why, sizeof why);
 		say(j, "%s: %s", name, why);
 		finish(j, KILL_DENIED);
-	} else if (rc < 0) {
-		say(j, "%s: cannot send %s: %s", name, kill_signal_name(sig, sname, sizeof sname),
-		    strerror(-rc));
+	} else {
+		say(j, "%s: %s: %s%s", name, doing, strerror(-rc), after);
 		finish(j, KILL_FAILED);
+	}
+}
+
+static int send(struct kill_job *j, int sig, double now)
+{
+	char name[KILL_TEXT_MAX], sname[32], doing[64];
+	kill_plan_name(&j->plan, name, sizeof name);
+	int rc = platform_proc_signal(j->h, sig);
+	if (rc < 0) {
+		snprintf(doing, sizeof doing, "cannot send %s",
+		         kill_signal_name(sig, sname, sizeof sname));
+		fail(j, rc, name, doing, "");
 	} else {
 		j->sent = sig;
 		j->sent_at = now;
@@ -124,11 +143,11 @@ static int check_moved(struct kill_job *j, struct platform *p, const char *name)
 	const struct listener *other = NULL;
 	int held = kill_plan_check(&j->plan, &s.set, &other);
 	if (held == -2) {
-		say(j,
-		    "pid %ld now belongs to another process (the pid was reused) — nothing was "
-		    "signalled",
-		    (long)j->plan.target.id.pid);
-	} else if (held < 0 && other && other->owner_hidden) {
+		snapshot_free(&s);
+		fail(j, -ESTALE, name, "", "");
+		return -ESTALE;
+	}
+	if (held < 0 && other && other->owner_hidden) {
 		say(j,
 		    ":%u moved to another user's process while you were confirming — nothing "
 		    "was signalled",
@@ -158,25 +177,8 @@ int kill_job_confirm(struct kill_job *j, struct platform *p, double now)
 	if (rc < 0)
 		return rc;
 	rc = platform_proc_open(p, &j->plan.target.id, &j->h);
-	if (rc == -ESTALE) {
-		say(j,
-		    "pid %ld now belongs to another process (the pid was reused) — nothing was "
-		    "signalled",
-		    (long)j->plan.target.id.pid);
-		finish(j, KILL_REFUSED);
-	} else if (rc == -ESRCH) {
-		say(j, "%s is already gone", name);
-		finish(j, KILL_GONE);
-	} else if (rc == -EPERM || rc == -EACCES) {
-		char why[KILL_TEXT_MAX];
-		kill_plan_sudo_text(j->plan.target.user, why, sizeof why);
-		say(j, "%s: %s", name, why);
-		finish(j, KILL_DENIED);
-	} else if (rc < 0) {
-		say(j, "%s: cannot open the process: %s — nothing was signalled", name,
-		    strerror(-rc));
-		finish(j, KILL_FAILED);
-	}
+	if (rc < 0)
+		fail(j, rc, name, "cannot open the process", " — nothing was signalled");
 	return rc < 0 ? rc : send(j, j->sig, now);
 }
 
@@ -198,16 +200,18 @@ static void explain_respawn(struct kill_job *j, struct platform *p, const struct
 		return;
 	}
 	struct proc_info *chain = calloc(ANCESTRY_MAX, sizeof *chain);
+	struct arena strings = {0};
 	if (!chain) {
 		say(j, ":%u is back: %s (pid %ld) holds it", (unsigned)l->port, l->proc->comm,
 		    (long)l->proc->id.pid);
 		return;
 	}
-	size_t n = ancestry_walk(p, &l->proc, chain, ANCESTRY_MAX);
+	size_t n = ancestry_walk(p, l->proc, chain, ANCESTRY_MAX, &strings);
 	if (platform_service_unit(p, l->proc->id.pid, unit, sizeof unit, &user_unit) < 0)
 		unit[0] = '\0';
 	respawn_explain(l->port, chain, n, unit, user_unit, why, sizeof why);
 	free(chain);
+	arena_free(&strings);
 	say(j, ":%u is back: %s", (unsigned)l->port, why);
 }
 
@@ -269,4 +273,10 @@ bool kill_job_running(const struct kill_job *j)
 void kill_job_release(struct kill_job *j)
 {
 	platform_proc_close(&j->h);
+}
+
+void kill_job_free(struct kill_job *j)
+{
+	kill_job_release(j);
+	kill_plan_free(&j->plan);
 }

@@ -51,8 +51,9 @@ struct kill_job {
 	unsigned news;               /* grows by one whenever message changes */
 };
 
-/* Plans a kill of sel (a listener of snap) that will send sig. A refused plan is finished at
- * once (outcome KILL_REFUSED, message why). force_hint is borrowed (a literal). */
+/* Plans a kill of sel (a listener of snap) that will send sig; j is zeroed or an earlier job
+ * (freed first). A refused plan is finished at once (outcome KILL_REFUSED, message why).
+ * force_hint is borrowed (a literal). */
 void kill_job_plan(struct kill_job *j, const struct listener_set *snap, const struct listener *sel,
                    const struct kill_guard *g, int sig, const char *force_hint);
 
@@ -84,6 +85,9 @@ bool kill_job_running(const struct kill_job *j);
 
 /* Closes the handle, if open. The job's outcome stays as it is. */
 void kill_job_release(struct kill_job *j);
+/* kill_job_release(), and frees the plan's copy of its row: the job is done with. A zeroed job
+ * may be freed. */
+void kill_job_free(struct kill_job *j);
 
 /* "SIGTERM", "SIGKILL"... ("signal 42" for others). */
 const char *kill_signal_name(int sig, char *buf, size_t len);

@@ -11,7 +11,8 @@
  *   - insi_vflag says which IP versions the socket serves (INI_IPV4, INI_IPV6 or both);
  *   - an IPv4 address sits in the last 4 of the 16 address bytes (ina_46.i46a_addr4), an IPv6
  *     address fills all 16 (ina_6);
- *   - names (pbi_comm, pbi_name, vip_path) are NUL-terminated unless they fill their array.
+ *   - names (pbi_comm, pbi_name, vip_path) are NUL-terminated unless they fill their array;
+ *   - soi_so identifies the socket: a socket inherited across fork has one soi_so in every holder.
  * The real build on macOS never sees this file.
  */
 #ifndef DEVPORTS_TEST_DARWIN_STRUCTS_H
@@ -62,6 +63,7 @@ struct vinfo_stat {
 
 struct socket_info {
 	struct vinfo_stat soi_stat;
+	uint64_t soi_so;  /* the socket itself: the same in every process holding it */
 	int soi_type;     /* SOCK_STREAM, SOCK_DGRAM */
 	int soi_protocol; /* IPPROTO_TCP, IPPROTO_UDP */
 	int soi_family;   /* AF_INET, AF_INET6 (this system's values) */

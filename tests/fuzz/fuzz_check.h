@@ -38,10 +38,10 @@ void fuzz_check_text(const char *field, size_t cap, const char *what);
  * bytes, v6only only on an IPv6 address (and only on the IPv6 wildcard when wildcard_v6only). */
 void fuzz_check_socket(const struct listener *l, bool wildcard_v6only);
 
-/* Asserts that every text of a process is NUL-terminated and clean. */
+/* Asserts that every text of a process is there (not NULL), NUL-terminated and clean. */
 void fuzz_check_proc(const struct proc_info *p);
 
-/* Asserts that the owner half of a listener is empty (the socket parsers never fill it). */
+/* Asserts that a socket as a parser gives it has no owner (the snapshot adds owners). */
 void fuzz_check_no_owner(const struct listener *l);
 
 #endif

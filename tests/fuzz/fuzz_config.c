@@ -51,18 +51,21 @@ static void check_loaded(const struct config *c)
 	check_entries(c, c->labels, c->nlabels, config_label, CONFIG_LABEL_MAX, "label");
 	check_entries(c, c->expect, c->nexpect, config_expected, PROC_PATH_MAX, "expect");
 	static struct listener l;
+	static struct proc_info p;
 	for (size_t i = 0; i < c->nhide_ports; i++) {
 		const struct config_range *r = &c->hide_ports[i];
 		FUZZ_ASSERT(r->lo >= 1 && r->lo <= r->hi, "range %u-%u", r->lo, r->hi);
-		memset(&l, 0, sizeof l);
-		l.port = r->hi;
+		p = (struct proc_info){.comm = "", .user = "", .cmdline = "", .cwd = "", .exe = "",
+		                       .project_root = ""};
+		l = (struct listener){.port = r->hi, .proc = &p};
 		FUZZ_ASSERT(config_hides(c, &l), "port %u not hidden", r->hi);
 	}
 	for (size_t i = 0; i < c->nhide_processes; i++) {
 		fuzz_check_text(c->hide_processes[i], PROC_COMM_MAX, "hide_processes");
-		memset(&l, 0, sizeof l);
-		memcpy(l.proc.comm, c->hide_processes[i], sizeof l.proc.comm);
-		FUZZ_ASSERT(config_hides(c, &l), "process %s not hidden", l.proc.comm);
+		p = (struct proc_info){.comm = c->hide_processes[i], .user = "", .cmdline = "",
+		                       .cwd = "", .exe = "", .project_root = ""};
+		l = (struct listener){.proc = &p, .nholders = 1};
+		FUZZ_ASSERT(config_hides(c, &l), "process %s not hidden", l.proc->comm);
 	}
 }
 

@@ -3,7 +3,8 @@
  *
  * Checks: the result is 0 or -EINVAL; an error leaves a clean message and an empty scenario;
  * success leaves no message, at least one step, times that increase, listeners that are sane
- * sockets (a pid for a visible owner, none for a hidden one) whose every text is clean, one extra
+ * sockets (a pid for a visible owner, none and a reason for a hidden one) whose every text is
+ * there (never NULL) and clean, one extra
  * record per listener, clean ancestors; and the step index for any time is a step that has
  * begun (or the first).
  */
@@ -23,19 +24,35 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Every string there (never NULL), then clean. */
+static void check_proc(const struct proc_info *p)
+{
+	FUZZ_ASSERT(p->comm && p->user && p->cmdline && p->cwd && p->exe && p->project_root,
+	            "a NULL string in process %d", (int)p->id.pid);
+	fuzz_check_proc(p);
+}
+
 static void check_step(const struct scenario_step *st)
 {
 	FUZZ_ASSERT(st->listeners.n == 0 || st->extra, "listeners without extra records");
 	for (size_t j = 0; j < st->listeners.n; j++) {
-		const struct listener *l = &st->listeners.v[j];
-		fuzz_check_socket(l, false);
-		fuzz_check_proc(&l->proc);
-		if (l->owner_hidden)
+		const struct scenario_listener *l = &st->listeners.v[j];
+		fuzz_check_socket(&l->sock, false);
+		check_proc(&l->proc);
+		FUZZ_ASSERT(l->sock.uid == l->proc.uid, "socket uid %u, owner uid %u",
+		            (unsigned)l->sock.uid, (unsigned)l->proc.uid);
+		if (l->sock.owner_hidden) {
 			FUZZ_ASSERT(l->proc.id.pid == 0, "hidden owner with pid %d",
 			            (int)l->proc.id.pid);
-		else
+			FUZZ_ASSERT(l->sock.owner_why > OWNER_KNOWN &&
+			                l->sock.owner_why < OWNER_UNKNOWN_COUNT,
+			            "hidden owner with reason %u", l->sock.owner_why);
+		} else {
 			FUZZ_ASSERT(l->proc.id.pid > 0, "visible owner with pid %d",
 			            (int)l->proc.id.pid);
+			FUZZ_ASSERT(l->sock.owner_why == OWNER_KNOWN, "visible owner with reason %u",
+			            l->sock.owner_why);
+		}
 		FUZZ_ASSERT(st->extra[j].connections >= -1, "connections %d",
 		            st->extra[j].connections);
 	}
@@ -52,7 +69,7 @@ static void check_loaded(const struct scenario *sc)
 		check_step(&sc->steps[i]);
 	}
 	for (size_t i = 0; i < sc->n_processes; i++)
-		fuzz_check_proc(&sc->processes[i]);
+		check_proc(&sc->processes[i]);
 	static const double times[] = {-1, 0, 0.5, 1, 2, 10, 1e6, 1e10};
 	for (size_t k = 0; k < sizeof times / sizeof times[0]; k++) {
 		size_t i = scenario_step_index(sc, times[k]);

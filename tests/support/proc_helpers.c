@@ -198,7 +198,7 @@ bool ph_select(struct app *a, uint16_t port, pid_t pid)
 		if (ln->kind != LINE_ROW)
 			continue;
 		const struct row *r = &a->model.rows[ln->row];
-		if (r->l.port == port && !r->gone_at && (pid <= 0 || r->l.proc.id.pid == pid)) {
+		if (r->l.port == port && !r->gone_at && (pid <= 0 || listener_held_by(&r->l, pid))) {
 			model_select_line(&a->model, i);
 			return true;
 		}
