@@ -1,7 +1,10 @@
 /* poll_bench.c - the backend's cost per poll in a long-running process, as the dashboard pays it:
  * 100 polls with the load steady, then polls right after a new listening process appears.
  *   usage: devports_pollbench [POLLS]
- * Prints one line per phase: "steady: median 0.41 ms, mean 0.44 ms, max 0.90 ms (100 polls)". */
+ * Prints one line per phase: "steady: median 0.41 ms, mean 0.44 ms, max 0.90 ms (100 polls)":
+ * the kernel's netlink dumps alone (the floor of a poll: what `ss` without -p pays), a poll, a
+ * poll and the model's merge (what the dashboard does each tick before drawing), and a poll
+ * right after a new listening process appears. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -15,7 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "platform.h"
+#include "sockdiag.h"
 
 static double now_ms(void)
 {
@@ -128,6 +133,41 @@ int main(int argc, char **argv)
 		t[i] = now_ms() - t0;
 	}
 	report("steady", t, polls, snap.set.n);
+
+	/* The same polls merged into a model, as the dashboard's tick does: two snapshots in turn,
+	 * the one the model reads kept intact through the next merge. */
+	struct model m;
+	struct snapshot other = {0}, *cur = &snap, *next = &other;
+	model_init(&m);
+	model_apply(&m, cur, 0, 0);
+	for (int i = 0; i < polls; i++) {
+		t0 = now_ms();
+		platform_collect(p, next);
+		model_apply(&m, next, i + 1, 0);
+		t[i] = now_ms() - t0;
+		struct snapshot *x = cur;
+		cur = next;
+		next = x;
+	}
+	report("steady, poll and model", t, polls, cur->set.n);
+	printf("model: %lu rows labelled in %d polls\n", m.annotated, polls + 1);
+	model_free(&m);
+	snapshot_free(&other);
+
+	/* The netlink dumps alone (TCP and UDP, IPv4 and IPv6), as every poll makes them. */
+	struct sockdiag *diag = NULL;
+	struct listener_set socks = {0};
+	if (sockdiag_open(&diag) == 0) {
+		for (int i = 0; i < polls; i++) {
+			listener_set_clear(&socks);
+			t0 = now_ms();
+			sockdiag_collect(diag, &socks);
+			t[i] = now_ms() - t0;
+		}
+		report("netlink dumps", t, polls, socks.n);
+		sockdiag_close(&diag);
+	}
+	listener_set_free(&socks);
 
 	int rounds = polls < 20 ? polls : 20;
 	for (int i = 0; i < rounds; i++) {

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks devports against `ss -tulnpH` on the generated load from ../shared/bench.
-#   bench/run.sh [laptop|heavy|both] [RUNS]          one-shot: devports --json vs ss, per-poll cost
-#   DASHBOARD=60 bench/run.sh heavy                  also the dashboard's CPU over 60 s at 1 Hz
+#   bench/run.sh [laptop|heavy|scale|both|all] [RUNS] one-shot: devports --json vs ss, per-poll
+#       cost (both = laptop heavy; all = laptop heavy scale; scale = 2,500 listeners in 2,600
+#       processes of 10 fds each)
+#   DASHBOARD=60 bench/run.sh heavy                  also the dashboard's CPU over 60 s at 1 Hz,
+#       and again while 50 listeners a second start and stop elsewhere (tests' dp_churn)
 #   BUILD=build-bench bench/run.sh                   binaries from another build directory
+#   BEFORE=build-old bench/run.sh                    also an older build, in the same run: its
+#       one-shot beside this one's and ss, and its dashboard
 #   ISOLATE=1 bench/run.sh                           in a network namespace of its own: the
 #       listeners are the load's only (processes are still all the machine's), so other work's
 #       listeners coming and going do not reach the dashboard or the comparison
@@ -19,11 +24,18 @@ fi
 scenarios=${1:-both}
 runs=${2:-21}
 [ "$scenarios" = both ] && scenarios="laptop heavy"
+[ "$scenarios" = all ] && scenarios="laptop heavy scale"
 shared=$(cd "${SHARED:-../shared/bench}" && pwd)
 build=$(cd "${BUILD:-build}" 2>/dev/null && pwd) || build=
 bin=$build/devports
 [ -n "$build" ] && [ -x "$bin" ] && [ -x "$build/devports_pollbench" ] ||
 	{ echo "bench: build first (cmake -B build && cmake --build build), or set BUILD"; exit 2; }
+before=
+if [ -n "${BEFORE:-}" ]; then
+	before=$(cd "$BEFORE" 2>/dev/null && pwd)/devports
+	[ -x "$before" ] || { echo "bench: no devports in BEFORE=$BEFORE"; exit 2; }
+fi
+churn=$build/tests/dp_churn
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (the load generator changes uids)"; exit 2; }
 command -v ss >/dev/null || { echo "bench: ss not found: apt-get install iproute2"; exit 2; }
 [ -z "${DASHBOARD:-}" ] || command -v tmux >/dev/null || { echo "bench: tmux not found"; exit 2; }
@@ -42,12 +54,13 @@ stop_load() {
 }
 trap 'stop_load; tmux -L devports-bench kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-# The dashboard's CPU time and peak RSS over $1 seconds, after it has settled. CPU time from
-# schedstat (nanoseconds; the pass that starts the dashboard is over and its threads gone by then).
+# The dashboard (binary $2, named $3) CPU time and peak RSS over $1 seconds, after it has
+# settled. CPU time from schedstat (nanoseconds; the pass that starts the dashboard is over and
+# its threads gone by then). With $dumps (this run's netlink dumps, ms) it prints the ratio.
 dashboard() {
-	local secs=$1 dp c0 c1 hwm
+	local secs=$1 exe=$2 name=$3 dp c0 c1 hwm
 	tmux -L devports-bench -f /dev/null new-session -d -x 120 -y 40 \
-		"exec env TERM=tmux-256color $bin -i 1"
+		"exec env TERM=tmux-256color $exe -i 1"
 	sleep 3
 	dp=$(tmux -L devports-bench display-message -p '#{pane_pid}')
 	[ "$(cat "/proc/$dp/comm" 2>/dev/null)" = devports ] ||
@@ -57,22 +70,50 @@ dashboard() {
 	read -r c1 _ < "/proc/$dp/schedstat"
 	hwm=$(awk '/VmHWM/ {print $2}' "/proc/$dp/status")
 	tmux -L devports-bench capture-pane -p | grep -m1 . | cut -c1-100 | sed 's/^/  dashboard top line: /'
-	awk -v ns=$((c1 - c0)) -v secs="$secs" -v hwm="$hwm" 'BEGIN {
-		cpu = ns / 1e9; printf "  dashboard: %.3f s CPU in %d s = %.3f %% of a core, %.2f ms a tick, peak RSS %.1f MB\n",
-		cpu, secs, 100 * cpu / secs, 1000 * cpu / secs, hwm / 1024 }'
+	awk -v ns=$((c1 - c0)) -v secs="$secs" -v hwm="$hwm" -v name="$name" -v dumps="${dumps:-}" 'BEGIN {
+		cpu = ns / 1e9; tick = 1000 * cpu / secs
+		printf "  %s: %.3f s CPU in %d s = %.3f %% of a core, %.2f ms a tick, peak RSS %.1f MB", name,
+		cpu, secs, 100 * cpu / secs, tick, hwm / 1024
+		if (dumps > 0) printf ", %.2fx this run'"'"'s netlink dumps (%.3f ms)", tick / dumps, dumps
+		printf "\n" }'
 	tmux -L devports-bench kill-server
+}
+
+# dashboard, then the same while dp_churn starts and stops 50 listeners a second.
+dashboards() {
+	local secs=$1 exe=$2 name=$3 cpid
+	dashboard "$secs" "$exe" "$name"
+	if [ -x "$churn" ]; then
+		"$churn" -t $((secs + 10)) -r 50 >/dev/null 2>&1 &
+		cpid=$!
+		dashboard "$secs" "$exe" "$name under churn (50 listeners/s)"
+		kill "$cpid" 2>/dev/null || true
+		wait "$cpid" 2>/dev/null || true
+	fi
 }
 
 for sc in $scenarios; do
 	echo "== $sc (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 	mkfifo "$tmp/ready.$sc"
-	"$shared/load" "$sc" -t 10 -o "$tmp/$sc" >"$tmp/ready.$sc" &
+	case $sc in
+	scale) args=(custom -P 2600 -F 10 -L 2500) ;;
+	*) args=("$sc") ;;
+	esac
+	"$shared/load" "${args[@]}" -t 15 -o "$tmp/$sc" >"$tmp/ready.$sc" &
 	load_pid=$!
 	read -r line <"$tmp/ready.$sc"
 	echo "  load: $line"
 	"$bin" --json | bench/check.py "$tmp/$sc/expected.tsv" || echo "  check: FAILED"
-	bench/compare.py "$runs" -- "$bin" --json -- ss -tulnpH
-	"$build/devports_pollbench" 100 | sed 's/^/  poll: /'
-	[ -z "${DASHBOARD:-}" ] || dashboard "$DASHBOARD"
+	if [ -n "$before" ]; then
+		bench/compare.py "$runs" -- "$before" --json -- "$bin" --json -- ss -tulnpH
+	else
+		bench/compare.py "$runs" -- "$bin" --json -- ss -tulnpH
+	fi
+	"$build/devports_pollbench" 100 | tee "$tmp/poll.$sc" | sed 's/^/  poll: /'
+	dumps=$(awk '/^netlink dumps:/ { print $4 }' "$tmp/poll.$sc")
+	if [ -n "${DASHBOARD:-}" ]; then
+		[ -z "$before" ] || dashboards "$DASHBOARD" "$before" "dashboard before"
+		dashboards "$DASHBOARD" "$bin" "dashboard"
+	fi
 	stop_load
 done

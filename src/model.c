@@ -91,6 +91,15 @@ static bool port_dirty(const struct model *m, const struct listener *l)
 	return m->dirty_ports[l->proto & 1][l->port / 8] & (1u << (l->port % 8));
 }
 
+/* Whether the process a row shows (its lead, or no owner) is another one in cur. */
+static bool lead_changed(const struct listener *was, const struct listener *cur)
+{
+	if (was->owner_hidden || cur->owner_hidden)
+		return was->owner_hidden != cur->owner_hidden;
+	return was->proc->id.pid != cur->proc->id.pid ||
+	       was->proc->id.start_ticks != cur->proc->id.start_ticks;
+}
+
 /* A live row takes cur as its listener; a changed one is labelled again (its port's hints are
  * recomputed after the merge). */
 static void refresh(struct model *m, struct row *r, const struct listener *cur, bool force)
@@ -202,6 +211,14 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 			r->gone_at = 0;
 			r->first_seen = now;
 			log_event(m, cur, true, wall);
+			changed = true;
+		}
+		if (!back && lead_changed(&r->l, cur)) {
+			/* another process on the same address (a restart): the old one went, the new
+			 * one came, as the event log and the bold new row say */
+			log_event(m, &r->l, false, wall);
+			log_event(m, cur, true, wall);
+			r->first_seen = now;
 			changed = true;
 		}
 		refresh(m, r, cur, back);

@@ -373,3 +373,24 @@ Test(model, a_prefork_server_is_one_row_and_its_tombstone_keeps_every_holder)
 	cr_assert_eq(e->pid, 300);
 	cr_assert_not(e->added);
 }
+
+Test(model, another_process_on_the_same_address_is_logged_as_a_restart)
+{
+	struct listener a = L(3000, 977, "node");
+	apply(&a, 1, 1.0);
+	struct listener b = L(3000, 1200, "node");
+	apply(&b, 1, 2.0);
+	cr_assert_eq(m.nrows, 1, "one address, one row");
+	cr_assert(model_row_is_new(&m.rows[0], 2.5), "shown as new");
+	cr_assert_eq(m.nevents, 2);
+	const struct model_event *gone = model_event_at(&m, 0), *came = model_event_at(&m, 1);
+	cr_assert(!gone->added && gone->pid == 977);
+	cr_assert(came->added && came->pid == 1200);
+	struct listener w = L(3000, 1201, "node"); /* a worker joins: no event */
+	test_proc(&w)->ppid = 1200;
+	const struct listener *workers[] = {&w};
+	test_add_holders(&b, workers, 1);
+	apply(&b, 1, 3.0);
+	cr_assert_eq(m.nevents, 2);
+	cr_assert_eq(m.rows[0].l.nholders, 2);
+}
