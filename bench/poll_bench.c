@@ -1,10 +1,12 @@
 /* poll_bench.c - the backend's cost per poll in a long-running process, as the dashboard pays it:
  * 100 polls with the load steady, then polls right after a new listening process appears.
- *   usage: devports_pollbench [POLLS]
+ *   usage: devports_pollbench [POLLS [SECONDS]]
  * Prints one line per phase: "steady: median 0.41 ms, mean 0.44 ms, max 0.90 ms (100 polls)":
  * the kernel's netlink dumps alone (the floor of a poll: what `ss` without -p pays), a poll, a
  * poll and the model's merge (what the dashboard does each tick before drawing), and a poll
- * right after a new listening process appears. */
+ * right after a new listening process appears; with SECONDS, also a poll and merge a second for
+ * that long, as the dashboard ticks (caches cold between ticks), each beside the CPU time its own
+ * netlink dumps took. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "linux_extra.h"
 #include "model.h"
 #include "platform.h"
 #include "sockdiag.h"
@@ -99,6 +102,51 @@ static pid_t start_listener(const char *self)
 	}
 	close(p[0]);
 	return pid;
+}
+
+static double cpu_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A poll and a merge each second, as the dashboard's tick: CPU time of each, and of that poll's
+ * own netlink dumps. */
+static void at_one_hz(struct platform *p, int seconds)
+{
+	double *tick = calloc((size_t)seconds, sizeof *tick);
+	double *dumps = calloc((size_t)seconds, sizeof *dumps);
+	double *ratio = calloc((size_t)seconds, sizeof *ratio);
+	struct model m;
+	struct snapshot a = {0}, b = {0}, *cur = &a, *next = &b;
+	model_init(&m);
+	platform_collect(p, cur);
+	model_apply(&m, cur, 0, 0);
+	for (int i = 0; i < seconds; i++) {
+		sleep(1);
+		double t0 = cpu_now_ms();
+		platform_collect(p, next);
+		model_apply(&m, next, i + 1, 0);
+		tick[i] = cpu_now_ms() - t0;
+		dumps[i] = linux_dumps_ms(p);
+		ratio[i] = dumps[i] > 0 ? tick[i] / dumps[i] : 0;
+		struct snapshot *x = cur;
+		cur = next;
+		next = x;
+	}
+	qsort(tick, (size_t)seconds, sizeof *tick, cmp_double);
+	qsort(dumps, (size_t)seconds, sizeof *dumps, cmp_double);
+	qsort(ratio, (size_t)seconds, sizeof *ratio, cmp_double);
+	printf("at 1 Hz: poll and model median %.3f ms CPU, its own netlink dumps median %.3f ms, "
+	       "median ratio %.2fx (%d ticks, %zu listeners)\n",
+	       tick[seconds / 2], dumps[seconds / 2], ratio[seconds / 2], seconds, cur->set.n);
+	model_free(&m);
+	snapshot_free(&a);
+	snapshot_free(&b);
+	free(tick);
+	free(dumps);
+	free(ratio);
 }
 
 int main(int argc, char **argv)
@@ -183,6 +231,10 @@ int main(int argc, char **argv)
 		platform_collect(p, &snap); /* settle */
 	}
 	report("new listening process", t, rounds, snap.set.n);
+
+	int seconds = argc > 2 ? atoi(argv[2]) : 0;
+	if (seconds > 0)
+		at_one_hz(p, seconds);
 	snapshot_free(&snap);
 	free(t);
 	platform_close(&p);

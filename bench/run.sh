@@ -109,7 +109,7 @@ for sc in $scenarios; do
 	else
 		bench/compare.py "$runs" -- "$bin" --json -- ss -tulnpH
 	fi
-	"$build/devports_pollbench" 100 | tee "$tmp/poll.$sc" | sed 's/^/  poll: /'
+	"$build/devports_pollbench" 100 ${DASHBOARD:+30} | tee "$tmp/poll.$sc" | sed 's/^/  poll: /'
 	dumps=$(awk '/^netlink dumps:/ { print $4 }' "$tmp/poll.$sc")
 	if [ -n "${DASHBOARD:-}" ]; then
 		[ -z "$before" ] || dashboards "$DASHBOARD" "$before" "dashboard before"

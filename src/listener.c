@@ -47,7 +47,7 @@ static uint64_t hash_num(uint64_t h, uint64_t v)
 	return h;
 }
 
-uint64_t proc_fingerprint(const struct proc_info *p)
+uint64_t proc_fingerprint_base(const struct proc_info *p)
 {
 	uint64_t h = 14695981039346656037ull;
 	h = hash_num(h, (uint64_t)p->id.pid);
@@ -55,10 +55,20 @@ uint64_t proc_fingerprint(const struct proc_info *p)
 	h = hash_num(h, (uint64_t)p->ppid);
 	h = hash_num(h, p->uid);
 	h = hash_num(h, (uint64_t)p->start_time);
-	const char *f[] = {p->comm, p->user, p->cmdline, p->cwd, p->exe, p->project_root};
+	const char *f[] = {p->comm, p->user, p->cmdline, p->cwd, p->exe};
 	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
 		h = hash_str(h, f[k]);
-	return h;
+	return h ? h : 1;
+}
+
+uint64_t proc_fingerprint_finish(uint64_t base, const char *project_root)
+{
+	return hash_str(base, project_root);
+}
+
+uint64_t proc_fingerprint(const struct proc_info *p)
+{
+	return proc_fingerprint_finish(proc_fingerprint_base(p), p->project_root);
 }
 
 const char *const owner_unknown_short[OWNER_UNKNOWN_COUNT] = {

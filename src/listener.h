@@ -46,12 +46,17 @@ struct proc_info {
 	 * when there is none. Filled by the platform layer (platform/common/project_root.h). */
 	const char *project_root;
 	/* A hash of every field above but rss_kib and threads (what labels and hints read), set by
-	 * snapshot_finish: equal fingerprints, same annotation. */
+	 * snapshot_finish: equal fingerprints, same annotation. A backend that keeps its processes
+	 * may set it to proc_fingerprint_base() when it adds one (computed when the data changed,
+	 * not at every poll); snapshot_finish then adds only project_root. 0: not computed. */
 	uint64_t fingerprint;
 };
 
-/* The hash stored in fingerprint (snapshot_finish sets it). */
+/* The hash stored in fingerprint (snapshot_finish sets it): the base (every field but
+ * project_root, rss_kib and threads; never 0), finished with project_root. */
 uint64_t proc_fingerprint(const struct proc_info *p);
+uint64_t proc_fingerprint_base(const struct proc_info *p);
+uint64_t proc_fingerprint_finish(uint64_t base, const char *project_root);
 
 /* Why a listener's owner is not known (listener.owner_why). Each case has its own words. */
 enum owner_unknown {

@@ -8,7 +8,12 @@
 
 #include "array_grow.h"
 
+/* A socket before the merge: its key copied here, so that ordering reads only these records. */
 struct snapshot_sock {
+	uint8_t proto, family;
+	uint16_t port;
+	uint8_t addr[16];
+	uint64_t inode;
 	uint32_t sock;          /* index into socks */
 	uint32_t pid_off, npids; /* its holders' pids in pids[] */
 	uint8_t why;            /* enum owner_unknown when no holder is known */
@@ -73,9 +78,11 @@ int snapshot_add_socket(struct snapshot *s, const struct listener *sock, const p
 	if ((user && user[0] && !name) || !listener_set_push(&s->socks, &l))
 		return -ENOMEM;
 	s->src[i] = (struct snapshot_sock){
+		.proto = l.proto, .family = l.family, .port = l.port, .inode = l.inode,
 		.sock = (uint32_t)i, .pid_off = (uint32_t)s->npids, .npids = (uint32_t)npids,
 		.why = (uint8_t)why, .user = name,
 	};
+	memcpy(s->src[i].addr, l.addr, sizeof l.addr);
 	if (npids)
 		memcpy(s->pids + s->npids, pids, npids * sizeof *pids);
 	s->npids += npids;
@@ -104,13 +111,22 @@ const struct listener *snapshot_find(const struct snapshot *s, const struct list
 	return s->set.n ? bsearch(key, s->set.v, s->set.n, sizeof *s->set.v, cmp_row) : NULL;
 }
 
+/* The key order of listener_key_cmp (proto, family, address, port). */
+static int cmp_key(const struct snapshot_sock *x, const struct snapshot_sock *y)
+{
+	int c;
+	if ((c = (x->proto > y->proto) - (x->proto < y->proto)) ||
+	    (c = (x->family > y->family) - (x->family < y->family)) ||
+	    (c = memcmp(x->addr, y->addr, sizeof x->addr)))
+		return c;
+	return (x->port > y->port) - (x->port < y->port);
+}
+
 /* Sockets by key, then by inode. */
-static const struct listener *sort_socks;
 static int cmp_src(const void *a, const void *b)
 {
-	const struct listener *x = &sort_socks[((const struct snapshot_sock *)a)->sock];
-	const struct listener *y = &sort_socks[((const struct snapshot_sock *)b)->sock];
-	int c = listener_key_cmp(x, y);
+	const struct snapshot_sock *x = a, *y = b;
+	int c = cmp_key(x, y);
 	return c ? c : (x->inode > y->inode) - (x->inode < y->inode);
 }
 
@@ -182,30 +198,30 @@ static int finish(struct snapshot *s)
 			s->procs[np++] = s->procs[i];
 	s->nprocs = np;
 	for (size_t i = 0; i < np; i++)
-		s->procs[i].fingerprint = proc_fingerprint(&s->procs[i]);
+		s->procs[i].fingerprint = proc_fingerprint_finish(
+		    s->procs[i].fingerprint ? s->procs[i].fingerprint
+		                            : proc_fingerprint_base(&s->procs[i]),
+		    s->procs[i].project_root);
 
 	if (!array_grow((void **)&s->holders, &s->capholders, s->npids + 1, sizeof *s->holders, 64) ||
 	    !array_grow((void **)&s->standins, &s->capstandins, n + 1, sizeof *s->standins, 64) ||
 	    !array_grow((void **)&s->set.v, &s->set.cap, n + 1, sizeof *s->set.v, 64))
 		return -ENOMEM;
-	sort_socks = s->socks.v;
 	if (n > 1)
 		qsort(s->src, n, sizeof *s->src, cmp_src);
-	sort_socks = NULL;
 
 	size_t nh = 0, nstand = 0;
 	s->set.n = 0;
 	for (size_t i = 0, j; i < n; i = j) {
 		const struct listener *first = &s->socks.v[s->src[i].sock];
-		for (j = i + 1; j < n && listener_key_cmp(&s->socks.v[s->src[j].sock], first) == 0; j++)
+		for (j = i + 1; j < n && cmp_key(&s->src[j], &s->src[i]) == 0; j++)
 			;
 		struct listener *row = &s->set.v[s->set.n++];
 		*row = *first; /* the lowest inode's fields */
 		row->nsockets = 0; /* distinct sockets: a table read twice lists one socket twice */
 		for (size_t k = i; k < j; k++)
-			row->nsockets += k == i || s->socks.v[s->src[k].sock].inode == 0 ||
-			                 s->socks.v[s->src[k].sock].inode !=
-			                     s->socks.v[s->src[k - 1].sock].inode;
+			row->nsockets += k == i || s->src[k].inode == 0 ||
+			                 s->src[k].inode != s->src[k - 1].inode;
 		const struct proc_info **h = s->holders + nh;
 		size_t count = 0;
 		uint8_t why = OWNER_KNOWN;

@@ -21,6 +21,10 @@ int linux_service_unit(void *impl, pid_t pid, char *unit, size_t len, bool *user
 int linux_tcp_port_free(void *impl, uint16_t port);
 int linux_http_check(void *impl, const struct listener *l, int timeout_ms, struct http_check **out);
 
+/* For benchmarks: the CPU time (ms) the last platform_collect() on p spent in its socket dumps
+ * (netlink, or the /proc/net tables); -1 when p is not the Linux backend. */
+double linux_dumps_ms(struct platform *p);
+
 /* Pure: the systemd service in the text of /proc/PID/cgroup (cgroup v2 "0::/system.slice/x.service"
  * or v1 "1:name=systemd:/..."): the last path element that ends in ".service" and is not a user
  * manager (user@UID.service). *user is true when it sits under a user manager. 0, or -ENOENT

@@ -53,6 +53,7 @@ struct proc_raw {
 /* A process's data as the cache keeps it: the numbers of struct proc_info as they are, then its
  * strings back to back, each with its NUL (about 300 bytes). */
 struct procinfo_data {
+	uint64_t base; /* proc_fingerprint_base() of what was packed */
 	unsigned char head[offsetof(struct proc_info, comm)];
 	char text[]; /* comm, user, cmdline, cwd, exe, project_root */
 };
@@ -88,6 +89,9 @@ static bool pack(struct procinfo_data **d, const struct proc_raw *p)
 		t[len[i]] = '\0';
 		t += len[i] + 1;
 	}
+	struct proc_info view;
+	procinfo_view(n, &view);
+	n->base = proc_fingerprint_base(&view);
 	*d = n;
 	return true;
 }
@@ -103,6 +107,7 @@ void procinfo_view(const struct procinfo_data *d, struct proc_info *out)
 		*f[i] = t;
 		t += strlen(t) + 1;
 	}
+	out->fingerprint = d->base;
 }
 
 /* Whether what devports shows of a process (RSS and threads aside) differs between the fresh p
