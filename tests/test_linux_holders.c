@@ -447,3 +447,48 @@ Test(linux_prefork, a_prefork_server_is_one_row_led_by_its_parent)
 	}
 	spawn_stop(&sp);
 }
+
+/* A worker of a pre-fork server exits while its parent keeps the socket: the next poll has it
+ * no more (its exit is watched), not a poll some seconds later. */
+Test(linux_prefork, a_worker_that_exits_leaves_the_row_at_the_next_poll)
+{
+	struct spawn_opts o = {.addr = "127.0.0.1", .v6only = -1, .prefork = true};
+	struct spawn sp;
+	int rc = spawn_listener(&sp, &o);
+	cr_assert_eq(rc, 0, "spawn: %s", strerror(-rc));
+	cr_assert_gt(spawn_fork_worker(&sp), 0);
+	struct platform_opts po = {.kind = PLATFORM_NATIVE};
+	struct platform *p = NULL;
+	cr_assert_eq(platform_open(&p, &po), 0);
+	struct snapshot s = {0};
+	const struct listener *l = NULL;
+	cr_assert_eq(platform_collect(p, &s), 0);
+	cr_assert_eq(rows_on(&s, sp.port, &l), 1);
+	cr_assert_eq(l->nholders, 3);
+	for (int poll = 0; poll < 5; poll++) /* settled in the caches */
+		cr_assert_eq(platform_collect(p, &s), 0);
+	pid_t gone = sp.workers[1];
+	cr_assert_eq(kill(gone, SIGKILL), 0);
+	/* its parent does not reap it: a zombie, whose /proc/PID/comm still reads */
+	for (int i = 0; i < 200; i++) {
+		char path[64], st[256] = "";
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)gone);
+		FILE *f = fopen(path, "r");
+		if (f) {
+			if (!fgets(st, sizeof st, f))
+				st[0] = '\0';
+			fclose(f);
+		}
+		if (!f || strstr(st, ") Z "))
+			break;
+		usleep(10000);
+	}
+	cr_assert_eq(platform_collect(p, &s), 0);
+	cr_assert_eq(rows_on(&s, sp.port, &l), 1);
+	cr_expect_eq(l->nholders, 2, "the exited worker is gone at the next poll");
+	cr_expect_not(listener_held_by(l, gone));
+	cr_expect_eq(l->proc->id.pid, sp.pid, "the parent still leads");
+	snapshot_free(&s);
+	platform_close(&p);
+	spawn_stop(&sp);
+}

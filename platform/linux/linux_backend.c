@@ -265,7 +265,7 @@ int platform_native_open(const struct platform_opts *opts, void **impl,
 	int rc;
 	if ((rc = usernames_new(&b->names)) < 0 || (rc = owners_new(&b->owners, b->procfd)) < 0)
 		return rc;
-	if ((rc = procinfo_new(&b->procinfo, b->procfd, b->names)) < 0) {
+	if ((rc = procinfo_new(&b->procinfo, b->procfd, b->names, strcmp(root, "/proc") == 0)) < 0) {
 		snprintf(b->error, sizeof b->error, "libproc2: cannot read processes (%s)",
 		         strerror(rc == -ENOMEM ? ENOMEM : EINVAL));
 		return rc;

@@ -11,15 +11,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 enum {
-	CHECK_POLLS = 3,      /* the command name of each process is compared this often */
+	CHECK_POLLS = 3,      /* the command name of each process is compared this often... */
+	CHECK_SETTLED = 16,   /* ...or this often for a settled process whose exit is watched */
 	LOOK_MIN = 8,         /* fingerprints: this many polls apart after a change... */
-	LOOK_MAX = 64,        /* ...doubling up to this many while nothing changes */
+	LOOK_MAX = 256,       /* ...doubling up to this many while nothing changes */
 	FULL_POLLS = 256,     /* a full read at least this often (RSS, threads, parent) */
 	SETTLED_SECONDS = 30, /* a process running longer starts at LOOK_MAX */
 	COMM_RAW_MAX = 64,
@@ -131,6 +134,9 @@ static bool shown_differs(const struct proc_raw *p, const struct procinfo_data *
 struct slot {
 	pid_t pid;
 	int comm_fd;                 /* /proc/PID/comm kept open for the checks, or -1 */
+	int pidfd;                   /* a pidfd in the exit watch (epfd), or -1 */
+	uint64_t dead_ticks;         /* the start ticks of the process the watch saw exit: until
+	                                its parent reaps it, the pid still reads (a zombie) */
 	bool valid;                  /* data holds the process's data */
 	bool want;                   /* to be read in full at this update */
 	bool gone;                   /* the process was not there at the last read or check */
@@ -155,13 +161,15 @@ struct procinfo {
 	int64_t now; /* wall clock seconds, at this update */
 	unsigned long reads, checks, looks;
 	int comm_fds, comm_fds_max;
+	int epfd; /* the exit watch: an epoll set of the slots' pidfds; -1 when not watching */
+	int pidfds, pidfds_max;
 	struct slot *v, *tmp; /* sorted by pid */
 	size_t n, cap, tmpcap;
 	unsigned *want;
 	size_t nwant, wantcap;
 };
 
-int procinfo_new(struct procinfo **out, int procfd, struct usernames *names)
+int procinfo_new(struct procinfo **out, int procfd, struct usernames *names, bool watch_exits)
 {
 	*out = NULL;
 	struct procinfo *pi = calloc(1, sizeof *pi);
@@ -183,6 +191,8 @@ int procinfo_new(struct procinfo **out, int procfd, struct usernames *names)
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    rl.rlim_cur / 4 < COMM_FDS_MAX)
 		pi->comm_fds_max = (int)(rl.rlim_cur / 4);
+	pi->pidfds_max = pi->comm_fds_max;
+	pi->epfd = watch_exits ? epoll_create1(EPOLL_CLOEXEC) : -1;
 	long page = sysconf(_SC_PAGESIZE);
 	pi->page_kib = page >= 1024 ? (unsigned long)page / 1024 : 4;
 	*out = pi;
@@ -198,8 +208,42 @@ static void close_comm(struct procinfo *pi, struct slot *s)
 	}
 }
 
+/* Stops watching s's exit (closing the pidfd takes it out of the epoll set). */
+static void unwatch(struct procinfo *pi, struct slot *s)
+{
+	if (s->pidfd >= 0) {
+		close(s->pidfd);
+		s->pidfd = -1;
+		pi->pidfds--;
+	}
+}
+
+/* Watches s's exit with a pidfd in the epoll set, while fewer than pidfds_max are. The pidfd is
+ * opened right after a full read: a pid reused in between would watch another process, whose
+ * exit would only bring the next full read earlier. */
+static void watch(struct procinfo *pi, struct slot *s)
+{
+	if (pi->epfd < 0 || s->pidfd >= 0 || pi->pidfds >= pi->pidfds_max)
+		return;
+	int fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+	if (fd < 0) {
+		if (errno == ENOSYS || errno == EMFILE || errno == ENFILE)
+			pi->pidfds_max = pi->pidfds; /* no more: the checks see exits */
+		return;
+	}
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)(uint32_t)s->pid};
+	if (epoll_ctl(pi->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		return;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	s->pidfd = fd;
+	pi->pidfds++;
+}
+
 static void forget(struct procinfo *pi, struct slot *s)
 {
+	unwatch(pi, s);
 	close_comm(pi, s);
 	free(s->data);
 	s->data = NULL;
@@ -213,6 +257,8 @@ void procinfo_free(struct procinfo **ppi)
 	procps_pids_unref(&pi->lib);
 	for (size_t i = 0; i < pi->n; i++)
 		forget(pi, &pi->v[i]);
+	if (pi->epfd >= 0)
+		close(pi->epfd);
 	free(pi->v);
 	free(pi->tmp);
 	free(pi->want);
@@ -420,6 +466,10 @@ static int fetch(struct procinfo *pi)
 			if (!s || !s->want)
 				continue;
 			size_t len = fill(pi, f->stacks[i], &fresh, comm_raw);
+			if (s->gone && s->dead_ticks && fresh.n.id.start_ticks == s->dead_ticks) {
+				s->want = false; /* the process that exited, not yet reaped: still gone */
+				continue;
+			}
 			bool changed = !s->valid || shown_differs(&fresh, s->data);
 			if (s->gone || changed)
 				close_comm(
@@ -437,6 +487,7 @@ static int fetch(struct procinfo *pi)
 			s->valid = true;
 			s->want = false;
 			s->gone = false;
+			watch(pi, s);
 		}
 	}
 	for (size_t i = 0; i < pi->n; i++) /* asked for but not found: gone */
@@ -491,10 +542,47 @@ static void check(struct procinfo *pi, struct slot *s)
 		s->valid = false;
 		s->gone = true;
 		close_comm(pi, s);
+		unwatch(pi, s);
 	} else if (n >= 0 &&
 	           ((size_t)n != s->comm_len || memcmp(raw, s->comm_raw, (size_t)n) != 0)) {
 		s->want = true;
 	}
+}
+
+/* The slots whose process exited since the last update (their pidfd is readable) are gone: at
+ * once, however long to their next check. */
+static void reap_exits(struct procinfo *pi)
+{
+	struct epoll_event ev[64];
+	int n;
+	if (pi->epfd < 0 || pi->pidfds == 0)
+		return;
+	do {
+		n = epoll_wait(pi->epfd, ev, 64, 0);
+		for (int i = 0; i < n; i++) {
+			struct slot *s = find_slot(pi, (pid_t)(uint32_t)ev[i].data.u64);
+			if (!s || s->pidfd < 0)
+				continue;
+			if (s->data) {
+				struct proc_info dead;
+				procinfo_view(s->data, &dead);
+				s->dead_ticks = dead.id.start_ticks;
+			}
+			s->valid = false;
+			s->gone = true;
+			close_comm(pi, s);
+			unwatch(pi, s);
+		}
+	} while (n == 64);
+}
+
+/* How many polls apart s's command name is compared: a process that runs for a while and whose
+ * exit is watched changes its name rarely; a young one (a server setting its title) or an
+ * unwatched one is looked at every CHECK_POLLS. */
+static unsigned long check_period(const struct procinfo *pi, const struct slot *s)
+{
+	bool settled = s->start_time > 0 && pi->now - s->start_time > SETTLED_SECONDS;
+	return s->pidfd >= 0 && settled ? CHECK_SETTLED : CHECK_POLLS;
 }
 
 int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
@@ -511,7 +599,7 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 			pi->tmp[m++] = pi->v[i++];
 			continue;
 		}
-		pi->tmp[m++] = (struct slot){.pid = pids[k], .comm_fd = -1};
+		pi->tmp[m++] = (struct slot){.pid = pids[k], .comm_fd = -1, .pidfd = -1};
 	}
 	while (i < pi->n)
 		forget(pi, &pi->v[i++]);
@@ -524,6 +612,7 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 	pi->n = m;
 
 	pi->now = (int64_t)time(NULL);
+	reap_exits(pi);
 	pi->nwant = 0;
 	for (size_t k = 0; k < pi->n; k++) {
 		struct slot *s = &pi->v[k];
@@ -535,7 +624,7 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 			else
 				schedule(pi, s, false);
 		}
-		if (!s->want && ((unsigned long)s->pid + pi->poll) % CHECK_POLLS == 0)
+		if (!s->want && ((unsigned long)s->pid + pi->poll) % check_period(pi, s) == 0)
 			check(pi, s);
 		if (s->want)
 			pi->want[pi->nwant++] = (unsigned)s->pid;

@@ -3,14 +3,20 @@
  *
  * For collect, a cache keyed by pid keeps each holder's data. A process is read in full (libproc2,
  * about 30-50 us: it reads status, stat and cmdline) when it is new, when something shown changed,
- * and every FULL_POLLS (256) polls (RSS, threads, a new parent). Changes are found by two cheap
- * looks, each process on its own schedule spread by pid:
+ * and every FULL_POLLS (256) polls (RSS, threads, a new parent). Exits and changes are found
+ * cheaply, each process on its own schedule spread by pid:
+ * - with watch_exits (the proc root is the live /proc), its exit is watched with a pidfd in one
+ *   epoll set, drained at every update: a holder that exits loses its place at the next poll, for
+ *   one epoll_wait whatever the number of processes (up to the fd budget; past it, the checks
+ *   below see exits);
  * - its command name (/proc/PID/comm through a kept file, about 0.5 us) every CHECK_POLLS (3)
- *   polls: a renamed process (prctl) or one that ran exec shows within 3 polls, one that exited
- *   loses its row within 3 polls;
- * - a fingerprint of its command line, working directory and user (a few us) LOOK_MIN (8) polls
- *   after a change, the interval doubling up to LOOK_MAX (64) polls while nothing changes (64 at
- *   once for a process running for more than 30 s).
+ *   polls, or every CHECK_SETTLED (16) for a process running for more than 30 s whose exit is
+ *   watched: a renamed process (prctl) or one that ran exec shows within 3 polls (16 once
+ *   settled); an unwatched one that exited loses its row within 3 polls;
+ * - a fingerprint of its command line, working directory and user (a few us; reading another
+ *   process's command line is the dearest look) LOOK_MIN (8) polls after a change, the interval
+ *   doubling up to LOOK_MAX (256) polls while nothing changes (256 at once for a process running
+ *   for more than 30 s).
  * procinfo_read() is always fresh.
  */
 #ifndef DEVPORTS_PROCINFO_H
@@ -25,7 +31,7 @@ struct procinfo;
 /* procfd (a directory fd of the proc root, for cwd, exe and boot time) and names are borrowed and
  * must outlive the handle. libproc2 itself always reads /proc. Returns 0, -ENOMEM, or the error of
  * procps_pids_new(). */
-int procinfo_new(struct procinfo **out, int procfd, struct usernames *names);
+int procinfo_new(struct procinfo **out, int procfd, struct usernames *names, bool watch_exits);
 /* NULL-safe; *pi becomes NULL. */
 void procinfo_free(struct procinfo **pi);
 
