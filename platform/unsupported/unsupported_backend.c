@@ -10,16 +10,15 @@ static const char *unsupported_name(void *impl)
 	return "unsupported";
 }
 
-static int unsupported_collect(void *impl, struct listener_set *out)
+static int unsupported_collect(void *impl, struct snapshot *out)
 {
-	(void)impl;
-	listener_set_clear(out);
+	(void)impl, (void)out;
 	return -ENOSYS;
 }
 
-static int unsupported_process(void *impl, pid_t pid, struct proc_info *out)
+static int unsupported_process(void *impl, pid_t pid, struct arena *strings, struct proc_info *out)
 {
-	(void)impl, (void)pid, (void)out;
+	(void)impl, (void)pid, (void)strings, (void)out;
 	return -ENOSYS;
 }
 
