@@ -22,6 +22,7 @@
 
 #include "linux_extra.h"
 #include "model.h"
+#include "owners.h"
 #include "platform.h"
 #include "sockdiag.h"
 
@@ -141,6 +142,11 @@ static void at_one_hz(struct platform *p, int seconds)
 	printf("at 1 Hz: poll and model median %.3f ms CPU, its own netlink dumps median %.3f ms, "
 	       "median ratio %.2fx (%d ticks, %zu listeners)\n",
 	       tick[seconds / 2], dumps[seconds / 2], ratio[seconds / 2], seconds, cur->set.n);
+	const struct owners_stats *st = linux_owners_stats(p);
+	if (st)
+		printf("owner cache since start: %lu updates, %lu discoveries, %lu full passes, %lu "
+		       "fd directories read, %lu readlinks verifying\n",
+		       st->updates, st->discoveries, st->full_passes, st->pids_scanned, st->verified);
 	model_free(&m);
 	snapshot_free(&a);
 	snapshot_free(&b);

@@ -212,6 +212,12 @@ double linux_dumps_ms(struct platform *p)
 	return b ? b->dumps_ms : -1;
 }
 
+const struct owners_stats *linux_owners_stats(struct platform *p)
+{
+	const struct linux_backend *b = platform_backend(p, &linux_ops);
+	return b ? owners_stats(b->owners) : NULL;
+}
+
 static const struct platform_ops linux_ops = {
     .name = linux_name,
     .collect = linux_collect,

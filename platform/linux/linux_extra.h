@@ -24,6 +24,10 @@ int linux_http_check(void *impl, const struct listener *l, int timeout_ms, struc
 /* For benchmarks: the CPU time (ms) the last platform_collect() on p spent in its socket dumps
  * (netlink, or the /proc/net tables); -1 when p is not the Linux backend. */
 double linux_dumps_ms(struct platform *p);
+/* For benchmarks: the owner cache's counters (owners.h), or NULL when p is not the Linux
+ * backend. */
+struct owners_stats;
+const struct owners_stats *linux_owners_stats(struct platform *p);
 
 /* Pure: the systemd service in the text of /proc/PID/cgroup (cgroup v2 "0::/system.slice/x.service"
  * or v1 "1:name=systemd:/..."): the last path element that ends in ".service" and is not a user

@@ -10,7 +10,9 @@
 #include <time.h>
 
 enum {
-	SHALLOW_PIDS = 64, /* processes a discovery may read at any poll */
+	SHALLOW_PIDS = 64, /* processes a discovery may read at any poll... */
+	SHALLOW_FDS = 1024, /* ...and file descriptors: a few old processes with many fds cost as
+	                       much as many new ones */
 	LIST_POLLS = 3,    /* whole listings for new processes, with no socket to look for */
 	RELIST_POLLS = 64, /* the whole process list, at least this often */
 };
@@ -366,6 +368,10 @@ static int discover(struct owners *o, double now)
 	o->unfound = 0;
 	bool any_found = false;
 	bool deep_ok = now >= o->deep_allowed_at;
+	/* Deep only for a socket still listed after a shallow search missed it (or a miss due for
+	 * its retry): a socket seen for the first time is most often a new process's, and one whose
+	 * holder exited between the dump and the search is gone at the next poll. */
+	bool deep_wanted = false;
 	for (size_t i = 0; i < o->ne; i++) {
 		struct owner_entry *e = &o->e[i];
 		/* found in a new process just now: its older relatives may hold it too */
@@ -375,6 +381,7 @@ static int discover(struct owners *o, double now)
 		    e->nh == 0 && ((e->state == ENTRY_NEW && (!e->tried || deep_ok)) ||
 		                   (e->state == ENTRY_MISS && now >= e->retry_at && deep_ok));
 		o->unfound += e->sought;
+		deep_wanted |= e->sought && (e->tried || e->state == ENTRY_MISS);
 		any_found |= e->found_now;
 	}
 	if (!o->unfound) {
@@ -394,6 +401,8 @@ static int discover(struct owners *o, double now)
 
 	double cpu0 = cpu_seconds();
 	size_t read = 0, k = 0;
+	unsigned long fds0 = o->stats.fds_read;
+	bool deep = false;
 	if (o->tick == 1) { /* everything, for complete holder lists */
 		owners_full_pass(o, order, o->np);
 		k = o->np;
@@ -401,8 +410,11 @@ static int discover(struct owners *o, double now)
 	for (; k < o->np; k++) {
 		if (o->unfound == 0)
 			break;
-		if (read >= SHALLOW_PIDS && !deep_ok)
+		bool shallow_done =
+		    read >= SHALLOW_PIDS || o->stats.fds_read - fds0 >= SHALLOW_FDS;
+		if (shallow_done && !(deep_ok && deep_wanted))
 			break;
+		deep |= shallow_done;
 		if (order[k]->scanned == o->tick)
 			continue;
 		owners_scan_pid(o, order[k]);
@@ -410,7 +422,7 @@ static int discover(struct owners *o, double now)
 	}
 	free(order);
 	double cpu = cpu_seconds() - cpu0;
-	if (read > SHALLOW_PIDS) {
+	if (deep) {
 		double wait = DEEP_COST_FACTOR * cpu;
 		o->deep_allowed_at = now + (wait > DEEP_INTERVAL ? wait : DEEP_INTERVAL);
 	}

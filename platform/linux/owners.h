@@ -23,9 +23,12 @@
  *    at pid_max), stopping as soon as each of them has a holder. The first update reads every
  *    process (a one-shot run gets the complete answer), split over up to 4 threads
  *    (owners_pass.c). Later, reading more than the newest SHALLOW_PIDS processes (a new
- *    socket in an old process) happens at most once every DEEP_INTERVAL seconds, or 30 times the
- *    CPU time the last deep search took if that is longer (at most ~3 % of a core however often
- *    sockets appear in old processes); until then the socket has no holder (shown as hidden).
+ *    socket in an old process) happens only for a socket that a shallow search already missed at
+ *    an earlier poll and that is still listed (a socket whose holder exited between the dump and
+ *    the search, common under churn, is gone by then), at most once every DEEP_INTERVAL seconds,
+ *    or 30 times the CPU time the last deep search took if that is longer (at most ~3 % of a core
+ *    however often sockets appear in old processes); until then the socket has no holder (shown
+ *    as not found yet).
  * 4. Completion: a socket found in one process may be held by others (pre-fork servers: the parent
  *    and its workers). Processes share a listening socket by inheriting it across fork(): every
  *    holder descends from the creator. A socket that appeared since the last poll can only have

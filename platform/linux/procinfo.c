@@ -45,6 +45,7 @@ _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
  * its strings in room of their own. */
 struct proc_raw {
 	struct proc_info n;
+	uint64_t print; /* fingerprint() of what was read */
 	char comm[PROC_COMM_MAX];
 	char user[PROC_USER_MAX];
 	char cmdline[PROC_CMDLINE_MAX];
@@ -276,14 +277,55 @@ unsigned long procinfo_checks(const struct procinfo *pi)
 	return pi->checks + pi->looks;
 }
 
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211u;
+	return h;
+}
+
+enum { CMDLINE_RAW_MAX = 2 * PROC_CMDLINE_MAX + 1 }; /* more than fits once sanitized */
+
+/* What a full read would show that the command name does not tell: the command line and working
+ * directory as raw bytes, and the owner of /proc/PID (its effective uid), hashed together. A full
+ * read computes it from what it reads (fill); a cheap look reads only these (fingerprint). */
+static uint64_t print_cmdline(const char *raw, ssize_t n)
+{
+	uint64_t h = fnv1a(14695981039346656037u, raw, n > 0 ? (size_t)n : 0);
+	return fnv1a(h, "", 1);
+}
+
+static uint64_t print_rest(uint64_t h, const struct procinfo *pi, pid_t pid, const char *cwd,
+                           ssize_t n)
+{
+	char path[32];
+	struct stat st;
+	h = fnv1a(h, cwd, n > 0 ? (size_t)n : 0);
+	snprintf(path, sizeof path, "%d", (int)pid);
+	if (fstatat(pi->procfd, path, &st, 0) == 0)
+		h = fnv1a(h, &st.st_uid, sizeof st.st_uid);
+	return h;
+}
+
+static uint64_t fingerprint(const struct procinfo *pi, pid_t pid)
+{
+	char buf[CMDLINE_RAW_MAX];
+	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "cmdline", buf, sizeof buf);
+	uint64_t h = print_cmdline(buf, n);
+	n = procdir_readlink(pi->procfd, pid, "cwd", buf, PROC_PATH_MAX);
+	return print_rest(h, pi, pid, buf, n);
+}
+
 /* /proc/PID/cmdline: the arguments joined by single spaces (empty trailing ones dropped: a
  * rewritten process title is often padded with NULs), as raw bytes, then sanitized once. Read here
  * and not through libproc2, whose PIDS_CMDLINE_V ends an argument at a newline as well as at its
  * NUL: an argument "a\nb" would show as two ("a b") instead of "a\nb". */
-static void fill_cmdline(const struct procinfo *pi, pid_t pid, char *dst, size_t cap)
+static uint64_t fill_cmdline(const struct procinfo *pi, pid_t pid, char *dst, size_t cap)
 {
-	char raw[2 * PROC_CMDLINE_MAX + 1]; /* more than fits once sanitized: a cut shows "…" */
+	char raw[CMDLINE_RAW_MAX]; /* more than fits once sanitized: a cut shows "…" */
 	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "cmdline", raw, sizeof raw);
+	uint64_t print = print_cmdline(raw, n);
 	size_t keep = 0;
 	for (ssize_t i = 0; i < n; i++) {
 		if (raw[i] == '\0')
@@ -292,6 +334,7 @@ static void fill_cmdline(const struct procinfo *pi, pid_t pid, char *dst, size_t
 			keep = (size_t)i + 1;
 	}
 	sanitize_text(dst, cap, raw, keep);
+	return print;
 }
 
 /* /proc/PID/comm without its newline into raw[COMM_RAW_MAX]. Returns the length (0 for a process
@@ -337,7 +380,7 @@ static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_
 	out->threads = r[I_NLWP].result.s_int;
 	size_t comm_len =
 	    fill_comm(pi, out->id.pid, r[I_CMD].result.str, raw->comm, sizeof raw->comm, comm_raw);
-	fill_cmdline(pi, out->id.pid, raw->cmdline, sizeof raw->cmdline);
+	uint64_t print = fill_cmdline(pi, out->id.pid, raw->cmdline, sizeof raw->cmdline);
 	const char *user = usernames_get(pi->names, out->uid); /* already sanitized */
 	size_t ulen = strlen(user);
 	if (ulen >= sizeof raw->user)
@@ -348,6 +391,7 @@ static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_
 	ssize_t n = procdir_readlink(pi->procfd, out->id.pid, "cwd", path, sizeof path);
 	if (n > 0)
 		sanitize_text(raw->cwd, sizeof raw->cwd, path, (size_t)n);
+	raw->print = print_rest(print, pi, out->id.pid, path, n);
 	n = procdir_readlink(pi->procfd, out->id.pid, "exe", path, sizeof path);
 	if (n > 0)
 		sanitize_text(raw->exe, sizeof raw->exe, path, (size_t)n);
@@ -401,32 +445,6 @@ const struct procinfo_data *procinfo_find(const struct procinfo *pi, pid_t pid)
 	return s && s->valid ? s->data : NULL;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 1099511628211u;
-	return h;
-}
-
-/* What a full read would show that the command name does not tell, in a few microseconds: the
- * command line and working directory as raw bytes, and the owner of /proc/PID (its effective
- * uid), hashed together. */
-static uint64_t fingerprint(const struct procinfo *pi, pid_t pid)
-{
-	char buf[4096], path[32];
-	uint64_t h = 14695981039346656037u;
-	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "cmdline", buf, sizeof buf);
-	h = fnv1a(h, buf, n > 0 ? (size_t)n : 0);
-	h = fnv1a(h, "", 1);
-	n = procdir_readlink(pi->procfd, pid, "cwd", buf, sizeof buf);
-	h = fnv1a(h, buf, n > 0 ? (size_t)n : 0);
-	struct stat st;
-	snprintf(path, sizeof path, "%d", (int)pid);
-	if (fstatat(pi->procfd, path, &st, 0) == 0)
-		h = fnv1a(h, &st.st_uid, sizeof st.st_uid);
-	return h;
-}
 
 /* A due poll `interval` polls ahead, spread by pid over half to one and a half intervals, so
  * that processes read together (the first poll reads them all) do not come due together. */
@@ -479,7 +497,7 @@ static int fetch(struct procinfo *pi)
 				continue; /* stays wanted: marked gone below, read again later */
 			}
 			s->start_time = fresh.n.start_time;
-			s->print = fingerprint(pi, s->pid);
+			s->print = fresh.print; /* what fingerprint() would say, from this read */
 			s->full_due = spread_due(pi, s->pid, FULL_POLLS);
 			schedule(pi, s, changed);
 			memcpy(s->comm_raw, comm_raw, len);
