@@ -7,7 +7,7 @@ DEVPORTS=${1:?usage: e2e_signals.sh DEVPORTS}
 . "$(dirname "$0")/lib/tmux.sh"
 need_tmux
 tmp=$(mktemp -d)
-trap 'cleanup_tmux; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 # The dashboard's pid: the child of the pane's shell.
 dash_pid() { pgrep -P "$(tm list-panes -t t -F '#{pane_pid}')" | head -1; }

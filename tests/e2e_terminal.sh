@@ -5,7 +5,7 @@ DEVPORTS=${1:?usage: e2e_terminal.sh DEVPORTS}
 . "$(dirname "$0")/lib/tmux.sh"
 need_tmux
 tmp=$(mktemp -d)
-trap 'cleanup_tmux; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 start_pane 100 30
 tm send-keys -t t "stty -a > $tmp/before" Enter

@@ -4,7 +4,8 @@
 # trap, so a script adds its own cleanup with at_exit instead of a trap of its own. Works with
 # set -u and set -e, and with bash 3.2 (macOS).
 #
-# SIGKILL runs no trap: ctest's time-out kills the test's whole tree of processes instead.
+# SIGKILL runs no trap: ctest's time-out kills the test's whole tree of processes instead (so a
+# test starts nothing that leaves that tree: tmux's server runs with -D, see tests/lib/tmux.sh).
 
 DP_GROUPS=()
 DP_AT_EXIT=()
