@@ -34,7 +34,9 @@ pass "q leaves a clean shell"
 
 tm send-keys -t t "clear; $DEVPORTS --demo" Enter
 wait_for "listening ·" 3 || fail "the dashboard did not start again"
-pkill -TERM -f "^$DEVPORTS --demo" || fail "could not signal devports"
+dash=$(pgrep -P "$(tm list-panes -t t -F '#{pane_pid}')" | head -1)
+[ -n "$dash" ] || fail "no dashboard process under the pane's shell"
+kill -TERM "$dash" || fail "could not signal devports"
 sleep 0.5
 tm send-keys -t t "echo after-\"\"term" Enter
 wait_for "after-term" 2 || fail "no shell prompt after SIGTERM"
