@@ -11,6 +11,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -154,9 +155,12 @@ Test(linux_inspect, real_connections_and_a_real_free_port)
 
 Test(linux_inspect, a_handle_waits_for_the_exit_and_knows_a_gone_process)
 {
+	pid_t parent = getpid();
 	pid_t child = fork();
 	if (child == 0) {
-		pause();
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives the test, one that fails too */
+		if (getppid() == parent)
+			pause();
 		_exit(0);
 	}
 	/* The recorded start ticks come from the snapshot; read them as the backend does. */
