@@ -25,8 +25,7 @@ GONE_WITHIN=6 # seconds: the tombstone time (5 s), one poll (0.2 s), a draw
 need_tmux
 command -v python3 >/dev/null || skip "python3 is not installed"
 tmp=$(mktemp -d)
-churn_pid= json_pid=
-trap 'kill $churn_pid $json_pid 2>/dev/null; wait 2>/dev/null; cleanup_tmux; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 # The churn ports among the list rows of a pane capture on stdin (a margin mark, port, protocol).
 churn_rows() {
@@ -53,7 +52,7 @@ dash=$(pgrep -P "$shell" | head -1)
 [ -n "$dash" ] || fail "no dashboard process under the pane's shell"
 
 # `devports --json` in a loop until $tmp/stop exists: each document must parse.
-python3 - "$DEVPORTS" "$tmp" "$FIRST" "$LAST" <<'PY' &
+start_group python3 - "$DEVPORTS" "$tmp" "$FIRST" "$LAST" <<'PY'
 import json, os, subprocess, sys
 exe, tmp, lo, hi = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 docs = with_churn = 0
@@ -79,10 +78,10 @@ while not os.path.exists(os.path.join(tmp, "stop")):
 print("json: %d documents parsed, %d with churn listeners" % (docs, with_churn))
 sys.exit(0 if docs >= 3 and with_churn >= 1 else 2)
 PY
-json_pid=$!
+json_pid=$last_group
 
-"$CHURN" -t "$SECONDS_CHURN" -p "$FIRST" -n "$NPORTS" >"$tmp/churn.out" &
-churn_pid=$!
+start_group "$CHURN" -t "$SECONDS_CHURN" -p "$FIRST" -n "$NPORTS" >"$tmp/churn.out"
+churn_pid=$last_group
 seen=0 looks=0
 while kill -0 "$churn_pid" 2>/dev/null; do
 	kill -0 "$dash" 2>/dev/null || fail "the dashboard died during the churn: $(cat "$tmp/dash.err")"
@@ -93,7 +92,6 @@ while kill -0 "$churn_pid" 2>/dev/null; do
 	sleep 1
 done
 wait "$churn_pid"
-churn_pid=
 stopped=$(now_ms)
 cat "$tmp/churn.out"
 [ "$seen" -gt 0 ] || fail "no churn row was ever on screen ($looks looks)"
@@ -102,7 +100,6 @@ pass "the dashboard ran through $SECONDS_CHURN s of churn and showed churn rows 
 touch "$tmp/stop"
 wait "$json_pid"
 rc=$?
-json_pid=
 [ "$rc" -eq 0 ] || fail "the --json loop failed (exit $rc)"
 pass "every devports --json document parsed"
 

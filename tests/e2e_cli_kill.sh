@@ -5,8 +5,7 @@
 set -u
 DEVPORTS=${1:?usage: e2e_cli_kill.sh DEVPORTS}
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
-pids=()
-trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done' EXIT
+. "$(dirname "$0")/lib/procs.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 pass() { echo "PASS: $*"; }
 # three consecutive ports nobody holds
@@ -25,9 +24,8 @@ PY
 )
 [ -n "$base" ] || fail "no three free consecutive ports"
 listening() { python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null; }
-serve() { # serve PORT: a python http.server behind sh -c
-	sh -c "python3 -m http.server $1 --bind 127.0.0.1 >/dev/null 2>&1; true" &
-	pids+=($!)
+serve() { # serve PORT: a python http.server behind sh -c (both ended at exit, as a group)
+	start_group sh -c "python3 -m http.server $1 --bind 127.0.0.1 >/dev/null 2>&1; true"
 	for _ in $(seq 50); do listening "$1" && return 0; sleep 0.1; done
 	fail "http.server did not start on :$1"
 }

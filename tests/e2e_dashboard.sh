@@ -6,15 +6,14 @@ DEVPORTS=${1:?usage: e2e_dashboard.sh DEVPORTS}
 . "$(dirname "$0")/lib/tmux.sh"
 need_tmux
 command -v python3 >/dev/null || skip "python3 is not installed"
-trap 'cleanup_tmux; kill $server 2>/dev/null' EXIT
 
 start_pane 60 20
 tm send-keys -t t "$DEVPORTS -i 0.5" Enter
 wait_for "listening ·" 3 || fail "the dashboard did not start"
 
 port=$(free_port)
-python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1 &
-server=$!
+start_group python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1
+server=$last_group
 tm send-keys -t t / "$port" Enter  # a filter keeps the row on screen in a busy machine
 wait_re "$(row_re "$port")" 2.5 || fail "row :$port did not appear within 2 s"
 screen | grep -E "$(row_re "$port")" | grep -q "python3" || fail "row :$port does not name python3"

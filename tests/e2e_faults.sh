@@ -10,13 +10,12 @@ DEVPORTS=${1:?usage: e2e_faults.sh DEVPORTS}
 need_tmux
 command -v python3 >/dev/null || skip "python3 is not installed"
 tmp=$(mktemp -d)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; cleanup_tmux; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 # listen NAME PROTO ADDR: a python3 listener named NAME, started in the background; sets $port.
 # It renames itself to NAME-2 once $tmp/rename-NAME exists.
 listen() {
-	python3 - "$1" "$2" "$3" "$tmp" >"$tmp/port-$1" <<'PY' &
+	start_group python3 - "$1" "$2" "$3" "$tmp" >"$tmp/port-$1" <<'PY'
 import os, socket, sys, time
 name, proto, addr, tmp = sys.argv[1:5]
 fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
@@ -37,7 +36,6 @@ for _ in range(1200):  # at most 2 minutes
         os.unlink(flag)
     time.sleep(0.05)
 PY
-	pids+=($!)
 	local i
 	for i in $(seq 50); do
 		[ -s "$tmp/port-$1" ] && break

@@ -7,19 +7,17 @@ DEVPORTS=${1:?usage: e2e_kill.sh DEVPORTS}
 . "$(dirname "$0")/lib/tmux.sh"
 need_tmux
 command -v python3 >/dev/null || skip "python3 is not installed"
-server=
-trap 'cleanup_tmux; [ -n "$server" ] && kill -9 "$server" 2>/dev/null' EXIT
 
 port_free() { ! python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null; }
 
 port=$(free_port)
-python3 -c "
+start_group python3 -c "
 import signal, socket
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(8)
 while True: signal.pause()
-" >/dev/null 2>&1 &
-server=$!
+" >/dev/null 2>&1
+server=$last_group
 for _ in $(seq 50); do port_free "$port" || break; sleep 0.1; done
 port_free "$port" && fail "the test server did not start on :$port"
 
@@ -52,7 +50,6 @@ while ! port_free "$port"; do
 	sleep 0.05
 done
 { wait "$server"; } 2>/dev/null # reaped without the shell's "Killed" line
-server=
 wait_for "with SIGKILL in" 2 || fail "no 'stopped ... with SIGKILL' in the status line"
 pass "K: pid gone and :$port free in $(($(now_ms) - t0)) ms"
 tm send-keys -t t q

@@ -7,7 +7,7 @@ DEVPORTS=${1:?usage: e2e_signals.sh DEVPORTS}
 . "$(dirname "$0")/lib/tmux.sh"
 need_tmux
 tmp=$(mktemp -d)
-trap 'cleanup_tmux; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 # The dashboard's pid: the child of the pane's shell.
 dash_pid() { pgrep -P "$(tm list-panes -t t -F '#{pane_pid}')" | head -1; }
@@ -111,27 +111,31 @@ pass "the dashboard exits when its pane is closed"
 # kernel sends none): reads fail at once from then on; the dashboard must exit, not spin on them.
 command -v python3 >/dev/null || skip "python3 is not installed (the rest passed)"
 python3 - "$DEVPORTS" <<'PY' || fail "the dashboard outlived its terminal"
-import os, pty, subprocess, sys, time
+import os, pty, signal, subprocess, sys, time
 master, slave = pty.openpty()
 p = subprocess.Popen([sys.argv[1], "-i", "0.2"], stdin=slave, stdout=slave, stderr=slave,
                      start_new_session=True, env=dict(os.environ, TERM="xterm"))
-os.close(slave)
-os.set_blocking(master, False)
-shown, t = b"", time.time()
-while b"listening" not in shown and time.time() - t < 5:  # read until the first frame
-    try:
-        shown += os.read(master, 65536)
-    except BlockingIOError:
+try:
+    os.close(slave)
+    os.set_blocking(master, False)
+    shown, t = b"", time.time()
+    while b"listening" not in shown and time.time() - t < 5:  # read until the first frame
+        try:
+            shown += os.read(master, 65536)
+        except BlockingIOError:
+            time.sleep(0.05)
+    os.close(master)
+    t = time.time()
+    while p.poll() is None and time.time() - t < 3:
         time.sleep(0.05)
-os.close(master)
-t = time.time()
-while p.poll() is None and time.time() - t < 3:
-    time.sleep(0.05)
-if p.poll() is None:
-    p.kill()
-    print("FAIL: still running 3 s after its terminal closed")
-    sys.exit(1)
-print("exit %d %.1f s after its terminal closed" % (p.returncode, time.time() - t))
-sys.exit(0 if p.returncode == 129 else 1)
+    if p.poll() is None:
+        print("FAIL: still running 3 s after its terminal closed")
+        sys.exit(1)
+    print("exit %d %.1f s after its terminal closed" % (p.returncode, time.time() - t))
+    sys.exit(0 if p.returncode == 129 else 1)
+finally:  # however this ends, the dashboard (its own session and group) does not outlive it
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
 PY
 pass "the dashboard exits when its terminal closes without a SIGHUP"

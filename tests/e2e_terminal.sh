@@ -5,7 +5,7 @@ DEVPORTS=${1:?usage: e2e_terminal.sh DEVPORTS}
 . "$(dirname "$0")/lib/tmux.sh"
 need_tmux
 tmp=$(mktemp -d)
-trap 'cleanup_tmux; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 start_pane 100 30
 tm send-keys -t t "stty -a > $tmp/before" Enter
@@ -34,7 +34,9 @@ pass "q leaves a clean shell"
 
 tm send-keys -t t "clear; $DEVPORTS --demo" Enter
 wait_for "listening ·" 3 || fail "the dashboard did not start again"
-pkill -TERM -f "^$DEVPORTS --demo" || fail "could not signal devports"
+dash=$(pgrep -P "$(tm list-panes -t t -F '#{pane_pid}')" | head -1)
+[ -n "$dash" ] || fail "no dashboard process under the pane's shell"
+kill -TERM "$dash" || fail "could not signal devports"
 sleep 0.5
 tm send-keys -t t "echo after-\"\"term" Enter
 wait_for "after-term" 2 || fail "no shell prompt after SIGTERM"

@@ -7,10 +7,11 @@
 set -u
 DEVPORTS=${1:-./build/devports}
 PORT=8765
+. "$(dirname "$0")/lib/procs.sh"
 tmp=$(mktemp -d)
-python3 -m http.server "$PORT" --bind 127.0.0.1 >/dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
+start_group python3 -m http.server "$PORT" --bind 127.0.0.1 >/dev/null 2>&1
+server=$last_group
 
 listening() {
 	python3 -c 'import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))' "$1"

@@ -41,8 +41,7 @@ if [ -n "${SOAK_NETNS:-}" ]; then
 	where="a network namespace of its own"
 fi
 tmp=$(mktemp -d)
-churn_pid=
-trap 'kill $churn_pid 2>/dev/null; wait 2>/dev/null; cleanup_tmux; rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 
 report() {
 	echo "$*"
@@ -81,8 +80,8 @@ alive() { kill -0 "$vg" 2>/dev/null || fail "the dashboard died: $(tail -30 "$tm
 # that the dashboard lives, and sampling the heap every minute when SAMPLE is set.
 churn() {
 	local t0 next_sample
-	"$CHURN" -t "$1" -r "${2:-50}" -p "$FIRST" >"$tmp/churn.out" &
-	churn_pid=$!
+	start_group "$CHURN" -t "$1" -r "${2:-50}" -p "$FIRST" >"$tmp/churn.out"
+	churn_pid=$last_group
 	t0=$(now_ms)
 	next_sample=$((t0 + 60000))
 	while kill -0 "$churn_pid" 2>/dev/null; do
@@ -91,11 +90,12 @@ churn() {
 			heap "churn, minute $(((next_sample - t0) / 60000))"
 			next_sample=$((next_sample + 60000))
 		fi
-		sleep 5 &
-		wait $! 2>/dev/null
+		start_group sleep 5
+		wait "$last_group" 2>/dev/null
+		stop_group "$last_group"
 	done
 	wait "$churn_pid"
-	churn_pid=
+	stop_group "$churn_pid"
 	cat "$tmp/churn.out"
 }
 

@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "hostile_linux.h"
+#include "proc_helpers.h"
 #include "sanitize.h"
 
 static const char *const csi_argv[] = {"\x1b[2J\x1b[H", "--title", "\x1b]0;pwned\x07",
@@ -328,6 +329,7 @@ Test(hostile, list_shows_one_clean_aligned_row_each)
 /* ---- the dashboard in tmux ---- */
 
 static char tmux_socket[64];
+static pid_t tmux_server;
 enum { PANE_ROWS = 40 };
 
 static int tmux(const char *args)
@@ -385,7 +387,16 @@ static bool all_rows_shown(const char *s)
 
 static void stop_tmux(void)
 {
+	if (!tmux_server)
+		return;
 	tmux("kill-server");
+	ph_stop(tmux_server); /* and its group, had it not heard */
+	tmux_server = 0;
+	const char *dir = getenv("TMUX_TMPDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/tmux-%ld/%s", dir && *dir ? dir : "/tmp", (long)getuid(),
+	         tmux_socket);
+	unlink(path);
 }
 
 /* Checks the pane, COLS wide: the title on the first line, then for every listener exactly one
@@ -430,10 +441,23 @@ Test(hostile, dashboard_shows_one_aligned_row_each, .fini = stop_tmux)
 	if (system("command -v tmux >/dev/null 2>&1") != 0)
 		cr_skip_test("tmux is not installed");
 	snprintf(tmux_socket, sizeof tmux_socket, "devports-hostile-%d", (int)getpid());
+	/* The server runs in the foreground (-D) as a child of the test, in a process group of its
+	 * own (ph_spawn): it ends with the test however the test ends, and the dashboard in its
+	 * pane with it (the pane hangs up). A daemon would outlive a test that times out. */
+	const char *server[] = {"tmux", "-L", tmux_socket, "-D", "-f", "/dev/null", NULL};
+	tmux_server = ph_spawn(server, NULL);
+	cr_assert_gt(tmux_server, 0, "tmux did not start");
+	/* Until it answers: a client that finds no server starts a daemon. */
+	double until = ph_now() + 5;
+	while (tmux("ls") != 0 && ph_now() < until) {
+		if (!ph_alive(tmux_server))
+			cr_skip_test(
+			    "this tmux has no -D (a server in the foreground, 3.2 and later)");
+		ph_sleep_ms(20);
+	}
 	char cmd[512];
 	snprintf(cmd, sizeof cmd,
-	         "-f /dev/null new-session -d -s t -x 200 -y %d "
-	         "'env LANG=C.UTF-8 TERM=tmux-256color %s -i 0.5'",
+	         "new-session -d -s t -x 200 -y %d 'env LANG=C.UTF-8 TERM=tmux-256color %s -i 0.5'",
 	         PANE_ROWS, DEVPORTS_BIN);
 	cr_assert_eq(tmux(cmd), 0, "tmux did not start");
 	free(wait_screen(5, started));

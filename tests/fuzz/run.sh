@@ -8,6 +8,8 @@
 # any crashed, leaked, hung or broke an invariant. The logs are kept in build-fuzz/fuzz-logs/, and
 # what a target found (the input) in build-fuzz/findings/TARGET/.
 set -euo pipefail
+# Each target runs in a process group of its own, all of them ended at exit (a failure, Ctrl-C).
+. "$(dirname "$0")/../lib/procs.sh"
 
 # run_one TARGET: fuzzes it for $seconds; the fuzzer's exit status goes to $logs/TARGET.status.
 run_one() {
@@ -71,7 +73,7 @@ main() {
 	cmake --build "$build" -j "$jobs" --target "${targets[@]/#/fuzz_}"
 
 	work=$(mktemp -d)
-	trap 'rm -rf "$work"' EXIT
+	at_exit 'rm -rf "$work"'
 	logs="$build/fuzz-logs"
 	mkdir -p "$logs"
 	export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
@@ -83,7 +85,7 @@ main() {
 		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 			wait -n || true
 		done
-		run_one "$t" &
+		start_group run_one "$t"
 	done
 	wait
 

@@ -1,8 +1,15 @@
 # tests/lib/tmux.sh - helpers for end-to-end tests that drive the real binary in tmux.
-# Source it; it expects $DEVPORTS (the binary). Each test gets its own tmux server socket.
+# Source it; it expects $DEVPORTS (the binary). Each test gets its own tmux server socket, and its
+# own server: a process of the test (tmux -D, not a daemon), in a process group of its own
+# (tests/lib/procs.sh, sourced here), so that it ends with the test, even when ctest's time-out
+# kills the test's tree of processes. At exit, cleanup_tmux also ends whatever still runs in the
+# panes, and removes the socket.
+
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 SOCK="devports-test-$$"
 tm() { tmux -L "$SOCK" "$@"; }
+TMUX_SERVER= TMUX_SOCKET= PANE_SESSIONS=
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() {
@@ -15,18 +22,59 @@ pass() { echo "PASS: $*"; }
 
 need_tmux() {
 	command -v tmux >/dev/null || skip "tmux is not installed"
+	case $(tmux -V) in
+	"tmux "[012].* | "tmux 3."[01] | "tmux 3."[01][!0-9]*)
+		skip "$(tmux -V) cannot run its server in the foreground (-D, tmux 3.2 and later)" ;;
+	esac
 }
 
-# start_pane COLS ROWS: a tmux session 't' running an interactive shell.
+# start_pane COLS ROWS: a tmux session 't' running an interactive shell, on a new server.
 start_pane() {
-	tm kill-server 2>/dev/null || true
-	tm -f /dev/null new-session -d -s t -x "$1" -y "$2" \
+	local i
+	cleanup_tmux
+	start_group tmux -L "$SOCK" -D -f /dev/null </dev/null >/dev/null 2>&1
+	TMUX_SERVER=$last_group
+	for i in $(seq 50); do # until it answers: a client finding no server would start a daemon
+		tm ls >/dev/null 2>&1 && break
+		kill -0 "$TMUX_SERVER" 2>/dev/null || break
+		sleep 0.1
+	done
+	tm ls >/dev/null 2>&1 || fail "the tmux server did not start"
+	TMUX_SOCKET=$(tm display-message -p '#{socket_path}')
+	tm new-session -d -s t -x "$1" -y "$2" \
 		"env -i PATH=$PATH HOME=${HOME:-/root} TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
 	tm set-option -g status off >/dev/null
+	# Each pane runs in a session of its own, whose id is the pane's first pid.
+	PANE_SESSIONS="$PANE_SESSIONS $(tm list-panes -a -F '#{pane_pid}' | tr '\n' ' ')"
 	sleep 0.3
 }
 
-cleanup_tmux() { tm kill-server 2>/dev/null || true; }
+# session_members SID: the processes of session SID that have not exited (zombies excluded).
+session_members() {
+	ps -A -o pid= -o sid= -o stat= 2>/dev/null | awk -v s="$1" '$2 == s && $3 !~ /^Z/ { print $1 }'
+}
+
+# cleanup_tmux: ends the server (its panes hang up), then whatever still runs in the panes' sessions
+# 2 s later (a process that ignores the hang-up, a stopped job), and removes the socket.
+cleanup_tmux() {
+	local sid i left ours
+	tm kill-server 2>/dev/null || true
+	[ -n "$TMUX_SERVER" ] && stop_group "$TMUX_SERVER"
+	ours=$(ps -o sid= -p $$ | tr -d ' ')
+	for sid in $PANE_SESSIONS; do
+		case $sid in '' | *[!0-9]* | 0 | 1 | "$ours") continue ;; esac
+		for i in $(seq 20); do
+			[ -z "$(session_members "$sid")" ] && break
+			sleep 0.1
+		done
+		left=$(session_members "$sid")
+		[ -n "$left" ] && kill -KILL $left 2>/dev/null
+	done
+	[ -n "$TMUX_SOCKET" ] && rm -f "$TMUX_SOCKET"
+	TMUX_SERVER= TMUX_SOCKET= PANE_SESSIONS=
+	return 0
+}
+at_exit cleanup_tmux
 
 screen() { tm capture-pane -p -t t; }
 

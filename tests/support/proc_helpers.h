@@ -16,9 +16,21 @@ void ph_sleep_ms(int ms);
 /* Whether python3 can be run. */
 bool ph_have_python(void);
 
-/* Starts argv (argv[0] looked up in PATH) in a new process group with stdout on a pipe, and reads
- * one line holding a port number (waits up to 5 s). Returns the pid (> 0) and sets *port, or -1.
- * The process dies with the test (PR_SET_PDEATHSIG). */
+/* Starts argv (argv[0] looked up in PATH) in a process group of its own (its pgid is its pid),
+ * stdin and stderr on /dev/null, stdout on a pipe whose read end is stored in *out (out NULL:
+ * /dev/null too). Returns the pid (> 0) or -1.
+ *
+ * Everything in that group ends with the test, however the test ends:
+ * - ph_stop() (or ph_stop_all() in a fixture's fini: it runs after a failed assertion too) kills
+ *   the whole group and waits until none of it runs;
+ * - when the test process dies without its fini (a time-out, a crash), the process dies with it
+ *   (PR_SET_PDEATHSIG), and so does what it started: a guard process ("dp-guard", a child of the
+ *   test in the same group, holding no file descriptor) learns of the test's death and kills the
+ *   whole group. (PR_SET_PDEATHSIG alone would leave the children of `sh -c` behind.) */
+pid_t ph_spawn(const char *const argv[], int *out);
+
+/* ph_spawn(), then reads one line from its stdout holding a port number (waits up to 5 s).
+ * Returns the pid (> 0) and sets *port, or -1 (and then nothing is left running). */
 pid_t ph_start(const char *const argv[], uint16_t *port);
 
 /* A python3 TCP listener on 127.0.0.1:PORT (its first argument; none: any port) that prints its
@@ -26,8 +38,16 @@ pid_t ph_start(const char *const argv[], uint16_t *port);
  * as python3 -c CODE [PORT]. */
 const char *ph_py_listener(bool ignore_term);
 
-/* Kills the process group of pid (SIGKILL) and reaps pid. Idempotent for pid <= 0. */
+/* Kills the process group of pid (SIGKILL: pid, what it started, its guard), reaps pid (and its
+ * guard) and waits (up to 5 s) until no process of the group runs. Idempotent for pid <= 0. */
 void ph_stop(pid_t pid);
+
+/* ph_stop() of every process ph_spawn() started that is not stopped yet. */
+void ph_stop_all(void);
+
+/* Waits up to seconds until no process of the process group pgid runs (zombies do not count);
+ * false if one still does. */
+bool ph_group_gone(pid_t pgid, double seconds);
 
 /* Whether pid still runs (a zombie counts as gone; it is reaped when it is our child). */
 bool ph_alive(pid_t pid);

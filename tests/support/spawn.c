@@ -6,6 +6,10 @@
  *   listener -> test: "ready" (deferred only), "ok PORT WORKER", "w PID", "r", "err ERRNO"
  *   test -> listener: "g" (open the socket), "f" (fork a worker), "r NAME" (rename)
  * End of file on the command pipe makes it exit.
+ *
+ * The listener runs in a process group of its own (its pgid is its pid), and so do its workers:
+ * spawn_stop() ends the whole group. When the test dies without stopping it (a time-out, a crash),
+ * PR_SET_PDEATHSIG ends the listener, and the listener's death its workers.
  */
 #include "spawn.h"
 
@@ -21,10 +25,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "proc_helpers.h"
 
 #define SPAWN_ARGV0 "devports-test-listener"
 #define SPAWN_FLAG "--devports-spawn"
@@ -309,10 +314,12 @@ int spawn_listener(struct spawn *s, const struct spawn_opts *o)
 		return rc;
 	}
 	if (pid == 0) {
+		setpgid(0, 0);
 		setup_child_fds(cmd[0], rep[1]);
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* here and in the child: the group exists whichever runs first */
 	close(cmd[0]);
 	close(rep[1]);
 	s->pid = pid;
@@ -365,30 +372,19 @@ int spawn_rename(struct spawn *s, const char *name)
 	return 0;
 }
 
-/* Waits until a process that is not our child has exited. */
-static void wait_gone(pid_t pid)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pfd >= 0) {
-		struct pollfd p = {.fd = pfd, .events = POLLIN};
-		poll(&p, 1, 5000);
-		close(pfd);
-		return;
-	}
-	for (int i = 0; i < 500 && kill(pid, 0) == 0; i++) /* no pidfd: poll for it */
-		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
-}
-
-/* Waits up to 5 s for our child to exit; false if it did not. */
-static bool reap(pid_t pid)
+/* Waits up to 5 s for our child to exit, leaving it a zombie: its pid, and so its process group,
+ * stay reserved until it is reaped. */
+static void wait_exit(pid_t pid)
 {
 	for (int i = 0; i < 500; i++) {
-		pid_t r = waitpid(pid, NULL, WNOHANG);
-		if (r == pid || (r < 0 && errno == ECHILD))
-			return true;
+		siginfo_t info = {0};
+		if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 &&
+		    errno != EINTR)
+			return;
+		if (info.si_pid == pid)
+			return;
 		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
 	}
-	return false;
 }
 
 void spawn_stop(struct spawn *s)
@@ -399,14 +395,14 @@ void spawn_stop(struct spawn *s)
 	if (s->rep_fd >= 0)
 		close(s->rep_fd);
 	s->cmd_fd = s->rep_fd = -1;
-	if (s->pid > 0 && !reap(s->pid)) {
-		for (int i = 0; i < s->nworkers; i++)
-			kill(s->workers[i], SIGKILL);
-		kill(s->pid, SIGKILL);
+	if (s->pid > 0) {
+		/* Then (or after 5 s) its whole group is killed: what is left of it, or all of it.
+		 * The listener is reaped after that, so that the group is not another's by then. */
+		wait_exit(s->pid);
+		kill(-s->pid, SIGKILL);
 		while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		for (int i = 0; i < s->nworkers; i++)
-			wait_gone(s->workers[i]);
+		ph_group_gone(s->pid, 5); /* workers are not our children */
 	}
 	s->pid = 0;
 	s->nworkers = 0;
@@ -427,6 +423,7 @@ int spawn_run_as(uint32_t uid, void (*fn)(void *arg, void *out, size_t len), voi
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int rc = -errno;
@@ -439,6 +436,7 @@ int spawn_run_as(uint32_t uid, void (*fn)(void *arg, void *out, size_t len), voi
 		if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
 		    setresuid(uid, uid, uid) < 0)
 			_exit(2);
+		die_with_parent(parent); /* after the change of credentials, which clears it */
 		memset(out, 0, len);
 		fn(arg, out, len);
 		_exit(write_all(pfd[1], out, len) ? 0 : 3);

@@ -5,8 +5,10 @@
  * The listener optionally drops to another uid, opens a TCP or UDP socket on the given address and
  * port (0: the kernel picks one), optionally forks a worker that keeps the socket (pre-fork),
  * reports its port and then obeys commands: fork another worker, rename itself. Its command name
- * is "dp-listener" ("dp-worker" for workers). Every process dies with the test process
- * (PR_SET_PDEATHSIG), and spawn_stop_all() in a fixture's fini stops them after a failure.
+ * is "dp-listener" ("dp-worker" for workers). The listener runs in a process group of its own,
+ * with its workers. Every process dies with the test process (PR_SET_PDEATHSIG: the listener with
+ * the test, the workers with the listener), and spawn_stop_all() in a fixture's fini stops them
+ * after a failed assertion.
  */
 #ifndef DEVPORTS_TEST_SPAWN_H
 #define DEVPORTS_TEST_SPAWN_H
@@ -52,8 +54,8 @@ pid_t spawn_fork_worker(struct spawn *s);
 /* Changes the listener's command name (prctl PR_SET_NAME); returns 0 or a negative errno. */
 int spawn_rename(struct spawn *s, const char *name);
 
-/* Kills the listener and its workers and waits until all are gone (the socket is closed).
- * Idempotent. */
+/* Ends the listener and its workers (its whole process group) and waits until all are gone (the
+ * socket is closed). Idempotent. */
 void spawn_stop(struct spawn *s);
 
 /* Stops every listener still running: call it from a test fixture's fini. */
