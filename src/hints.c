@@ -245,54 +245,6 @@ void hints_for(const struct listener *const *mates, const struct label *const *l
 		add(out, HINT_LAN, "%s", lan_text);
 }
 
-/* Where a listener sits in the grouping by protocol and port. */
-struct slot {
-	uint8_t proto;
-	uint16_t port;
-	size_t i; /* index into the set */
-};
-
-static int by_proto_port(const void *x, const void *y)
-{
-	const struct slot *a = x, *b = y;
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	return (a->i > b->i) - (a->i < b->i);
-}
-
-int hints_compute(const struct listener_set *set, const struct label *labels,
-                  const struct config *cfg, struct hint_list *out)
-{
-	size_t n = set->n;
-	struct slot *slots = n ? malloc(n * sizeof *slots) : NULL;
-	const struct listener **mates = n ? malloc(n * sizeof *mates) : NULL;
-	const struct label **labs = n ? malloc(n * sizeof *labs) : NULL;
-	int rc = n && (!slots || !mates || !labs) ? -ENOMEM : 0;
-	if (rc == 0 && n) {
-		for (size_t i = 0; i < n; i++)
-			slots[i] = (struct slot){set->v[i].proto, set->v[i].port, i};
-		qsort(slots, n, sizeof *slots, by_proto_port);
-		for (size_t i = 0; i < n; i++) {
-			mates[i] = &set->v[slots[i].i];
-			labs[i] = &labels[slots[i].i];
-		}
-		for (size_t i = 0, j; i < n; i = j) {
-			for (j = i + 1; j < n && slots[j].proto == slots[i].proto &&
-			                slots[j].port == slots[i].port;
-			     j++)
-				;
-			for (size_t k = i; k < j; k++)
-				hints_for(mates + i, labs + i, j - i, k - i, cfg, &out[slots[k].i]);
-		}
-	}
-	free(slots);
-	free(mates);
-	free(labs);
-	return rc;
-}
-
 bool hints_sticky(const struct hint_list *h)
 {
 	for (size_t i = 0; i < h->n; i++)

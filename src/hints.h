@@ -47,12 +47,6 @@ struct hint_list {
 
 struct config;
 
-/* Hints for every listener of set: out[i] (n = set->n entries, written whole) for set->v[i],
- * whose label is labels[i] (labels_for). cfg may be NULL. Returns 0 or -ENOMEM (out is then
- * filled without the split-stack hints, which need memory). */
-int hints_compute(const struct listener_set *set, const struct label *labels,
-                  const struct config *cfg, struct hint_list *out);
-
 /* The hints of mates[self]: mates[0..n) are every listener on its protocol and port (itself
  * included, in any order), labels[i] the label of mates[i]. cfg may be NULL. */
 void hints_for(const struct listener *const *mates, const struct label *const *labels, size_t n,

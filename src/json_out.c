@@ -1,8 +1,11 @@
-/* json_out.c - snapshot -> JSON. Text fields are already sanitized; cJSON escapes the rest. */
+/* json_out.c - snapshot -> JSON, written one listener at a time. Text fields are already
+ * sanitized; cJSON escapes the rest. */
 #include "json_out.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "annotate.h"
@@ -88,26 +91,65 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 	return o;
 }
 
-char *json_out_snapshot(const struct snapshot *s, const char *backend, const struct config *cfg)
+/* Writes text with a tab after every newline: a listener's object, indented into the array. */
+static int put_indented(FILE *out, const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (fputc(*p, out) == EOF || (*p == '\n' && fputc('\t', out) == EOF))
+			return -1;
+	return 0;
+}
+
+int json_out_write(FILE *out, const struct snapshot *s, const char *backend,
+                   const struct config *cfg)
 {
 	char now[32];
-	struct annotation *ann = NULL;
-	if (annotate_set(&s->set, cfg, &ann) < 0)
+	struct annotator ann;
+	if (annotator_init(&ann, &s->set, cfg) < 0)
+		return -ENOMEM;
+	cJSON *head = cJSON_CreateObject();
+	iso_time(s->taken_at, now, sizeof now);
+	cJSON_AddNumberToObject(head, "schema_version", JSON_SCHEMA_VERSION);
+	cJSON_AddStringToObject(head, "generated_at", now);
+	cJSON_AddStringToObject(head, "backend", backend);
+	char *text = head ? cJSON_Print(head) : NULL;
+	cJSON_Delete(head);
+	int rc = text ? 0 : -ENOMEM;
+	size_t len = text ? strlen(text) : 0;
+	/* the head's own closing "\n}" gives way to the listeners, written one at a time */
+	if (rc == 0 && (len < 2 || fwrite(text, 1, len - 2, out) != len - 2 ||
+	                fputs(",\n\t\"listeners\":\t[", out) == EOF))
+		rc = -EIO;
+	free(text);
+	for (size_t i = 0; rc == 0 && i < s->set.n; i++) {
+		struct annotation a;
+		annotator_get(&ann, i, &a);
+		cJSON *item = json_out_listener(&s->set.v[i], &a);
+		char *one = item ? cJSON_Print(item) : NULL;
+		cJSON_Delete(item);
+		if (!one)
+			rc = -ENOMEM;
+		else if ((i && fputs(", ", out) == EOF) || put_indented(out, one) < 0)
+			rc = -EIO;
+		free(one);
+	}
+	if (rc == 0 && fputs("]\n}\n", out) == EOF)
+		rc = -EIO;
+	annotator_free(&ann);
+	return rc;
+}
+
+char *json_out_snapshot(const struct snapshot *s, const char *backend, const struct config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
 		return NULL;
-	cJSON *doc = cJSON_CreateObject();
-	if (!doc) {
-		free(ann);
+	int rc = json_out_write(f, s, backend, cfg);
+	if (fclose(f) != 0 || rc < 0) {
+		free(buf);
 		return NULL;
 	}
-	iso_time(s->taken_at, now, sizeof now);
-	cJSON_AddNumberToObject(doc, "schema_version", JSON_SCHEMA_VERSION);
-	cJSON_AddStringToObject(doc, "generated_at", now);
-	cJSON_AddStringToObject(doc, "backend", backend);
-	cJSON *arr = cJSON_AddArrayToObject(doc, "listeners");
-	for (size_t i = 0; arr && i < s->set.n; i++)
-		cJSON_AddItemToArray(arr, json_out_listener(&s->set.v[i], &ann[i]));
-	char *text = arr ? cJSON_Print(doc) : NULL;
-	cJSON_Delete(doc);
-	free(ann);
-	return text;
+	return buf;
 }

@@ -3,6 +3,7 @@
 #define DEVPORTS_JSON_OUT_H
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 
 #include "snapshot.h"
 
@@ -17,7 +18,12 @@ struct config;
 cJSON *json_out_listener(const struct listener *l, const struct annotation *a);
 
 /* The whole document: {schema_version, generated_at, backend, listeners: [...]}, labelled with cfg
- * (may be NULL). Returns a malloc'd, NUL-terminated string (free() it), or NULL when out of
+ * (may be NULL), written to out one listener at a time (memory does not grow with the number of
+ * listeners beyond their labels). 0, -ENOMEM or -EIO. */
+int json_out_write(FILE *out, const struct snapshot *s, const char *backend,
+                   const struct config *cfg);
+
+/* The same document as a malloc'd, NUL-terminated string (free() it), or NULL when out of
  * memory. */
 char *json_out_snapshot(const struct snapshot *s, const char *backend, const struct config *cfg);
 

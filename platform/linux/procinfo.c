@@ -26,7 +26,8 @@ enum {
 	FULL_POLLS = 256,     /* a full read at least this often (RSS, threads, parent) */
 	SETTLED_SECONDS = 30, /* a process running longer starts at LOOK_MAX */
 	COMM_RAW_MAX = 64,
-	COMM_FDS_MAX = 256, /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
+	COMM_FDS_MAX = 4096, /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
+	PIDFDS_MAX = 8192,   /* pidfds watching exits, at most (and 1/2 of the limit) */
 	SELECT_MAX = 255,   /* pids one procps_pids_select() call accepts */
 };
 
@@ -189,10 +190,13 @@ int procinfo_new(struct procinfo **out, int procfd, struct usernames *names, boo
 		pi->hz = 100;
 	struct rlimit rl;
 	pi->comm_fds_max = COMM_FDS_MAX;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur / 4 < COMM_FDS_MAX)
-		pi->comm_fds_max = (int)(rl.rlim_cur / 4);
-	pi->pidfds_max = pi->comm_fds_max;
+	pi->pidfds_max = PIDFDS_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		if (rl.rlim_cur / 4 < COMM_FDS_MAX)
+			pi->comm_fds_max = (int)(rl.rlim_cur / 4);
+		if (rl.rlim_cur / 2 < PIDFDS_MAX)
+			pi->pidfds_max = (int)(rl.rlim_cur / 2);
+	}
 	pi->epfd = watch_exits ? epoll_create1(EPOLL_CLOEXEC) : -1;
 	long page = sysconf(_SC_PAGESIZE);
 	pi->page_kib = page >= 1024 ? (unsigned long)page / 1024 : 4;
@@ -505,7 +509,6 @@ static int fetch(struct procinfo *pi)
 			s->valid = true;
 			s->want = false;
 			s->gone = false;
-			watch(pi, s);
 		}
 	}
 	for (size_t i = 0; i < pi->n; i++) /* asked for but not found: gone */
@@ -642,6 +645,8 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 			else
 				schedule(pi, s, false);
 		}
+		if (s->valid && s->pidfd < 0 && pi->poll > 1)
+			watch(pi, s); /* from the second update on: a one-shot run watches nothing */
 		if (!s->want && ((unsigned long)s->pid + pi->poll) % check_period(pi, s) == 0)
 			check(pi, s);
 		if (s->want)

@@ -31,10 +31,8 @@ int cmd_list(const struct cli_opts *o)
 		return EXIT_ERROR;
 	int exit_code = EXIT_OK;
 	if (o->json) {
-		char *text = json_out_snapshot(&s, platform_name(p), o->config);
-		if (!text || puts(text) == EOF)
+		if (json_out_write(stdout, &s, platform_name(p), o->config) < 0)
 			exit_code = EXIT_ERROR;
-		free(text);
 	} else if (text_out_table(stdout, &s, o->config, stdout_width()) < 0) {
 		exit_code = EXIT_ERROR;
 	}

@@ -66,10 +66,8 @@ int cmd_who(const struct cli_opts *o)
 	s.set.n = n;
 	int exit_code = n ? EXIT_OK : EXIT_NOT_FOUND;
 	if (o->json) {
-		char *text = json_out_snapshot(&s, platform_name(p), o->config);
-		if (!text || puts(text) == EOF)
+		if (json_out_write(stdout, &s, platform_name(p), o->config) < 0)
 			exit_code = EXIT_ERROR;
-		free(text);
 	} else if (print_text(&s, o->config, port) < 0) {
 		exit_code = EXIT_ERROR;
 	}
