@@ -513,6 +513,7 @@ Test(fake, builtin_first_snapshot)
 	    {"tcp", "::", 3000, 41233, "node"},
 	    {"tcp", "127.0.0.1", 5173, 41502, "node"},
 	    {"tcp", "127.0.0.1", 5001, 40877, "python3"},
+	    {"tcp", "127.0.0.1", 8003, 40300, "gunicorn"}, /* and its two workers */
 	    {"tcp", "0.0.0.0", 8000, 40110, "python3"},
 	    {"tcp", "127.0.0.1", 43771, 3391, "code"},
 	    {"udp", "0.0.0.0", 58164, 3120, "chrome"},
@@ -538,6 +539,11 @@ Test(fake, builtin_first_snapshot)
 	cr_assert_str_eq(next->proc->cwd, "/home/dev/shop-web");
 	cr_assert_eq(next->proc->ppid, 41200);
 	cr_assert_str_eq(must_find(set, "tcp", "0.0.0.0", 8080)->proc->user, "root");
+	const struct listener *gunicorn = must_find(set, "tcp", "127.0.0.1", 8003);
+	cr_assert_eq(gunicorn->nholders, 3, "a pre-fork server: one row, three holders");
+	cr_assert_eq(gunicorn->nsockets, 1);
+	cr_assert_eq(gunicorn->holders[1]->id.pid, 40301);
+	cr_assert_eq(gunicorn->holders[2]->id.pid, 40302);
 	cr_assert_str_eq(must_find(set, "tcp", "127.0.0.1", 5432)->proc->user, "postgres");
 	cr_assert_str_eq(must_find(set, "udp", "127.0.0.53", 53)->proc->user, "systemd-resolve");
 }
