@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "views.h"
 
 void view_format_uptime(int64_t s, char *buf, size_t len)
@@ -97,6 +98,13 @@ static void draw_row(const struct app *a, const struct row *r, struct frame *f,
 			/* The hint marker right after the label, which gives way to keep it. */
 			int used = frame_put(f, y, x, w - 2, st, text);
 			frame_put(f, y, x + used + 1, 1, ST_HINT, "!");
+		} else if (id == COL_PROCESS && r->l.nholders > 1 && sanitize_width(text) > w) {
+			/* A shared socket's count keeps its place; the name gets what is left. */
+			char count[16];
+			snprintf(count, sizeof count, " ×%u", (unsigned)r->l.nholders);
+			int cw = sanitize_width(count);
+			int used = frame_put(f, y, x, w > cw ? w - cw : 0, st, r->l.proc->comm);
+			frame_put(f, y, x + used, w - used, st, count);
 		} else if (id == COL_ADDRESS && on_lan(&r->l) && w >= 9) {
 			/* The badge keeps its place; the address gets what is left. */
 			frame_put(f, y, x, w - 4, st, text);
