@@ -5,7 +5,7 @@
 # at -i 0.2 in a tmux pane, filtered on the range's first digits so that churn rows are on screen
 # however many other listeners the machine has, and `devports --json` runs in a loop. Checks:
 # - the dashboard stays alive and keeps its title, and shows churn rows while the churn runs;
-# - every JSON document parses, with schema_version 1 and a listeners array, and some of them
+# - every JSON document parses, with schema_version 2 and a listeners array, and some of them
 #   hold churn listeners;
 # - once the churn has stopped (every one of its processes has exited), every churn row is gone
 #   from the pane within the tombstone time (5 s) plus a poll and a draw: 6 s; `devports --json`
@@ -64,7 +64,7 @@ while not os.path.exists(os.path.join(tmp, "stop")):
     else:
         try:
             doc = json.loads(r.stdout.decode("utf-8"))
-            if doc.get("schema_version") != 1 or not isinstance(doc.get("listeners"), list):
+            if doc.get("schema_version") != 2 or not isinstance(doc.get("listeners"), list):
                 bad = "unexpected document"
         except ValueError as e:
             bad = "does not parse: %s" % e
