@@ -545,12 +545,12 @@ Test(linux_backend, owners_steady_poll_reads_no_fd_directory)
 	cr_expect_eq(owners_holders(o, 1, &h), 0);
 
 	unsigned long discoveries = st->discoveries, verified = st->verified;
-	for (int i = 0; i < OWNERS_VERIFY_POLLS; i++)
+	for (int i = 0; i < OWNERS_VERIFY_SOLE_POLLS; i++)
 		cr_assert_eq(owners_update(o, inodes, 2), 0);
 	cr_expect_eq(st->full_passes, 1, "no full pass for a socket nobody shows");
 	cr_expect_eq(st->discoveries, discoveries, "nothing to discover");
-	cr_expect_eq(st->verified, verified + 1, "one readlink per holder every %d polls",
-	             OWNERS_VERIFY_POLLS);
+	cr_expect_eq(st->verified, verified + 1, "one readlink for a sole holder every %d polls",
+	             OWNERS_VERIFY_SOLE_POLLS);
 	cr_assert_eq(owners_holders(o, inodes[0], &h), 1);
 
 	/* a new socket in a process that is already known: found without a full pass */
@@ -579,7 +579,7 @@ Test(linux_backend, owners_steady_poll_reads_no_fd_directory)
 	/* closed, though still listed (as if another process kept it open): its holder is dropped
 	 * at its next verification */
 	close(fd);
-	for (int i = 0; i < OWNERS_VERIFY_POLLS; i++)
+	for (int i = 0; i < OWNERS_VERIFY_SOLE_POLLS; i++)
 		cr_assert_eq(owners_update(o, with_ghost, 3), 0);
 	cr_expect_eq(owners_holders(o, inodes[0], &h), 0);
 	owners_free(&o);

@@ -246,7 +246,7 @@ static enum owner_unknown expect_hidden_soon(struct platform *p, struct snapshot
 {
 	int poll = 0;
 	const struct listener *l = NULL;
-	for (; poll < OWNERS_VERIFY_POLLS + 2; poll++) {
+	for (; poll < OWNERS_VERIFY_SOLE_POLLS + 2; poll++) {
 		poll_ok(p, s, poll);
 		pid_t by = held_by(s, port, poll);
 		l = only_row(s, port, poll);
@@ -254,7 +254,7 @@ static enum owner_unknown expect_hidden_soon(struct platform *p, struct snapshot
 			break;
 		cr_assert_eq(by, pid, "poll %d: port %u held by %d", poll, port, (int)by);
 	}
-	cr_assert_lt(poll, OWNERS_VERIFY_POLLS + 2, "port %u is still shown held by %d", port,
+	cr_assert_lt(poll, OWNERS_VERIFY_SOLE_POLLS + 2, "port %u is still shown held by %d", port,
 	             (int)pid);
 	cr_assert_eq(l->proc->id.pid, 0, "a stand-in owner");
 	cr_assert_eq(l->proc->uid, l->uid, "the stand-in has the socket's uid");

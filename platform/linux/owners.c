@@ -200,7 +200,8 @@ static void verify(struct owners *o)
 		for (uint32_t j = 0; j < e->nh; j++) {
 			const struct owner_holder *h = &e->h[j];
 			uint32_t slice = (uint32_t)h->pid + (uint32_t)h->fd + o->tick;
-			if (slice % OWNERS_VERIFY_POLLS == 0) {
+			uint32_t every = e->nh > 1 ? OWNERS_VERIFY_POLLS : OWNERS_VERIFY_SOLE_POLLS;
+			if (slice % every == 0) {
 				o->stats.verified++;
 				if (procdir_fd_is(o->procfd, h->pid, h->fd, e->inode) != 1)
 					continue;

@@ -3,7 +3,8 @@
  *
  * Per update (one poll), in this order:
  * 1. Verify: each known holder is re-checked with one readlink of /proc/PID/fd/FD every
- *    OWNERS_VERIFY_POLLS polls, a slice of the holders at each poll (by pid and fd). A holder that
+ *    OWNERS_VERIFY_POLLS polls (a socket's only holder every OWNERS_VERIFY_SOLE_POLLS), a slice
+ *    of the holders at each poll (by pid and fd). A holder that
  *    closed the socket or exited is dropped; a socket that lost all its holders is searched again.
  *    A socket that closes is gone at once all the same: the list of sockets is the kernel's at
  *    every poll. What waits for its slice is a holder that let go of a socket others keep open.
@@ -60,8 +61,11 @@
 
 struct owners;
 
-/* Each known holder is re-verified once in this many polls (step 1 above). */
-enum { OWNERS_VERIFY_POLLS = 16 };
+/* Each known holder of a shared socket is re-verified once in this many polls (step 1 above);
+ * a socket's only holder once in OWNERS_VERIFY_SOLE_POLLS: when it closes the socket the kernel
+ * lists it no more, unless it had passed it on (socket activation, SCM_RIGHTS), and its exit is
+ * seen at once by the process cache. */
+enum { OWNERS_VERIFY_POLLS = 16, OWNERS_VERIFY_SOLE_POLLS = 64 };
 
 struct owner_holder {
 	pid_t pid;

@@ -9,7 +9,7 @@
 
 enum entry_state {
 	ENTRY_NEW,   /* no holder known yet: to be searched */
-	ENTRY_KNOWN, /* holders known, each verified every OWNERS_VERIFY_POLLS polls */
+	ENTRY_KNOWN, /* holders known, each verified every OWNERS_VERIFY_POLLS polls (owners.h) */
 	ENTRY_MISS,  /* a full pass found no holder: retried after retry_at */
 };
 
