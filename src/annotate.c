@@ -3,21 +3,26 @@
 #include "annotate.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 enum { MATES_MAX = 64 }; /* listeners on one protocol and port that a hint compares */
 
-static const struct listener_set *sort_set; /* for by_proto_port: the set being ordered */
+/* Where a listener sits in the order by protocol and port. */
+struct slot {
+	uint8_t proto;
+	uint16_t port;
+	size_t i; /* index into the set */
+};
 
 static int by_proto_port(const void *x, const void *y)
 {
-	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	const struct listener *a = &sort_set->v[i], *b = &sort_set->v[j];
+	const struct slot *a = x, *b = y;
 	if (a->proto != b->proto)
 		return a->proto < b->proto ? -1 : 1;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
-	return (i > j) - (i < j);
+	return (a->i > b->i) - (a->i < b->i);
 }
 
 int annotator_init(struct annotator *a, const struct listener_set *set, const struct config *cfg)
@@ -33,15 +38,21 @@ int annotator_init(struct annotator *a, const struct listener_set *set, const st
 		annotator_free(a);
 		return -ENOMEM;
 	}
+	struct slot *slots = malloc(n * sizeof *slots);
+	if (!slots) {
+		annotator_free(a);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		a->labels[i] = labels_for(&set->v[i], cfg);
-		a->order[i] = i;
+		slots[i] = (struct slot){set->v[i].proto, set->v[i].port, i};
 	}
-	sort_set = set;
-	qsort(a->order, n, sizeof *a->order, by_proto_port);
-	sort_set = NULL;
-	for (size_t k = 0; k < n; k++)
-		a->at[a->order[k]] = k;
+	qsort(slots, n, sizeof *slots, by_proto_port);
+	for (size_t k = 0; k < n; k++) {
+		a->order[k] = slots[k].i;
+		a->at[slots[k].i] = k;
+	}
+	free(slots);
 	return 0;
 }
 
