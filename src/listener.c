@@ -1,5 +1,8 @@
 /* listener.c - key order and formatting of one listener, its owned copy; the listener set. */
 #include "listener.h"
+
+#include "arena.h"
+#include "hash.h"
 #include "array_grow.h"
 
 #include <arpa/inet.h>
@@ -33,28 +36,14 @@ bool listener_held_by(const struct listener *l, pid_t pid)
 	return false;
 }
 
-static uint64_t hash_str(uint64_t h, const char *t)
-{
-	for (; *t; t++)
-		h = (h ^ (unsigned char)*t) * 1099511628211ull; /* FNV-1a */
-	return (h ^ 0xff) * 1099511628211ull; /* a separator: "ab","c" is not "a","bc" */
-}
-
-static uint64_t hash_num(uint64_t h, uint64_t v)
-{
-	for (int k = 0; k < 8; k++, v >>= 8)
-		h = (h ^ (v & 0xff)) * 1099511628211ull;
-	return h;
-}
-
 uint64_t proc_fingerprint_base(const struct proc_info *p)
 {
-	uint64_t h = 14695981039346656037ull;
-	h = hash_num(h, (uint64_t)p->id.pid);
-	h = hash_num(h, p->id.start_ticks);
-	h = hash_num(h, (uint64_t)p->ppid);
-	h = hash_num(h, p->uid);
-	h = hash_num(h, (uint64_t)p->start_time);
+	uint64_t h = HASH_SEED;
+	h = hash_u64(h, (uint64_t)p->id.pid);
+	h = hash_u64(h, p->id.start_ticks);
+	h = hash_u64(h, (uint64_t)p->ppid);
+	h = hash_u64(h, p->uid);
+	h = hash_u64(h, (uint64_t)p->start_time);
 	const char *f[] = {p->comm, p->user, p->cmdline, p->cwd, p->exe};
 	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
 		h = hash_str(h, f[k]);
@@ -121,15 +110,34 @@ const char *const owner_unknown_text[OWNER_UNKNOWN_COUNT] = {
 	                      "a restricted /proc)"),
 };
 
-/* The strings of one proc_info, in order. */
-#define PROC_STRINGS(p) {&(p)->comm, &(p)->user, &(p)->cmdline, &(p)->cwd, &(p)->exe, &(p)->project_root}
-enum { PROC_NSTRINGS = 6 };
+void proc_info_strings(struct proc_info *p, const char **out[PROC_STRINGS])
+{
+	out[0] = &p->comm;
+	out[1] = &p->user;
+	out[2] = &p->cmdline;
+	out[3] = &p->cwd;
+	out[4] = &p->exe;
+	out[5] = &p->project_root;
+}
+
+int proc_info_copy(struct proc_info *dst, const struct proc_info *src, struct arena *a)
+{
+	*dst = *src;
+	const char **f[PROC_STRINGS];
+	proc_info_strings(dst, f);
+	for (size_t k = 0; k < PROC_STRINGS; k++)
+		if (!(*f[k] = arena_strdup(a, *f[k])))
+			return -ENOMEM;
+	return 0;
+}
 
 static size_t proc_text_size(const struct proc_info *p)
 {
-	const char *const *f[PROC_NSTRINGS] = PROC_STRINGS(p);
+	struct proc_info c = *p;
+	const char **f[PROC_STRINGS];
+	proc_info_strings(&c, f);
 	size_t n = 0;
-	for (size_t k = 0; k < PROC_NSTRINGS; k++)
+	for (size_t k = 0; k < PROC_STRINGS; k++)
 		n += strlen(*f[k] ? *f[k] : "") + 1;
 	return n;
 }
@@ -138,8 +146,9 @@ static size_t proc_text_size(const struct proc_info *p)
 static char *proc_text_copy(struct proc_info *dst, const struct proc_info *p, char *text)
 {
 	*dst = *p;
-	const char **f[PROC_NSTRINGS] = PROC_STRINGS(dst);
-	for (size_t k = 0; k < PROC_NSTRINGS; k++) {
+	const char **f[PROC_STRINGS];
+	proc_info_strings(dst, f);
+	for (size_t k = 0; k < PROC_STRINGS; k++) {
 		const char *src = *f[k] ? *f[k] : "";
 		size_t n = strlen(src) + 1;
 		memcpy(text, src, n);

@@ -52,6 +52,15 @@ struct proc_info {
 	uint64_t fingerprint;
 };
 
+/* p's six strings, in this order: comm, user, cmdline, cwd, exe, project_root. */
+enum { PROC_STRINGS = 6 };
+void proc_info_strings(struct proc_info *p, const char **out[PROC_STRINGS]);
+
+/* *src into *dst (they may be the same), its strings copied into a (NULL ones become ""). 0 or
+ * -ENOMEM (dst's strings then partly point at src's). */
+struct arena;
+int proc_info_copy(struct proc_info *dst, const struct proc_info *src, struct arena *a);
+
 /* The hash stored in fingerprint (snapshot_finish sets it): the base (every field but
  * project_root, rss_kib and threads; never 0), finished with project_root. */
 uint64_t proc_fingerprint(const struct proc_info *p);

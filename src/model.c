@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "array_grow.h"
+#include "hash.h"
 
 void model_init(struct model *m)
 {
@@ -41,17 +42,13 @@ static void project_name(const char *root, char *out, size_t len)
  * holder's identity and text (their fingerprints). */
 static uint64_t inputs_of(const struct listener *l)
 {
-	uint64_t h = 1469598103934665603ull;
-	uint64_t v[] = {l->v6only, l->owner_hidden, l->owner_why, l->uid, l->nholders,
-	                l->owner_hidden ? (uint64_t)(uintptr_t)0 : l->proc->fingerprint};
+	uint64_t h = HASH_SEED;
+	uint64_t v[] = {l->v6only, l->owner_hidden, l->owner_why, l->uid, l->nholders};
 	for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-		h = (h ^ v[k]) * 1099511628211ull;
-	for (size_t i = 1; i < l->nholders; i++)
-		h = (h ^ l->holders[i]->fingerprint) * 1099511628211ull;
-	if (l->owner_hidden)
-		for (const char *t = l->proc->user; *t; t++)
-			h = (h ^ (unsigned char)*t) * 1099511628211ull;
-	return h;
+		h = hash_u64(h, v[k]);
+	for (size_t i = 0; i < l->nholders; i++) /* the lead is holders[0] */
+		h = hash_u64(h, l->holders[i]->fingerprint);
+	return l->owner_hidden ? hash_str(h, l->proc->user) : h;
 }
 
 static void log_event(struct model *m, const struct listener *l, bool added, time_t wall)

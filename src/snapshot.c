@@ -53,11 +53,8 @@ struct proc_info *snapshot_add_process(struct snapshot *s, const struct proc_inf
 	if (!array_grow((void **)&s->procs, &s->capprocs, s->nprocs + 1, sizeof *s->procs, 64))
 		return NULL;
 	struct proc_info *q = &s->procs[s->nprocs];
-	*q = *p;
-	const char **f[] = {&q->comm, &q->user, &q->cmdline, &q->cwd, &q->exe, &q->project_root};
-	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-		if (!(*f[k] = snapshot_str(s, *f[k])))
-			return NULL;
+	if (proc_info_copy(q, p, &s->strings) < 0)
+		return NULL;
 	s->nprocs++;
 	return q;
 }

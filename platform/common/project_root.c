@@ -1,5 +1,6 @@
 /* project_root.c - nearest parent with a project marker, cached per working directory. */
 #include "project_root.h"
+#include "hash.h"
 #include "platform.h"
 
 #include <errno.h>
@@ -37,10 +38,7 @@ static size_t entries;
 
 static uint32_t hash_of(const char *s)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return (uint32_t)hash_mix(hash_str(HASH_SEED, s));
 }
 
 /* The slot is taken from the low bits of the hash, the spread from the top 10. */

@@ -231,13 +231,5 @@ int darwin_proc_from_info(const struct darwin_proc_src *src, struct darwin_proc_
 
 int darwin_proc_copy_strings(struct proc_info *p, struct arena *strings)
 {
-	const char **fields[] = {&p->comm, &p->user, &p->cmdline,
-	                         &p->cwd,  &p->exe,  &p->project_root};
-	const char *copies[sizeof fields / sizeof fields[0]];
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		if (!(copies[i] = arena_strdup(strings, *fields[i])))
-			return -ENOMEM;
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		*fields[i] = copies[i];
-	return 0;
+	return proc_info_copy(p, p, strings);
 }

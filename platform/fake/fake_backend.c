@@ -169,17 +169,7 @@ static int fake_process(void *impl, pid_t pid, struct arena *strings, struct pro
 	const struct proc_info *p = find_process(f, pid);
 	if (!p)
 		return -ESRCH;
-	*out = *p;
-	out->comm = arena_strdup(strings, p->comm);
-	out->user = arena_strdup(strings, p->user);
-	out->cmdline = arena_strdup(strings, p->cmdline);
-	out->cwd = arena_strdup(strings, p->cwd);
-	out->exe = arena_strdup(strings, p->exe);
-	out->project_root = arena_strdup(strings, p->project_root);
-	if (!out->comm || !out->user || !out->cmdline || !out->cwd || !out->exe ||
-	    !out->project_root)
-		return -ENOMEM;
-	return 0;
+	return proc_info_copy(out, p, strings);
 }
 
 static int fake_proc_open(void *impl, const struct proc_ident *who, void **proc)

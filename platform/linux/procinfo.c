@@ -1,5 +1,6 @@
 /* procinfo.c - process data through libproc2, with a per-pid cache for collect (see procinfo.h). */
 #include "array_grow.h"
+#include "hash.h"
 #include "procinfo.h"
 #include "procdir.h"
 #include "sanitize.h"
@@ -62,7 +63,7 @@ struct procinfo_data {
 	unsigned char head[offsetof(struct proc_info, comm)];
 	char text[]; /* comm, user, cmdline, cwd, exe, project_root */
 };
-enum { NSTRINGS = 6 };
+enum { NSTRINGS = PROC_STRINGS }; /* in the order of proc_info_strings() */
 
 /* The strings of a proc_raw, in the order of procinfo_data's text. */
 static const struct {
@@ -105,8 +106,8 @@ void procinfo_view(const struct procinfo_data *d, struct proc_info *out)
 {
 	memset(out, 0, sizeof *out);
 	memcpy(out, d->head, sizeof d->head);
-	const char **f[NSTRINGS] = {&out->comm, &out->user, &out->cmdline,
-	                            &out->cwd,  &out->exe,  &out->project_root};
+	const char **f[PROC_STRINGS];
+	proc_info_strings(out, f);
 	const char *t = d->text;
 	for (int i = 0; i < NSTRINGS; i++) {
 		*f[i] = t;
@@ -281,14 +282,6 @@ unsigned long procinfo_checks(const struct procinfo *pi)
 	return pi->checks + pi->looks;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 1099511628211u;
-	return h;
-}
-
 enum { CMDLINE_RAW_MAX = 2 * PROC_CMDLINE_MAX + 1 }; /* more than fits once sanitized */
 
 /* What a full read would show that the command name does not tell: the command line and working
@@ -296,8 +289,8 @@ enum { CMDLINE_RAW_MAX = 2 * PROC_CMDLINE_MAX + 1 }; /* more than fits once sani
  * read computes it from what it reads (fill); a cheap look reads only these (fingerprint). */
 static uint64_t print_cmdline(const char *raw, ssize_t n)
 {
-	uint64_t h = fnv1a(14695981039346656037u, raw, n > 0 ? (size_t)n : 0);
-	return fnv1a(h, "", 1);
+	uint64_t h = hash_bytes(HASH_SEED, raw, n > 0 ? (size_t)n : 0);
+	return hash_bytes(h, "", 1);
 }
 
 static uint64_t print_rest(uint64_t h, const struct procinfo *pi, pid_t pid, const char *cwd,
@@ -305,10 +298,10 @@ static uint64_t print_rest(uint64_t h, const struct procinfo *pi, pid_t pid, con
 {
 	char path[32];
 	struct stat st;
-	h = fnv1a(h, cwd, n > 0 ? (size_t)n : 0);
+	h = hash_bytes(h, cwd, n > 0 ? (size_t)n : 0);
 	snprintf(path, sizeof path, "%d", (int)pid);
 	if (fstatat(pi->procfd, path, &st, 0) == 0)
-		h = fnv1a(h, &st.st_uid, sizeof st.st_uid);
+		h = hash_bytes(h, &st.st_uid, sizeof st.st_uid);
 	return h;
 }
 
@@ -419,13 +412,12 @@ int procinfo_read(struct procinfo *pi, pid_t pid, struct arena *strings_out,
 		if (!raw)
 			return -ENOMEM;
 		fill(pi, f->stacks[i], raw, NULL);
-		*out = raw->n;
-		const char **dst[NSTRINGS] = {&out->comm, &out->user, &out->cmdline,
-		                              &out->cwd,  &out->exe,  &out->project_root};
-		int rc = 0;
-		for (int k = 0; k < NSTRINGS && rc == 0; k++)
-			if (!(*dst[k] = arena_strdup(strings_out, (const char *)raw + strings[k].off)))
-				rc = -ENOMEM;
+		struct proc_info view = raw->n;
+		const char **f_view[PROC_STRINGS];
+		proc_info_strings(&view, f_view);
+		for (int k = 0; k < NSTRINGS; k++)
+			*f_view[k] = (const char *)raw + strings[k].off;
+		int rc = proc_info_copy(out, &view, strings_out);
 		free(raw);
 		return rc;
 	}
