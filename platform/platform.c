@@ -1,11 +1,17 @@
 /* platform.c - dispatches the contract to the native or the fake backend. */
 #include "platform.h"
+#include "cache_file.h"
 #include "fake_backend.h"
 #include "project_root.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+
+int platform_cache_dir(char *out, size_t len)
+{
+	return cache_dir_resolve(out, len);
+}
 
 double platform_monotonic(void)
 {

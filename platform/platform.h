@@ -35,6 +35,13 @@ struct platform_opts {
 	/* Fake: the wall-clock second playback starts at (process start times count from it);
 	 * 0 = now. Golden tests fix it so uptimes read the same on every run. */
 	int64_t scenario_epoch;
+	/* Native: the folder of the owner cache (platform/common/cache_file.h; the CLI passes
+	 * cache_dir_resolve()'s), which lets a one-shot run verify what the last run found instead
+	 * of reading every process; NULL: no cache, nothing read or written. Linux only for now. */
+	const char *cache_dir;
+	/* 0, or the one port the snapshots are about (`who PORT`): they hold every socket on it, and
+	 * a backend may leave the others out to skip reading their processes (Linux does). */
+	uint16_t only_port;
 };
 
 struct platform;
@@ -155,6 +162,11 @@ int platform_http_check(struct platform *p, const struct listener *l, int timeou
  * library reads no clock; the dashboard, the CLI, the kill engine and the backends read this one
  * and pass the time on. */
 double platform_monotonic(void);
+
+/* The owner cache's folder for this user into out (for platform_opts.cache_dir):
+ * $DEVPORTS_CACHE_DIR, else /run/devports for root, else $XDG_RUNTIME_DIR/devports,
+ * $XDG_CACHE_HOME/devports or ~/.cache/devports. Returns 0 or a negative errno (no home). */
+int platform_cache_dir(char *out, size_t len);
 
 /* What a backend provides; platform.c dispatches to one of these. */
 struct platform_ops {

@@ -2,8 +2,10 @@
  * when netlink is not available), their holders from the owner cache, process data from libproc2.
  */
 #include "array_grow.h"
+#include "cache_file.h"
 #include "linux_extra.h"
 #include "owners.h"
+#include "owners_file.h"
 #include "platform.h"
 #include "procdir.h"
 #include "procinfo.h"
@@ -29,6 +31,7 @@ struct linux_backend {
 	struct owners *owners;
 	struct procinfo *procinfo;
 	uid_t euid;
+	uint16_t only_port; /* platform_opts.only_port */
 	double dumps_ms; /* CPU time of the last poll's socket dumps (for benchmarks) */
 	struct listener_set socks; /* the sockets of this poll */
 	uint64_t *inodes;
@@ -37,8 +40,20 @@ struct linux_backend {
 	size_t npids, cappids;
 	pid_t *held; /* one socket's holders */
 	size_t capheld;
+	/* the owner cache's file (owners_file.h), when opts->cache_dir was given */
+	char *cache_dir;
+	struct owners_file_id cache_id;
+	double saved_at;        /* monotonic seconds of the last write; 0: none yet */
+	bool save_due;          /* this collect prepares a seed to write */
+	bool collected_since;   /* a collect since the last write */
+	const char *cache_read; /* what became of the file at open: "used", or why not */
+	const char *cache_write; /* the last write: "written", or why not */
 	char error[256];
 };
+
+/* The dashboard writes the cache at most this often (and at exit). */
+static const double CACHE_SAVE_SECONDS = 5.0;
+static const char CACHE_NAME[] = "owners";
 
 static const char *linux_name(void *impl)
 {
@@ -52,11 +67,16 @@ static const char *linux_error(void *impl)
 	return b->error;
 }
 
+static void cache_save(struct linux_backend *b);
+
 static void linux_close(void *impl)
 {
 	struct linux_backend *b = impl;
 	if (!b)
 		return;
+	if (b->collected_since)
+		cache_save(b);
+	free(b->cache_dir);
 	sockdiag_close(&b->diag);
 	procinfo_free(&b->procinfo);
 	owners_free(&b->owners);
@@ -99,6 +119,8 @@ static int holder_pids(struct linux_backend *b, const struct listener_set *s)
 	b->npids = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct owner_holder *h;
+		if (b->only_port && s->v[i].port != b->only_port)
+			continue;
 		size_t nh = owners_holders(b->owners, s->v[i].inode, &h);
 		if (!array_grow((void **)&b->pids, &b->cappids, b->npids + nh, sizeof *b->pids, 64))
 			return -ENOMEM;
@@ -141,6 +163,8 @@ static int fill_snapshot(struct linux_backend *b, struct snapshot *s)
 	for (size_t i = 0; i < b->socks.n; i++) {
 		const struct listener *l = &b->socks.v[i];
 		const struct owner_holder *h;
+		if (b->only_port && l->port != b->only_port)
+			continue;
 		size_t nh = owners_holders(b->owners, l->inode, &h), n = 0;
 		if (!array_grow((void **)&b->held, &b->capheld, nh + 1, sizeof *b->held, 64))
 			return -ENOMEM;
@@ -164,6 +188,61 @@ static void forget_gone(struct linux_backend *b)
 	for (size_t k = 0; k < b->npids; k++)
 		if (!procinfo_find(b->procinfo, b->pids[k]))
 			owners_forget_pid(b->owners, b->pids[k]);
+}
+
+/* owners_export()'s start ticks: the process table's, read this poll; else the owner cache's;
+ * else read now (a holder of a socket on a port the snapshot was not about). */
+static uint64_t start_ticks_of(void *ctx, pid_t pid)
+{
+	const struct linux_backend *b = ctx;
+	const struct procinfo_data *d = procinfo_find(b->procinfo, pid);
+	struct proc_info p;
+	struct procdir_stat st;
+	if (d) {
+		procinfo_view(d, &p);
+		return p.id.start_ticks;
+	}
+	uint64_t known = owners_start_ticks(b->owners, pid);
+	if (known)
+		return known;
+	return procdir_stat(b->procfd, pid, &st) == 0 ? st.start_ticks : 0;
+}
+
+/* What the owner cache knows now, into the cache folder. */
+static void cache_save(struct linux_backend *b)
+{
+	struct owners_seed seed;
+	void *buf = NULL;
+	size_t len = 0;
+	int rc = owners_export(b->owners, start_ticks_of, b, &seed);
+	if (rc == 0)
+		rc = owners_file_encode(&b->cache_id, &seed, &buf, &len);
+	owners_seed_clear(&seed);
+	const char *why = "written";
+	if (rc == 0)
+		rc = cache_file_write(b->cache_dir, CACHE_NAME, buf, len, &why);
+	else
+		why = rc == -EFBIG ? "too many sockets" : "nothing to write";
+	free(buf);
+	b->cache_write = rc == 0 ? "written" : why;
+	b->saved_at = platform_monotonic();
+	b->collected_since = false;
+}
+
+/* The file an earlier run wrote, as the owner cache's seed: never trusted (owners.h). */
+static void cache_load(struct linux_backend *b)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	struct owners_seed seed;
+	const char *why = "used";
+	if (cache_file_read(b->cache_dir, CACHE_NAME, OWNERS_FILE_MAX, &buf, &len, &why) == 0 &&
+	    owners_file_decode(buf, len, &b->cache_id, &seed, &why) == 0) {
+		owners_set_seed(b->owners, &seed);
+		why = NULL; /* the first update says */
+	}
+	free(buf);
+	b->cache_read = why;
 }
 
 /* This thread's CPU time, in milliseconds. */
@@ -190,11 +269,20 @@ static int linux_collect(void *impl, struct snapshot *snap)
 	for (size_t i = 0; i < out->n; i++)
 		b->inodes[i] = out->v[i].inode;
 	b->ninodes = out->n;
+	b->save_due = b->cache_dir && (b->saved_at == 0 ||
+	                               platform_monotonic() - b->saved_at >= CACHE_SAVE_SECONDS);
+	if (b->save_due)
+		owners_want_export(b->owners);
 	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0 ||
 	    (rc = holder_pids(b, out)) < 0 ||
 	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0)
 		return rc;
 	forget_gone(b);
+	if (!b->cache_read)
+		b->cache_read = owners_seed_result(b->owners);
+	b->collected_since = b->cache_dir != NULL;
+	if (b->save_due)
+		cache_save(b);
 	return fill_snapshot(b, snap);
 }
 
@@ -216,6 +304,12 @@ const struct owners_stats *linux_owners_stats(struct platform *p)
 {
 	const struct linux_backend *b = platform_backend(p, &linux_ops);
 	return b ? owners_stats(b->owners) : NULL;
+}
+
+const char *linux_cache_result(struct platform *p, bool written)
+{
+	const struct linux_backend *b = platform_backend(p, &linux_ops);
+	return !b ? NULL : written ? b->cache_write : b->cache_read;
 }
 
 static const struct platform_ops linux_ops = {
@@ -260,6 +354,7 @@ int platform_native_open(const struct platform_opts *opts, void **impl,
 	*impl = b;
 	*ops = &linux_ops;
 	b->euid = geteuid();
+	b->only_port = opts ? opts->only_port : 0;
 
 	b->procfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (b->procfd < 0) {
@@ -275,6 +370,11 @@ int platform_native_open(const struct platform_opts *opts, void **impl,
 		snprintf(b->error, sizeof b->error, "libproc2: cannot read processes (%s)",
 		         strerror(rc == -ENOMEM ? ENOMEM : EINVAL));
 		return rc;
+	}
+	if (opts && opts->cache_dir && owners_file_identity(b->procfd, &b->cache_id) == 0) {
+		if (!(b->cache_dir = strdup(opts->cache_dir)))
+			return -ENOMEM;
+		cache_load(b);
 	}
 	if (!(opts && opts->force_proc_net) && (rc = probe_netlink(b)) < 0) {
 		if (rc == -ENOMEM)

@@ -28,6 +28,11 @@ double linux_dumps_ms(struct platform *p);
  * backend. */
 struct owners_stats;
 const struct owners_stats *linux_owners_stats(struct platform *p);
+/* For tests: what became of the owner cache's file (platform_opts.cache_dir): with written
+ * false, at open ("used", or why it was not: "missing", "a symlink", "from another boot"...);
+ * with written true, at the last write ("written", or why not). NULL when not known (no
+ * cache, no collect yet) or when p is not the Linux backend. */
+const char *linux_cache_result(struct platform *p, bool written);
 
 /* Pure: the systemd service in the text of /proc/PID/cgroup (cgroup v2 "0::/system.slice/x.service"
  * or v1 "1:name=systemd:/..."): the last path element that ends in ".service" and is not a user

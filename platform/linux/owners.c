@@ -1,6 +1,7 @@
 /* owners.c - socket inode -> holding processes, cached across polls (the strategy is in owners.h;
  * the search for further holders of a found socket is in owners_complete.c). */
 #include "array_grow.h"
+#include "owners_file.h"
 #include "owners_impl.h"
 #include "platform.h"
 
@@ -54,6 +55,8 @@ void owners_free(struct owners **po)
 	free(o->ptmp);
 	free(o->list);
 	free(o->wanted);
+	owners_seed_clear(o->seed);
+	free(o->seed);
 	free(o);
 	*po = NULL;
 }
@@ -67,6 +70,56 @@ bool owners_missed(const struct owners *o, uint64_t inode)
 const struct owners_stats *owners_stats(const struct owners *o)
 {
 	return &o->stats;
+}
+
+uint64_t owners_start_ticks(const struct owners *o, pid_t pid)
+{
+	const struct owner_pid *p = owners_find_pid(o, pid);
+	return p && p->ppid_read ? p->start_ticks : 0;
+}
+
+int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t pid), void *ctx,
+                  struct owners_seed *out)
+{
+	*out = (struct owners_seed){0};
+	/* counters older than the holders are fine: processes newer than them are read as new */
+	if (o->export_tick == 0)
+		return -EAGAIN;
+	size_t ns = 0, nh = 0;
+	for (size_t i = 0; i < o->ne; i++) {
+		const struct owner_entry *e = &o->e[i];
+		ns += (e->state == ENTRY_KNOWN && e->nh) || (e->state == ENTRY_MISS && !e->nh);
+		nh += e->state == ENTRY_KNOWN ? e->nh : 0;
+	}
+	out->s = malloc(ns * sizeof *out->s + 1);
+	out->h = malloc(nh * sizeof *out->h + 1);
+	if (!out->s || !out->h) {
+		owners_seed_clear(out);
+		return -ENOMEM;
+	}
+	out->last_pid = o->export_last_pid;
+	out->forks = (uint64_t)o->export_forks;
+	for (size_t i = 0; i < o->ne; i++) {
+		const struct owner_entry *e = &o->e[i];
+		struct owners_seed_socket *ss = &out->s[out->ns];
+		*ss = (struct owners_seed_socket){.inode = e->inode, .first = (uint32_t)out->nh};
+		if (e->state == ENTRY_MISS && !e->nh) {
+			ss->missed = true;
+			out->ns++;
+			continue;
+		}
+		if (e->state != ENTRY_KNOWN)
+			continue;
+		for (uint32_t j = 0; j < e->nh; j++) {
+			uint64_t start = start_of(ctx, e->h[j].pid);
+			if (start)
+				out->h[out->nh++] = (struct owners_seed_holder){
+				    e->h[j].pid, e->h[j].fd, start};
+		}
+		ss->n = (uint32_t)out->nh - ss->first;
+		out->ns += ss->n > 0;
+	}
+	return 0;
 }
 
 /* bsearch() comparisons: a key (an inode, a pid) against an entry. */
@@ -105,7 +158,9 @@ pid_t owners_parent_of(struct owners *o, struct owner_pid *p)
 		struct procdir_stat st;
 		p->ppid_read = true;
 		o->stats.stats_read++;
-		p->ppid = procdir_stat(o->procfd, p->pid, &st) == 0 ? st.ppid : 0;
+		bool ok = procdir_stat(o->procfd, p->pid, &st) == 0;
+		p->ppid = ok ? st.ppid : 0;
+		p->start_ticks = ok ? st.start_ticks : 0;
 	}
 	return p->ppid;
 }
@@ -295,16 +350,32 @@ static void read_new(struct owners *o)
 
 /* Step 2 of owners.h: lists the processes when they may have changed and reads the fds of those
  * not seen before (after the first update, where discovery reads them all). */
+static void note_export(struct owners *o, int64_t forks, long last)
+{
+	if (forks < 0 || last <= 0)
+		return;
+	o->export_forks = forks;
+	o->export_last_pid = last;
+	o->export_tick = o->tick;
+}
+
 static int refresh_pids(struct owners *o, bool searching)
 {
+	/* for owners_export(): the count first, so that it is never ahead of the last pid */
+	bool want = o->want_export;
+	int64_t forks = want ? procdir_system_stat(o->procfd, "processes") : -1;
 	long last = procdir_last_pid(o->procfd);
 	bool moved = last < 0 || last != o->last_pid;
 	bool whole = o->tick == 1 || o->tick - o->full_listed >= RELIST_POLLS;
-	if (!whole && !moved)
+	o->want_export = false;
+	if (!whole && !moved) {
+		if (want) /* no process since the last listing */
+			note_export(o, forks, last);
 		return 0;
+	}
 	/* threads move the last pid too: with no socket to look for (new processes matter as
 	 * pre-fork workers then), not at every poll */
-	if (!whole && !searching && o->tick - o->listed < LIST_POLLS)
+	if (!whole && !searching && !want && o->tick - o->listed < LIST_POLLS)
 		return 0;
 	int rc = -ENOTSUP;
 	if (!whole && o->pid_base > 0 && o->last_pid > 0 && last > o->last_pid)
@@ -327,6 +398,8 @@ static int refresh_pids(struct owners *o, bool searching)
 	o->listed = o->tick;
 	if ((rc = merge_listing(o, whole)) < 0)
 		return rc;
+	if (want)
+		note_export(o, forks, last);
 	if (o->tick > 1)
 		read_new(o);
 	return 0;
@@ -404,7 +477,7 @@ static int discover(struct owners *o, double now)
 	size_t read = 0, k = 0;
 	unsigned long fds0 = o->stats.fds_read;
 	bool deep = false;
-	if (o->tick == 1) { /* everything, for complete holder lists */
+	if (o->tick == 1 && !o->seeded) { /* everything, for complete holder lists */
 		owners_full_pass(o, order, o->np);
 		k = o->np;
 	}
@@ -413,6 +486,16 @@ static int discover(struct owners *o, double now)
 			break;
 		bool shallow_done =
 		    read >= SHALLOW_PIDS || o->stats.fds_read - fds0 >= SHALLOW_FDS;
+		if (shallow_done && o->tick == 1) { /* from a seed: the rest at once, over threads */
+			size_t rest = k;
+			for (size_t r = k; r < o->np; r++)
+				if (order[r]->scanned != o->tick)
+					order[rest++] = order[r];
+			owners_full_pass(o, order + k, rest - k);
+			k = o->np;
+			deep = true;
+			break;
+		}
 		if (shallow_done && !(deep_ok && deep_wanted))
 			break;
 		deep |= shallow_done;
@@ -446,6 +529,108 @@ static int discover(struct owners *o, double now)
 	return 0;
 }
 
+void owners_set_seed(struct owners *o, struct owners_seed *seed)
+{
+	if (o->tick > 0 || o->seed)
+		return;
+	o->seed = malloc(sizeof *o->seed);
+	if (!o->seed) {
+		o->seed_result = "out of memory";
+		return;
+	}
+	*o->seed = *seed;
+	*seed = (struct owners_seed){0};
+	o->want_export = true; /* the fork count, to tell how old the seed is */
+}
+
+const char *owners_seed_result(const struct owners *o)
+{
+	return o->seed_result;
+}
+
+void owners_want_export(struct owners *o)
+{
+	o->want_export = true;
+}
+
+/* Whether pid was handed out in (from, upto], pids counting up and wrapping at pid_max. */
+static bool pid_in(pid_t pid, long from, long upto)
+{
+	return from <= upto ? pid > from && pid <= upto : pid > from || pid <= upto;
+}
+
+/* A seeded socket's holders that still hold it, by processes older than the seed. */
+static void keep_seeded(struct owners *o, struct owner_entry *e, const struct owners_seed *s,
+                        const struct owners_seed_socket *ss)
+{
+	for (uint32_t k = 0; k < ss->n; k++) {
+		const struct owners_seed_holder *h = &s->h[ss->first + k];
+		struct owner_pid *p = owners_find_pid(o, h->pid);
+		struct procdir_stat st;
+		if (!p || p->fresh) /* gone, or a new process (read in full below) */
+			continue;
+		o->stats.verified++;
+		if (procdir_fd_is(o->procfd, h->pid, h->fd, e->inode) != 1 ||
+		    procdir_stat(o->procfd, h->pid, &st) < 0 || st.start_ticks != h->start_ticks)
+			continue;
+		p->ppid = st.ppid;
+		p->ppid_read = true;
+		p->start_ticks = st.start_ticks;
+		owners_add_holder(o, h->pid, h->fd, e->inode);
+		o->stats.seed_kept++;
+	}
+}
+
+/* The first update's use of a seed (owners.h, "A seed"), after the listing: NULL, or why the
+ * seed was not used (then the update reads every process as without one). */
+static const char *apply_seed(struct owners *o, const struct owners_seed *s, double now)
+{
+	long last_after = procdir_last_pid(o->procfd);
+	int64_t pid_max = procdir_read_number(o->procfd, "sys/kernel/pid_max");
+	if (o->export_tick != o->tick || last_after <= 0 || pid_max <= 0)
+		return "the system's process counters cannot be read";
+	if ((uint64_t)o->export_forks < s->forks)
+		return "from another boot";
+	if ((uint64_t)o->export_forks - s->forks >= (uint64_t)pid_max / 4)
+		return "too old (pids may have gone round)";
+	for (size_t k = 0; k < o->np; k++)
+		o->p[k].fresh = pid_in(o->p[k].pid, s->last_pid, last_after);
+
+	size_t i = 0;
+	for (size_t j = 0; j < s->ns && i < o->ne; j++) {
+		const struct owners_seed_socket *ss = &s->s[j];
+		while (i < o->ne && o->e[i].inode < ss->inode)
+			i++;
+		if (i == o->ne || o->e[i].inode != ss->inode)
+			continue;
+		struct owner_entry *e = &o->e[i];
+		if (ss->missed) {
+			e->state = ENTRY_MISS;
+			e->tried = true;
+			e->retry_delay = MISS_FIRST_RETRY;
+			e->retry_at = now + MISS_FIRST_RETRY;
+			continue;
+		}
+		keep_seeded(o, e, s, ss);
+		if (e->nh)
+			e->state = ENTRY_KNOWN;
+	}
+
+	struct owner_pid **fresh = malloc(o->np * sizeof *fresh + 1);
+	if (!fresh) {
+		o->oom = true;
+		return NULL;
+	}
+	size_t n = 0;
+	for (size_t k = 0; k < o->np; k++)
+		if (o->p[k].fresh)
+			fresh[n++] = &o->p[k];
+	owners_full_pass(o, fresh, n);
+	o->stats.seed_new += n;
+	free(fresh);
+	return NULL;
+}
+
 int owners_update(struct owners *o, const uint64_t *inodes, size_t n)
 {
 	o->tick++;
@@ -477,6 +662,14 @@ int owners_update(struct owners *o, const uint64_t *inodes, size_t n)
 		                        (o->e[i].state == ENTRY_MISS && now >= o->e[i].retry_at));
 	if ((rc = refresh_pids(o, searching)) < 0)
 		return rc;
+	if (o->seed) {
+		const char *why = apply_seed(o, o->seed, now);
+		o->seeded = !why;
+		o->seed_result = why ? why : "used";
+		owners_seed_clear(o->seed);
+		free(o->seed);
+		o->seed = NULL;
+	}
 	if ((rc = discover(o, now)) < 0)
 		return rc;
 	return o->oom ? -ENOMEM : 0;

@@ -49,6 +49,22 @@
  *    sooner than 1000 times the CPU time of the last full pass: at most 0.1 % of a core), so
  *    hidden owners never bring back a full scan every poll.
  *
+ * A seed (owners_file.h): what an earlier run found, given before the first update so that a
+ * one-shot run need not read every process. Nothing in it is trusted:
+ * - it is used only when the pids handed out since it was written cannot have gone round pid_max
+ *   (fewer than pid_max / 4 processes and threads created since; the system's count of them is
+ *   in the seed): then every process created since has a pid in the range after the seed's last
+ *   pid, up to the last pid read after this listing. Those are new: each has its fds read;
+ * - each holder it names (of a socket listed now, by a process that is not new) is kept only when
+ *   /proc/PID/fd/FD still links to that socket and the process still has those start ticks;
+ * - a socket it says no process showed stays so (a process that is not new cannot have taken it
+ *   up but by SCM_RIGHTS, which a full pass also misses in the dashboard's later polls);
+ * - every other socket (new ones, and those whose holders all failed) is searched as in step 3,
+ *   newest processes first, as far as needed (the rest over threads), then completed (step 4)
+ *   through the parents of its holders (their children are new processes, read already).
+ * So a seed changes what is read, never what is found: except for a socket passed with
+ *   SCM_RIGHTS to a process older than the seed, the holders are those a full pass finds.
+ *
  * Not thread-safe. Errors from single processes (gone, EACCES) are never errors of the update.
  */
 #ifndef DEVPORTS_OWNERS_H
@@ -84,6 +100,8 @@ struct owners_stats {
 	unsigned long fds_read;     /* readlinks while reading fd directories */
 	unsigned long verified;     /* readlinks re-verifying known holders */
 	unsigned long stats_read;   /* /proc/PID/stat reads (parents, for completion) */
+	unsigned long seed_kept;    /* holders of the seed that verified */
+	unsigned long seed_new;     /* processes new since the seed, read in full */
 };
 
 /* procfd: a directory fd of the proc root, borrowed (must outlive the cache).
@@ -106,9 +124,31 @@ void owners_forget_pid(struct owners *o, pid_t pid);
  * returns their number (0 when unknown or hidden). */
 size_t owners_holders(const struct owners *o, uint64_t inode, const struct owner_holder **out);
 
+/* pid's start ticks when the cache read them (with its parent), else 0. */
+uint64_t owners_start_ticks(const struct owners *o, pid_t pid);
+
 /* Whether a search of every process found no holder for inode (step 5: it waits for a retry). */
 bool owners_missed(const struct owners *o, uint64_t inode);
 
 const struct owners_stats *owners_stats(const struct owners *o);
+
+struct owners_seed;
+/* Gives o a seed (owners_file.h) before its first update; o takes its arrays over and *seed is
+ * emptied. Ignored after the first update. */
+void owners_set_seed(struct owners *o, struct owners_seed *seed);
+/* What became of the seed: NULL when none was given, "used", or why it was not (static text). */
+const char *owners_seed_result(const struct owners *o);
+
+/* Asks the next update to note the system's count of processes created and to list the
+ * processes, so that owners_export() can describe what it found as a seed. */
+void owners_want_export(struct owners *o);
+/* The last update as a seed for a later run: every socket with holders (each holder's start
+ * ticks from start_of(ctx, pid); 0: unknown, that holder is left out) and every socket searched
+ * in every process in vain, with the counters noted at the last update that was asked to
+ * (owners_want_export; an older one is sound: the processes created since are read as new).
+ * *out is allocated (owners_seed_clear). Returns 0, -ENOMEM, or -EAGAIN when no update noted
+ * them. */
+int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t pid), void *ctx,
+                  struct owners_seed *out);
 
 #endif

@@ -89,6 +89,11 @@ int owners_complete(struct owners *o)
 			ok = add_holder(o, &holders, e->h[j].pid);
 	}
 
+	/* the first update from a seed has read every process created since: the holders'
+	 * children among them, and the older ones were forked before the socket was listed */
+	if (o->seeded && o->tick == 1)
+		children_from = UINT32_MAX;
+
 	bool changed = ok;
 	while (changed && ok) {
 		changed = false;

@@ -35,8 +35,10 @@ struct owner_pid {
 	pid_t ppid;          /* the parent when first read (kept after a reparenting: inheritance
 	                      * is what completion follows); valid when ppid_read */
 	bool ppid_read;
+	uint64_t start_ticks; /* read with ppid (0: not read) */
 	bool holds;   /* held a listed socket at the last look */
 	bool related; /* completion: the parent of a holder */
+	bool fresh;   /* the first update from a seed: created after the seed was written */
 };
 
 struct owners {
@@ -51,6 +53,14 @@ struct owners {
 	bool oom;
 	bool hit_found; /* a scan just met a found_now socket */
 	size_t unfound; /* sought sockets still without a holder */
+
+	struct owners_seed *seed; /* given for the first update; NULL once applied */
+	const char *seed_result;  /* owners_seed_result() */
+	bool seeded;              /* the first update started from a seed */
+	bool want_export;         /* owners_want_export() for the next update */
+	int64_t export_forks;     /* for owners_export(): the fork count and the last pid read */
+	long export_last_pid;     /*   before the listing of update export_tick */
+	uint32_t export_tick;
 
 	struct owner_entry *e, *etmp; /* sorted by inode */
 	size_t ne, cape, capetmp;

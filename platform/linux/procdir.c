@@ -332,21 +332,42 @@ long procdir_last_pid(int procfd)
 	return (long)v;
 }
 
-int64_t procdir_boot_time(int procfd)
+int64_t procdir_system_stat(int procfd, const char *key)
 {
 	char *buf = NULL;
 	size_t cap = 0;
-	int64_t btime = 0;
+	int64_t val = -1;
+	size_t klen = strlen(key);
 	if (procdir_slurp(procfd, "stat", &buf, &cap) > 0) {
-		const char *p = strstr(buf, "\nbtime ");
-		uint64_t v;
-		if (p) {
-			p += 7;
-			size_t len = strcspn(p, "\n");
-			if (parse_uint(p, len, &v))
-				btime = (int64_t)v;
+		const char *p = buf;
+		while (p && *p) {
+			if (strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+				uint64_t v;
+				p += klen + 1;
+				if (parse_uint(p, strcspn(p, "\n"), &v) && v <= INT64_MAX)
+					val = (int64_t)v;
+				break;
+			}
+			if ((p = strchr(p, '\n')) != NULL)
+				p++;
 		}
 	}
 	free(buf);
-	return btime;
+	return val;
+}
+
+int64_t procdir_boot_time(int procfd)
+{
+	int64_t v = procdir_system_stat(procfd, "btime");
+	return v > 0 ? v : 0;
+}
+
+int64_t procdir_read_number(int procfd, const char *path)
+{
+	char buf[32];
+	ssize_t n = procdir_read_file(procfd, path, buf, sizeof buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	uint64_t v;
+	return n > 0 && parse_uint(buf, (size_t)n, &v) && v <= INT64_MAX ? (int64_t)v : -1;
 }

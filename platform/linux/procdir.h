@@ -66,4 +66,11 @@ long procdir_last_pid(int procfd);
 /* Boot time in seconds since the epoch (btime in stat), or 0 when unknown. */
 int64_t procdir_boot_time(int procfd);
 
+/* The number after "key " on a line of the proc root's stat ("btime", "processes": the processes
+ * and threads created since boot), or -1. */
+int64_t procdir_system_stat(int procfd, const char *key);
+
+/* The number a small file holds (for example "sys/kernel/pid_max"), or -1. */
+int64_t procdir_read_number(int procfd, const char *path);
+
 #endif

@@ -54,6 +54,7 @@ static void usage(FILE *out)
 	             "      --demo [FILE]        play a JSON scenario instead of this machine\n"
 	             "                           (the built-in one when FILE is not given)\n"
 	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
+	             "      --no-cache           neither read nor write the owner cache (README.md)\n"
 	             "      --force              kill: send SIGKILL when SIGTERM was not enough\n"
 	             "      --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
 	             "                           USR2) instead of SIGTERM\n"
@@ -102,6 +103,8 @@ static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 			o->json = true;
 		} else if (!strcmp(a, "--proc-net")) {
 			o->force_proc_net = true;
+		} else if (!strcmp(a, "--no-cache")) {
+			o->no_cache = true;
 		} else if (!strcmp(a, "--force")) {
 			o->force = true;
 		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
@@ -177,7 +180,11 @@ struct platform *cli_open_platform(const struct cli_opts *o)
 		.kind = o->demo ? PLATFORM_FAKE : PLATFORM_NATIVE,
 		.force_proc_net = o->force_proc_net,
 		.scenario_path = o->demo_file,
+		.only_port = o->only_port,
 	};
+	char cache_dir[PROC_PATH_MAX];
+	if (!o->demo && !o->no_cache && platform_cache_dir(cache_dir, sizeof cache_dir) == 0)
+		po.cache_dir = cache_dir;
 	struct platform *p = NULL;
 	int rc = platform_open(&p, &po);
 	if (rc < 0) {

@@ -19,6 +19,8 @@ struct cli_opts {
 	bool demo;             /* --demo [FILE] */
 	const char *demo_file; /* NULL: the built-in scenario */
 	bool force_proc_net;   /* --proc-net: read /proc/net instead of netlink */
+	bool no_cache;         /* --no-cache: neither read nor write the owner cache */
+	uint16_t only_port;    /* set by a command about one port: platform_opts.only_port */
 	bool force;            /* kill --force: SIGKILL when SIGTERM was not enough */
 	bool yes;              /* kill --yes: no question */
 	const char *signal;    /* kill --signal NAME; NULL: SIGTERM */

@@ -57,7 +57,9 @@ int cmd_who(const struct cli_opts *o)
 		return EXIT_ERROR;
 	struct platform *p;
 	struct snapshot s = {0};
-	if (!cli_open_snapshot(o, &p, &s))
+	struct cli_opts about = *o;
+	about.only_port = port; /* the other listeners' processes are not read */
+	if (!cli_open_snapshot(&about, &p, &s))
 		return EXIT_ERROR;
 	size_t n = 0; /* keep the listeners on port, in order */
 	for (size_t i = 0; i < s.set.n; i++)
