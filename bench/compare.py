@@ -2,6 +2,9 @@
 """Times commands in alternation on the same load and prints medians, the ratio to the last
 command and each one's peak RSS.  usage: compare.py RUNS -- CMD1 ... -- CMD2 ...
 
+A command may start with --cache=DIR (run it with DEVPORTS_CACHE_DIR=DIR: the owner cache in
+DIR) or --fresh-cache=DIR (the same, DIR emptied before each run, untimed: a first run).
+
 Peak RSS is measured in separate runs under /usr/bin/time: a child forked from Python carries
 Python's own peak (about 14 MB) in its ru_maxrss across exec, whatever it runs.
 """
@@ -14,9 +17,35 @@ import tempfile
 import time
 
 
+def prepare(cmd):
+    """The command's argv and environment, its cache folder emptied when it asks for that."""
+    env = dict(os.environ)
+    while cmd and cmd[0].startswith(("--cache=", "--fresh-cache=")):
+        opt, _, folder = cmd[0].partition("=")
+        env["DEVPORTS_CACHE_DIR"] = folder
+        if opt == "--fresh-cache":
+            shutil.rmtree(folder, ignore_errors=True)
+        cmd = cmd[1:]
+    return cmd, env
+
+
+def label(cmd):
+    """The command as printed: its program's last two path elements, the cache as words."""
+    words, how = [], ""
+    for a in cmd:
+        if a.startswith("--fresh-cache="):
+            how = " (first run)"
+        elif a.startswith("--cache="):
+            how = " (cached)"
+        else:
+            words.append("/".join(a.split("/")[-2:]) if a.startswith("/") else a)
+    return " ".join(words) + how
+
+
 def run_once(cmd):
+    cmd, env = prepare(cmd)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -32,7 +61,8 @@ def peak_rss_mb(cmd, runs=3):
     peak = 0
     with tempfile.NamedTemporaryFile("r") as out:
         for _ in range(runs):
-            subprocess.run([timer, "-f", "%M", "-o", out.name] + cmd, check=True,
+            argv, env = prepare(cmd)
+            subprocess.run([timer, "-f", "%M", "-o", out.name] + argv, check=True, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             out.seek(0)
             peak = max(peak, int(out.read().split()[-1]))
@@ -58,7 +88,7 @@ def main():
     rss = [peak_rss_mb(cmd) for cmd in cmds]
     ratios = [statistics.median(a / b for a, b in zip(walls[i], walls[-1])) for i in range(len(cmds))]
     for i, cmd in enumerate(cmds):
-        print(f"  {' '.join(cmd)[:40]:40s} median {statistics.median(walls[i]):8.2f} ms wall, "
+        print(f"  {label(cmd)[:48]:48s} median {statistics.median(walls[i]):8.2f} ms wall, "
               f"{statistics.median(cpus[i]):8.2f} ms cpu, peak RSS {rss[i]:6.1f} MB, "
               f"ratio to last {ratios[i]:.2f}x")
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks devports against `ss -tulnpH` on the generated load from ../shared/bench.
-#   bench/run.sh [laptop|heavy|scale|both|all] [RUNS] one-shot: devports --json vs ss, per-poll
-#       cost (both = laptop heavy; all = laptop heavy scale; scale = 2,500 listeners in 2,600
+#   bench/run.sh [laptop|heavy|scale|both|all] [RUNS] one-shot: devports --json vs ss (a first
+#       run, with no owner cache, and a second one, and `who PORT` with it), per-poll cost
+#       (both = laptop heavy; all = laptop heavy scale; scale = 2,500 listeners in 2,600
 #       processes of 10 fds each)
 #   DASHBOARD=60 bench/run.sh heavy                  also the dashboard's CPU over 60 s at 1 Hz,
 #       and again while 50 listeners a second start and stop elsewhere (tests' dp_churn)
@@ -103,12 +104,17 @@ for sc in $scenarios; do
 	load_pid=$!
 	read -r line <"$tmp/ready.$sc"
 	echo "  load: $line"
-	"$bin" --json | bench/check.py "$tmp/$sc/expected.tsv" || echo "  check: FAILED"
-	if [ -n "$before" ]; then
-		bench/compare.py "$runs" -- "$before" --json -- "$bin" --json -- ss -tulnpH
-	else
-		bench/compare.py "$runs" -- "$bin" --json -- ss -tulnpH
-	fi
+	# the owner cache: a first run (its folder emptied before each) and a second one (the
+	# cache the run before it wrote), each checked against the load; `who` on its first port
+	cache=$tmp/cache.$sc
+	port=$(awk -F'\t' '!/^#/ { print $4; exit }' "$tmp/$sc/expected.tsv")
+	DEVPORTS_CACHE_DIR=$cache "$bin" --json | bench/check.py "$tmp/$sc/expected.tsv" "first run" ||
+		echo "  check (first run): FAILED"
+	DEVPORTS_CACHE_DIR=$cache "$bin" --json | bench/check.py "$tmp/$sc/expected.tsv" cached ||
+		echo "  check (cached): FAILED"
+	bench/compare.py "$runs" ${before:+-- "$before" --json} \
+		-- --fresh-cache="$cache.first" "$bin" --json -- --cache="$cache" "$bin" --json \
+		-- --cache="$cache" "$bin" who "$port" -- ss -tulnpH
 	"$build/devports_pollbench" 100 ${DASHBOARD:+30} | tee "$tmp/poll.$sc" | sed 's/^/  poll: /'
 	dumps=$(awk '/^netlink dumps:/ { print $4 }' "$tmp/poll.$sc")
 	if [ -n "${DASHBOARD:-}" ]; then
