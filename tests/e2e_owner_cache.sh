@@ -58,19 +58,23 @@ exec 3>"$out/cmd" # keeps the FIFO open: each command is one line
 for _ in $(seq 50); do [ -s "$out/server" ] && break; sleep 0.1; done
 read -r p1 p2 p3 p4 p5 pid worker <"$out/server" || fail "the server did not start"
 ports="$p1 $p2 $p3 $p4 $p5"
+ours="$pid $worker"
 
-# same ONE TWO PORTS PID: the rows on PORTS of two `--json` documents are the same (every field
-# but rss_kib and threads, which move), each port has a row, and PID leads every one (- : any).
+# same ONE TWO PORTS PID: the server's rows on PORTS (held by a process of $ours: another
+# listener of the machine may share a port number on another address) of two `--json` documents
+# are the same (every field but rss_kib and threads, which move), each port has one, and PID
+# leads every one (- : any).
 same() {
 	python3 - "$@" <<'PY'
 import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
 ports = set(map(int, sys.argv[3].split()))
+ours = set(map(int, sys.argv[5].split()))
 lead = None if sys.argv[4] == "-" else int(sys.argv[4])
 def rows(doc):
     out = {}
     for l in doc["listeners"]:
-        if l["port"] in ports:
+        if l["port"] in ports and ours & {p["pid"] for p in l["processes"]}:
             for p in l["processes"]:
                 p.pop("rss_kib", None); p.pop("threads", None)
             out[(l["proto"], l["address"], l["port"])] = l
@@ -88,14 +92,16 @@ for k, l in ra.items():
 PY
 }
 
-# shows FILE port|pid N: whether a `--json` document has a row on port N, or a process N.
+# shows FILE port|pid N: whether a `--json` document has a row of the server's ($ours) on port
+# N, or a process N.
 shows() {
 	python3 -c '
 import json, sys
-doc = json.load(open(sys.argv[1])); n = int(sys.argv[3])
-hit = any(l["port"] == n if sys.argv[2] == "port" else any(p["pid"] == n for p in l["processes"])
+doc = json.load(open(sys.argv[1])); n = int(sys.argv[3]); ours = set(map(int, sys.argv[4].split()))
+pids = lambda l: {p["pid"] for p in l["processes"]}
+hit = any(l["port"] == n and ours & pids(l) if sys.argv[2] == "port" else n in pids(l)
           for l in doc["listeners"])
-sys.exit(0 if hit else 1)' "$@"
+sys.exit(0 if hit else 1)' "$@" "$ours"
 }
 
 # check WHAT PORTS PID: a cached run and a --no-cache run agree on PORTS; the cache was used.
@@ -103,7 +109,7 @@ check() {
 	"$DEVPORTS" --json >"$out/cached.json" 2>"$out/err" || fail "$1: devports --json failed"
 	[ -s "$out/err" ] && { cat "$out/err"; fail "$1: devports wrote to stderr"; }
 	"$DEVPORTS" --json --no-cache >"$out/plain.json" || fail "$1: --no-cache failed"
-	same "$out/cached.json" "$out/plain.json" "$2" "$3" || fail "$1: cached and --no-cache differ"
+	same "$out/cached.json" "$out/plain.json" "$2" "$3" "$ours" || fail "$1: cached and --no-cache differ"
 }
 
 [ ! -e "$DEVPORTS_CACHE_DIR" ] || fail "the cache folder exists before the first run"
@@ -123,7 +129,7 @@ python3 - "$out/cached.json" "$p1" "$pid" "$worker" <<'PY' || fail "the pre-fork
 import json, sys
 doc = json.load(open(sys.argv[1]))
 port, parent, worker = map(int, sys.argv[2:])
-row = [l for l in doc["listeners"] if l["port"] == port]
+row = [l for l in doc["listeners"] if l["port"] == port and parent in {p["pid"] for p in l["processes"]}]
 assert len(row) == 1 and [p["pid"] for p in row[0]["processes"]] == [parent, worker], row
 PY
 pass "second run: :$p1 held by $pid and its worker $worker"
@@ -146,6 +152,7 @@ echo fork >&3
 for _ in $(seq 50); do [ "$(wc -l <"$out/server")" -ge 3 ] && break; sleep 0.1; done
 w2=$(sed -n 3p "$out/server")
 [ -n "$w2" ] || fail "the server did not fork"
+ours="$ours $w2"
 check "a worker forked after the cache" "$ports $p6" "$pid"
 shows "$out/cached.json" pid "$w2" || fail "the worker $w2 forked after the cache was written is missing"
 pass "a worker forked after the cache was written ($w2) is found"
@@ -158,7 +165,7 @@ python3 - "$out/cached.json" "$p4" "$worker" "$w2" <<'PY' || fail ":$p4 is not h
 import json, sys
 doc = json.load(open(sys.argv[1]))
 port, w1, w2 = map(int, sys.argv[2:])
-row = [l for l in doc["listeners"] if l["port"] == port]
+row = [l for l in doc["listeners"] if l["port"] == port and {w1, w2} & {p["pid"] for p in l["processes"]}]
 assert len(row) == 1 and sorted(p["pid"] for p in row[0]["processes"]) == sorted([w1, w2]), row
 PY
 pass "a cached holder that let its socket go (:$p4) is dropped, its workers stay"
