@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libproc2/pids.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ enum {
 	COMM_FDS_MAX = 4096, /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
 	PIDFDS_MAX = 8192,   /* pidfds watching exits, at most (and 1/2 of the limit) */
 	SELECT_MAX = 255,   /* pids one procps_pids_select() call accepts */
+	FILE_THREADS = 3,   /* threads reading the files libproc2 does not (one per other CPU)... */
+	FILES_PER_THREAD = 64, /* ...each with at least this many processes */
 };
 
 /* Results are read by position in this array, never by the library's enum values. */
@@ -38,7 +41,7 @@ static enum pids_item items[] = {
 };
 /* Items from /proc/PID/stat: PIDS_RSS (pages, from stat) rather than PIDS_VM_RSS. (Selecting by
  * pid, libproc2 4.0 reads /proc/PID/status as well whatever the items: a read costs about 30 us,
- * which is why the cache reads rarely.) PIDS_CMD is only a fallback (see fill_comm); the command
+ * which is why the cache reads rarely.) PIDS_CMD is only a fallback (see finish_raw); the command
  * line is read apart (see fill_cmdline). */
 enum { I_PID, I_PPID, I_CMD, I_EUID, I_TICS_BEGAN, I_RSS_PAGES, I_NLWP, I_COUNT };
 _Static_assert(I_COUNT == sizeof items / sizeof items[0], "one index per item");
@@ -116,21 +119,20 @@ void procinfo_view(const struct procinfo_data *d, struct proc_info *out)
 	out->fingerprint = d->base;
 }
 
-/* Whether what devports shows of a process (RSS and threads aside) differs between the fresh p
- * and the kept d. */
-static bool shown_differs(const struct proc_raw *p, const struct procinfo_data *d)
+/* Whether what devports shows of a process (RSS and threads aside) differs between two reads. */
+static bool shown_differs(const struct procinfo_data *a, const struct procinfo_data *b)
 {
-	struct proc_info kept;
-	memcpy(&kept, d->head, sizeof d->head);
-	if (p->n.id.start_ticks != kept.id.start_ticks || p->n.ppid != kept.ppid ||
-	    p->n.uid != kept.uid)
+	struct proc_info x, y;
+	procinfo_view(a, &x);
+	procinfo_view(b, &y);
+	if (x.id.start_ticks != y.id.start_ticks || x.ppid != y.ppid || x.uid != y.uid)
 		return true;
-	const char *t = d->text;
-	for (int i = 0; i < NSTRINGS; i++) {
-		if (strcmp((const char *)p + strings[i].off, t) != 0)
+	const char **fx[PROC_STRINGS], **fy[PROC_STRINGS];
+	proc_info_strings(&x, fx);
+	proc_info_strings(&y, fy);
+	for (int i = 0; i < NSTRINGS; i++)
+		if (strcmp(*fx[i], *fy[i]) != 0)
 			return true;
-		t += strlen(t) + 1;
-	}
 	return false;
 }
 
@@ -344,29 +346,33 @@ static ssize_t read_comm(const struct procinfo *pi, pid_t pid, char *raw)
 	return n;
 }
 
-/* The command name as raw bytes. libproc2 hands PIDS_CMD over already mangled (control and
- * non-ASCII bytes become '?': "café" arrives as "caf??"), so it is read from /proc/PID/comm and
- * sanitized here; PIDS_CMD is the fallback when that read fails. The raw bytes go to raw
- * (COMM_RAW_MAX, may be NULL) and their length is returned (0 when the read failed). */
-static size_t fill_comm(struct procinfo *pi, pid_t pid, const char *lib_cmd, char *dst, size_t cap,
-                        char *raw)
+/* The files of /proc/PID that libproc2 does not read, into raw's strings (sanitized) and
+ * raw->print: the command name (raw bytes to comm_raw, COMM_RAW_MAX), the command line, the
+ * working directory and the executable. Reads files only: safe on any thread. Returns the raw
+ * command name's length (0 when it could not be read). */
+static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw,
+                         char *comm_raw)
 {
-	char buf[COMM_RAW_MAX]; /* the kernel keeps 16 bytes */
-	ssize_t n = read_comm(pi, pid, raw ? raw : buf);
+	ssize_t len = read_comm(pi, pid, comm_raw);
+	if (len > 0)
+		sanitize_text(raw->comm, sizeof raw->comm, comm_raw, (size_t)len);
+	uint64_t print = fill_cmdline(pi, pid, raw->cmdline, sizeof raw->cmdline);
+	char path[PROC_PATH_MAX];
+	ssize_t n = procdir_readlink(pi->procfd, pid, "cwd", path, sizeof path);
 	if (n > 0)
-		sanitize_text(dst, cap, raw ? raw : buf, (size_t)n);
-	else if (lib_cmd)
-		sanitize_text(dst, cap, lib_cmd, strlen(lib_cmd));
-	return n > 0 ? (size_t)n : 0;
+		sanitize_text(raw->cwd, sizeof raw->cwd, path, (size_t)n);
+	raw->print = print_rest(print, pi, pid, path, n);
+	n = procdir_readlink(pi->procfd, pid, "exe", path, sizeof path);
+	if (n > 0)
+		sanitize_text(raw->exe, sizeof raw->exe, path, (size_t)n);
+	return len > 0 ? (size_t)len : 0;
 }
 
-/* Fills out from one libproc2 result and the files it does not read; returns fill_comm()'s. */
-static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_raw *raw,
-                   char *comm_raw)
+/* The numbers of one libproc2 result into out. */
+static void read_numbers(const struct procinfo *pi, const struct pids_stack *s,
+                         struct proc_info *out)
 {
 	const struct pids_result *r = s->head;
-	memset(raw, 0, sizeof *raw);
-	struct proc_info *out = &raw->n;
 	out->id.pid = r[I_PID].result.s_int;
 	out->id.start_ticks = r[I_TICS_BEGAN].result.ull_int;
 	out->ppid = r[I_PPID].result.s_int;
@@ -375,25 +381,34 @@ static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_
 	    pi->btime ? pi->btime + (int64_t)(out->id.start_ticks / (uint64_t)pi->hz) : 0;
 	out->rss_kib = r[I_RSS_PAGES].result.ul_int * pi->page_kib;
 	out->threads = r[I_NLWP].result.s_int;
-	size_t comm_len =
-	    fill_comm(pi, out->id.pid, r[I_CMD].result.str, raw->comm, sizeof raw->comm, comm_raw);
-	uint64_t print = fill_cmdline(pi, out->id.pid, raw->cmdline, sizeof raw->cmdline);
-	const char *user = usernames_get(pi->names, out->uid); /* already sanitized */
+}
+
+/* What read_numbers() leaves to do: the user's name, and libproc2's command name when
+ * /proc/PID/comm could not be read (comm_len 0). The name is read from comm, not taken from
+ * libproc2, which hands PIDS_CMD over already mangled (control and non-ASCII bytes become '?':
+ * "café" arrives as "caf??"). */
+static void finish_raw(struct procinfo *pi, struct proc_raw *raw, size_t comm_len,
+                       const char *lib_cmd)
+{
+	if (comm_len == 0 && lib_cmd)
+		sanitize_text(raw->comm, sizeof raw->comm, lib_cmd, strlen(lib_cmd));
+	const char *user = usernames_get(pi->names, raw->n.uid); /* already sanitized */
 	size_t ulen = strlen(user);
 	if (ulen >= sizeof raw->user)
 		ulen = sizeof raw->user - 1;
 	memcpy(raw->user, user, ulen);
+}
 
-	char path[PROC_PATH_MAX];
-	ssize_t n = procdir_readlink(pi->procfd, out->id.pid, "cwd", path, sizeof path);
-	if (n > 0)
-		sanitize_text(raw->cwd, sizeof raw->cwd, path, (size_t)n);
-	raw->print = print_rest(print, pi, out->id.pid, path, n);
-	n = procdir_readlink(pi->procfd, out->id.pid, "exe", path, sizeof path);
-	if (n > 0)
-		sanitize_text(raw->exe, sizeof raw->exe, path, (size_t)n);
-	pi->reads++;
-	return comm_len;
+/* Fills raw from one libproc2 result and the files it does not read; returns read_files()'s. */
+static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_raw *raw,
+                   char *comm_raw)
+{
+	char buf[COMM_RAW_MAX];
+	memset(raw, 0, sizeof *raw);
+	read_numbers(pi, s, &raw->n);
+	size_t len = read_files(pi, raw->n.id.pid, raw, comm_raw ? comm_raw : buf);
+	finish_raw(pi, raw, len, s->head[I_CMD].result.str);
+	return len;
 }
 
 int procinfo_read(struct procinfo *pi, pid_t pid, struct arena *strings_out,
@@ -412,6 +427,7 @@ int procinfo_read(struct procinfo *pi, pid_t pid, struct arena *strings_out,
 		if (!raw)
 			return -ENOMEM;
 		fill(pi, f->stacks[i], raw, NULL);
+		pi->reads++;
 		struct proc_info view = raw->n;
 		const char **f_view[PROC_STRINGS];
 		proc_info_strings(&view, f_view);
@@ -463,46 +479,208 @@ static void schedule(const struct procinfo *pi, struct slot *s, bool changed)
 	s->look_due = spread_due(pi, s->pid, s->interval);
 }
 
-/* Reads the slots marked want (want[0..nwant) are their pids) in chunks, in full. */
-static int fetch(struct procinfo *pi)
-{
-	int rc = 0;
-	struct proc_raw fresh;
+/* One process read in full by fetch(), before it goes into its slot. */
+struct fetched {
+	struct procinfo_data *data; /* NULL: not found (gone), or out of memory (oom) */
+	uint64_t print;             /* fingerprint() of what was read */
+	int64_t start_time;
+	bool oom;
+	uint8_t comm_len;
 	char comm_raw[COMM_RAW_MAX];
-	for (size_t off = 0; off < pi->nwant; off += SELECT_MAX) {
+};
+
+/* What read_files() found of one process, kept until libproc2's numbers are in. */
+struct files_read {
+	char *text; /* comm, cmdline, cwd, exe, each with its NUL; NULL: not read */
+	uint64_t print;
+	uint8_t comm_len;
+};
+
+/* A share of the wanted pids whose files a thread reads (libproc2 stays on the calling thread:
+ * its per-thread buffers would be lost with a thread that exits). */
+struct files_part {
+	const struct procinfo *pi;
+	const unsigned *pids;
+	size_t n;
+	struct files_read *out; /* out[i] for pids[i] */
+	struct fetched *got;    /* got[i].comm_raw for pids[i] */
+};
+
+static const size_t file_strings[] = {
+    offsetof(struct proc_raw, comm), offsetof(struct proc_raw, cmdline),
+    offsetof(struct proc_raw, cwd), offsetof(struct proc_raw, exe)};
+enum { FILE_STRINGS = sizeof file_strings / sizeof file_strings[0] };
+
+static void *files_part_run(void *arg)
+{
+	struct files_part *pt = arg;
+	struct proc_raw *raw = malloc(sizeof *raw); /* ~9 KB: not on a thread's stack */
+	for (size_t i = 0; raw && i < pt->n; i++) {
+		memset(raw, 0, sizeof *raw);
+		struct files_read *f = &pt->out[i];
+		f->comm_len = (uint8_t)read_files(pt->pi, (pid_t)pt->pids[i], raw, pt->got[i].comm_raw);
+		f->print = raw->print;
+		size_t len[FILE_STRINGS], total = 0;
+		for (size_t k = 0; k < FILE_STRINGS; k++)
+			total += (len[k] = strlen((const char *)raw + file_strings[k])) + 1;
+		if (!(f->text = malloc(total)))
+			continue; /* read again on the calling thread */
+		char *t = f->text;
+		for (size_t k = 0; k < FILE_STRINGS; k++) {
+			memcpy(t, (const char *)raw + file_strings[k], len[k] + 1);
+			t += len[k] + 1;
+		}
+	}
+	free(raw);
+	return NULL;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return (x > y) - (x < y);
+}
+
+/* Starts threads reading the files of want[0..nwant) into files[] when there are enough
+ * processes and CPUs; returns how many started (0: the caller reads them as it goes). */
+static size_t files_start(const struct procinfo *pi, struct files_read *files,
+                          struct fetched *got, struct files_part *parts, pthread_t *tid)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = pi->nwant / FILES_PER_THREAD, started = 0;
+	if (cpus < 2)
+		return 0;
+	if (threads > (size_t)cpus - 1)
+		threads = (size_t)cpus - 1;
+	if (threads > FILE_THREADS)
+		threads = FILE_THREADS;
+	size_t per = threads ? (pi->nwant + threads - 1) / threads : 0;
+	for (size_t t = 0; t < threads; t++) {
+		size_t from = t * per < pi->nwant ? t * per : pi->nwant;
+		size_t to = from + per < pi->nwant ? from + per : pi->nwant;
+		parts[started] = (struct files_part){pi, pi->want + from, to - from, files + from,
+		                                     got + from};
+		if (pthread_create(&tid[started], NULL, files_part_run, &parts[started]) != 0)
+			break; /* the files not read in a thread are read by the caller */
+		started++;
+	}
+	return started;
+}
+
+/* Reads want[0..nwant) in full into got: libproc2's numbers here, the other files on threads
+ * when there are many (files_start), else here too. Returns 0 or -ENOMEM. */
+static int fetch_read(struct procinfo *pi, struct fetched *got)
+{
+	struct files_read *files = calloc(pi->nwant, sizeof *files);
+	struct proc_info *nums = calloc(pi->nwant, sizeof *nums);
+	char(*cmds)[COMM_RAW_MAX] = calloc(pi->nwant, sizeof *cmds);
+	struct proc_raw *raw = malloc(sizeof *raw);
+	struct files_part parts[FILE_THREADS];
+	pthread_t tid[FILE_THREADS];
+	int rc = files && nums && cmds && raw ? 0 : -ENOMEM;
+	size_t threads = rc == 0 ? files_start(pi, files, got, parts, tid) : 0;
+
+	for (size_t off = 0; rc == 0 && off < pi->nwant; off += SELECT_MAX) {
 		int count = (int)(pi->nwant - off < SELECT_MAX ? pi->nwant - off : SELECT_MAX);
 		struct pids_fetch *f =
 		    procps_pids_select(pi->lib, pi->want + off, count, PIDS_SELECT_PID);
-		if (!f)
-			return -ENOMEM;
+		if (!f) {
+			rc = -ENOMEM;
+			break;
+		}
 		for (int i = 0; i < f->counts->total; i++) {
-			struct slot *s = find_slot(pi, f->stacks[i]->head[I_PID].result.s_int);
-			if (!s || !s->want)
+			unsigned pid = (unsigned)f->stacks[i]->head[I_PID].result.s_int;
+			const unsigned *at = bsearch(&pid, pi->want + off, (size_t)count, sizeof pid,
+			                             cmp_unsigned);
+			if (!at)
 				continue;
-			size_t len = fill(pi, f->stacks[i], &fresh, comm_raw);
-			if (s->gone && s->dead_ticks && fresh.n.id.start_ticks == s->dead_ticks) {
-				s->want = false; /* the process that exited, not yet reaped: still gone */
-				continue;
-			}
-			bool changed = !s->valid || shown_differs(&fresh, s->data);
-			if (s->gone || changed)
-				close_comm(
-				    pi, s); /* maybe another process with this pid: its own file */
-			if (!pack(&s->data, &fresh)) {
-				rc = -ENOMEM;
-				continue; /* stays wanted: marked gone below, read again later */
-			}
-			s->start_time = fresh.n.start_time;
-			s->print = fresh.print; /* what fingerprint() would say, from this read */
-			s->full_due = spread_due(pi, s->pid, FULL_POLLS);
-			schedule(pi, s, changed);
-			memcpy(s->comm_raw, comm_raw, len);
-			s->comm_len = (uint8_t)len;
-			s->valid = true;
-			s->want = false;
-			s->gone = false;
+			size_t k = (size_t)(at - pi->want);
+			read_numbers(pi, f->stacks[i], &nums[k]);
+			const char *cmd = f->stacks[i]->head[I_CMD].result.str;
+			snprintf(cmds[k], sizeof cmds[k], "%s", cmd ? cmd : "");
 		}
 	}
+	for (size_t t = 0; t < threads; t++)
+		pthread_join(tid[t], NULL);
+
+	for (size_t k = 0; rc == 0 && k < pi->nwant; k++) {
+		if (nums[k].id.pid == 0)
+			continue; /* gone */
+		struct fetched *r = &got[k];
+		size_t comm_len;
+		memset(raw, 0, sizeof *raw);
+		if (files[k].text) {
+			const char *t = files[k].text;
+			for (size_t s = 0; s < FILE_STRINGS; s++) {
+				strcpy((char *)raw + file_strings[s], t); /* it came from there */
+				t += strlen(t) + 1;
+			}
+			raw->print = files[k].print;
+			comm_len = files[k].comm_len;
+		} else {
+			comm_len = read_files(pi, nums[k].id.pid, raw, r->comm_raw);
+		}
+		raw->n = nums[k];
+		finish_raw(pi, raw, comm_len, cmds[k]);
+		pi->reads++;
+		if (!pack(&r->data, raw)) {
+			r->oom = true;
+			continue;
+		}
+		r->comm_len = (uint8_t)comm_len;
+		r->print = raw->print;
+		r->start_time = raw->n.start_time;
+	}
+	for (size_t k = 0; files && k < pi->nwant; k++)
+		free(files[k].text);
+	free(files);
+	free(nums);
+	free(cmds);
+	free(raw);
+	return rc;
+}
+
+/* Reads the slots marked want (want[0..nwant) are their pids, ascending) in full. */
+static int fetch(struct procinfo *pi)
+{
+	if (pi->nwant == 0)
+		return 0;
+	struct fetched *got = calloc(pi->nwant, sizeof *got);
+	if (!got)
+		return -ENOMEM;
+	int rc = fetch_read(pi, got);
+	for (size_t k = 0; k < pi->nwant; k++) {
+		struct fetched *r = &got[k];
+		struct slot *s = find_slot(pi, (pid_t)pi->want[k]);
+		if (r->oom)
+			rc = -ENOMEM; /* stays wanted: marked gone below, read again later */
+		if (!s || !s->want || !r->data) {
+			free(r->data);
+			continue;
+		}
+		struct proc_info fresh;
+		procinfo_view(r->data, &fresh);
+		if (s->gone && s->dead_ticks && fresh.id.start_ticks == s->dead_ticks) {
+			s->want = false; /* the process that exited, not yet reaped: still gone */
+			free(r->data);
+			continue;
+		}
+		bool changed = !s->valid || shown_differs(r->data, s->data);
+		if (s->gone || changed)
+			close_comm(pi, s); /* maybe another process with this pid: its own file */
+		free(s->data);
+		s->data = r->data;
+		s->start_time = r->start_time;
+		s->print = r->print; /* what fingerprint() would say, from this read */
+		s->full_due = spread_due(pi, s->pid, FULL_POLLS);
+		schedule(pi, s, changed);
+		memcpy(s->comm_raw, r->comm_raw, r->comm_len);
+		s->comm_len = r->comm_len;
+		s->valid = true;
+		s->want = false;
+		s->gone = false;
+	}
+	free(got);
 	for (size_t i = 0; i < pi->n; i++) /* asked for but not found: gone */
 		if (pi->v[i].want) {
 			pi->v[i].want = false;
