@@ -559,28 +559,6 @@ static bool pid_in(pid_t pid, long from, long upto)
 	return from <= upto ? pid > from && pid <= upto : pid > from || pid <= upto;
 }
 
-/* A seeded socket's holders that still hold it, by processes older than the seed. */
-static void keep_seeded(struct owners *o, struct owner_entry *e, const struct owners_seed *s,
-                        const struct owners_seed_socket *ss)
-{
-	for (uint32_t k = 0; k < ss->n; k++) {
-		const struct owners_seed_holder *h = &s->h[ss->first + k];
-		struct owner_pid *p = owners_find_pid(o, h->pid);
-		struct procdir_stat st;
-		if (!p || p->fresh) /* gone, or a new process (read in full below) */
-			continue;
-		o->stats.verified++;
-		if (procdir_fd_is(o->procfd, h->pid, h->fd, e->inode) != 1 ||
-		    procdir_stat(o->procfd, h->pid, &st) < 0 || st.start_ticks != h->start_ticks)
-			continue;
-		p->ppid = st.ppid;
-		p->ppid_read = true;
-		p->start_ticks = st.start_ticks;
-		owners_add_holder(o, h->pid, h->fd, e->inode);
-		o->stats.seed_kept++;
-	}
-}
-
 /* The first update's use of a seed (owners.h, "A seed"), after the listing: NULL, or why the
  * seed was not used (then the update reads every process as without one). */
 static const char *apply_seed(struct owners *o, const struct owners_seed *s, double now)
@@ -596,7 +574,14 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 	for (size_t k = 0; k < o->np; k++)
 		o->p[k].fresh = pid_in(o->p[k].pid, s->last_pid, last_after);
 
-	size_t i = 0;
+	/* the seed's holders of listed sockets, by processes older than the seed, each checked
+	 * (over threads when there are many) */
+	struct owner_check *checks = malloc(s->nh * sizeof *checks + 1);
+	if (!checks) {
+		o->oom = true;
+		return NULL;
+	}
+	size_t nchecks = 0, i = 0;
 	for (size_t j = 0; j < s->ns && i < o->ne; j++) {
 		const struct owners_seed_socket *ss = &s->s[j];
 		while (i < o->ne && o->e[i].inode < ss->inode)
@@ -611,10 +596,30 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 			e->retry_at = now + MISS_FIRST_RETRY;
 			continue;
 		}
-		keep_seeded(o, e, s, ss);
-		if (e->nh)
-			e->state = ENTRY_KNOWN;
+		for (uint32_t k = 0; k < ss->n; k++) {
+			const struct owners_seed_holder *h = &s->h[ss->first + k];
+			const struct owner_pid *p = owners_find_pid(o, h->pid);
+			if (p && !p->fresh) /* else gone, or new (read in full below) */
+				checks[nchecks++] = (struct owner_check){
+				    .pid = h->pid, .fd = h->fd, .inode = e->inode,
+				    .start_ticks = h->start_ticks};
+		}
 	}
+	owners_check_all(o, checks, nchecks);
+	for (size_t k = 0; k < nchecks; k++) {
+		const struct owner_check *c = &checks[k];
+		struct owner_pid *p = owners_find_pid(o, c->pid);
+		if (!c->holds || !p)
+			continue;
+		p->ppid = c->ppid;
+		p->ppid_read = true;
+		p->start_ticks = c->start_ticks;
+		owners_add_holder(o, c->pid, c->fd, c->inode);
+		owners_find(o, c->inode)->state = ENTRY_KNOWN;
+		o->stats.seed_kept++;
+	}
+	o->stats.verified += nchecks;
+	free(checks);
 
 	struct owner_pid **fresh = malloc(o->np * sizeof *fresh + 1);
 	if (!fresh) {

@@ -84,6 +84,17 @@ pid_t owners_parent_of(struct owners *o, struct owner_pid *p);
 void owners_add_holder(struct owners *o, pid_t pid, int fd, uint64_t inode);
 /* Reads the fds of order[0..n) (the first update's pass), over a few threads. Returns 0. */
 int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n);
+/* A holder named by a seed, to check: whether /proc/PID/fd/FD still links to inode and the
+ * process has those start ticks (holds), and its parent then. */
+struct owner_check {
+	pid_t pid;
+	int fd;
+	uint64_t inode, start_ticks;
+	pid_t ppid;
+	bool holds;
+};
+/* Checks c[0..n) (over a few threads when there are many); reads files only. */
+void owners_check_all(const struct owners *o, struct owner_check *c, size_t n);
 /* Completion (owners.h, step 4) for the entries marked found_now. Returns 0 or -ENOMEM. */
 int owners_complete(struct owners *o);
 

@@ -1,4 +1,5 @@
-/* owners_pass.c - the first update's pass over every process, split over a few threads.
+/* owners_pass.c - the first update's pass over every process, and its checks of a seed's
+ * holders, split over a few threads.
  *
  * Reading fds is kernel time spent one readlink at a time, so threads divide the wall time of a
  * one-shot run (about 0.6x of `ss -tulnp` on one thread, 0.35x on two, same CPU). Threads only
@@ -57,7 +58,9 @@ static void *read_part(void *arg)
 	return NULL;
 }
 
-int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
+/* How many threads share n processes: one per CPU, up to MAX_THREADS, each with at least
+ * MIN_PIDS_PER_THREAD of them. */
+static size_t threads_for(size_t n)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t threads = cpus > 1 ? (size_t)cpus : 1;
@@ -65,6 +68,12 @@ int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
 		threads = MAX_THREADS;
 	if (threads > n / MIN_PIDS_PER_THREAD)
 		threads = n / MIN_PIDS_PER_THREAD ? n / MIN_PIDS_PER_THREAD : 1;
+	return threads;
+}
+
+int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
+{
+	size_t threads = threads_for(n);
 
 	/* interleaved, so that every thread gets new and old, small and large processes alike */
 	struct part parts[MAX_THREADS] = {0};
@@ -99,4 +108,44 @@ int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
 	if (oom)
 		o->oom = true;
 	return 0;
+}
+
+struct check_part {
+	const struct owners *o;
+	struct owner_check *c;
+	size_t n, stride;
+};
+
+static void *check_part_run(void *arg)
+{
+	struct check_part *pt = arg;
+	for (size_t i = 0; i < pt->n; i += pt->stride) {
+		struct owner_check *c = &pt->c[i];
+		struct procdir_stat st;
+		c->holds = procdir_fd_is(pt->o->procfd, c->pid, c->fd, c->inode) == 1 &&
+		           procdir_stat(pt->o->procfd, c->pid, &st) == 0 &&
+		           st.start_ticks == c->start_ticks;
+		c->ppid = c->holds ? st.ppid : 0;
+	}
+	return NULL;
+}
+
+void owners_check_all(const struct owners *o, struct owner_check *c, size_t n)
+{
+	size_t threads = threads_for(n);
+	struct check_part parts[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	bool started[MAX_THREADS] = {false};
+	for (size_t t = 0; t < threads; t++) {
+		parts[t] = (struct check_part){o, c + t, n > t ? n - t : 0, threads};
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, check_part_run, &parts[t]) == 0;
+	}
+	check_part_run(&parts[0]);
+	for (size_t t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			check_part_run(&parts[t]);
+	}
 }
