@@ -94,9 +94,17 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 /* Writes text with a tab after every newline: a listener's object, indented into the array. */
 static int put_indented(FILE *out, const char *text)
 {
-	for (const char *p = text; *p; p++)
-		if (fputc(*p, out) == EOF || (*p == '\n' && fputc('\t', out) == EOF))
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (fwrite(p, 1, n, out) != n)
 			return -1;
+		p += n;
+		if (*p == '\n') {
+			p++;
+			if (fputs("\n\t", out) == EOF)
+				return -1;
+		}
+	}
 	return 0;
 }
 
