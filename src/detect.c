@@ -94,26 +94,31 @@ static struct word word_of(const char *s)
 	return (struct word){s, strlen(s)};
 }
 
-static bool prog_matches(const char *pattern, const char *comm, const char *exe,
-                         const struct word *argv, size_t argc)
+/* A process's words as the rules compare them, worked out once for all the rules. */
+struct words {
+	struct word v[WORDS_MAX];    /* the command line's arguments */
+	struct word base[WORDS_MAX]; /* base_of() each */
+	size_t n;
+	struct word comm, exe;       /* the command name; the executable's base_of() */
+};
+
+static bool prog_matches(const char *pattern, const struct words *w)
 {
-	struct word c = word_of(comm);
-	if (c.n && name_matches(pattern, c, c.n == COMM_CUT_LEN))
+	if (w->comm.n && name_matches(pattern, w->comm, w->comm.n == COMM_CUT_LEN))
 		return true;
-	struct word e = base_of(word_of(exe));
-	if (e.n && name_matches(pattern, e, false))
+	if (w->exe.n && name_matches(pattern, w->exe, false))
 		return true;
-	return argc > 0 && name_matches(pattern, base_of(argv[0]), false);
+	return w->n > 0 && name_matches(pattern, w->base[0], false);
 }
 
-static bool args_match(const char *const *args, const struct word *argv, size_t argc)
+static bool args_match(const char *const *args, const struct words *w)
 {
 	size_t need = 0;
 	while (need < DETECT_ARGS_MAX && args[need])
 		need++;
-	for (size_t i = 0; i + need <= argc; i++) {
+	for (size_t i = 0; i + need <= w->n; i++) {
 		size_t k = 0;
-		while (k < need && name_matches(args[k], base_of(argv[i + k]), false))
+		while (k < need && name_matches(args[k], w->base[i + k], false))
 			k++;
 		if (k == need)
 			return true;
@@ -152,17 +157,16 @@ static long option_port(const char *opt, uint16_t fallback, const struct word *a
 	return -1;
 }
 
-static bool rule_matches(const struct detect_rule *r, const char *comm, const char *exe,
-                         const char *cmdline, const struct word *argv, size_t argc,
-                         uint16_t port)
+static bool rule_matches(const struct detect_rule *r, const struct words *w, const char *exe,
+                         const char *cmdline, uint16_t port)
 {
-	if (r->prog && !prog_matches(r->prog, comm, exe, argv, argc))
+	if (r->prog && !prog_matches(r->prog, w))
 		return false;
-	if (r->args[0] && !args_match(r->args, argv, argc))
+	if (r->args[0] && !args_match(r->args, w))
 		return false;
 	if (r->within && !strstr(cmdline, r->within) && !strstr(exe, r->within))
 		return false;
-	if (r->port_arg && option_port(r->port_arg, r->port_default, argv, argc) != port)
+	if (r->port_arg && option_port(r->port_arg, r->port_default, w->v, w->n) != port)
 		return false;
 	return true;
 }
@@ -170,10 +174,14 @@ static bool rule_matches(const struct detect_rule *r, const char *comm, const ch
 const struct detect_rule *detect_process(const char *comm, const char *exe, const char *cmdline,
                                          uint16_t port)
 {
-	struct word argv[WORDS_MAX];
-	size_t argc = split(cmdline, argv, WORDS_MAX);
+	struct words w;
+	w.n = split(cmdline, w.v, WORDS_MAX);
+	for (size_t i = 0; i < w.n; i++)
+		w.base[i] = base_of(w.v[i]);
+	w.comm = word_of(comm);
+	w.exe = base_of(word_of(exe));
 	for (size_t i = 0; i < detect_rules_len; i++)
-		if (rule_matches(&detect_rules[i], comm, exe, cmdline, argv, argc, port))
+		if (rule_matches(&detect_rules[i], &w, exe, cmdline, port))
 			return &detect_rules[i];
 	return NULL;
 }
