@@ -78,6 +78,12 @@ uint64_t owners_start_ticks(const struct owners *o, pid_t pid)
 	return p && p->ppid_read ? p->start_ticks : 0;
 }
 
+/* Whether owners_export() describes e: its holders are known, or no process showed it. */
+static bool exported(const struct owner_entry *e)
+{
+	return (e->state == ENTRY_KNOWN && e->nh) || (e->state == ENTRY_MISS && !e->nh);
+}
+
 int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t pid), void *ctx,
                   struct owners_seed *out)
 {
@@ -88,7 +94,7 @@ int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t 
 	size_t ns = 0, nh = 0;
 	for (size_t i = 0; i < o->ne; i++) {
 		const struct owner_entry *e = &o->e[i];
-		ns += (e->state == ENTRY_KNOWN && e->nh) || (e->state == ENTRY_MISS && !e->nh);
+		ns += exported(e);
 		nh += e->state == ENTRY_KNOWN ? e->nh : 0;
 	}
 	out->s = malloc(ns * sizeof *out->s + 1);
@@ -101,15 +107,15 @@ int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t 
 	out->forks = (uint64_t)o->export_forks;
 	for (size_t i = 0; i < o->ne; i++) {
 		const struct owner_entry *e = &o->e[i];
+		if (!exported(e)) /* a socket not found yet: out->s has no room for it */
+			continue;
 		struct owners_seed_socket *ss = &out->s[out->ns];
 		*ss = (struct owners_seed_socket){.inode = e->inode, .first = (uint32_t)out->nh};
-		if (e->state == ENTRY_MISS && !e->nh) {
+		if (e->state == ENTRY_MISS) {
 			ss->missed = true;
 			out->ns++;
 			continue;
 		}
-		if (e->state != ENTRY_KNOWN)
-			continue;
 		for (uint32_t j = 0; j < e->nh; j++) {
 			uint64_t start = start_of(ctx, e->h[j].pid);
 			if (start)
