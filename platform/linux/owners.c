@@ -620,6 +620,8 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 		keep_seeded(o, e, s, ss);
 		if (e->nh)
 			e->state = ENTRY_KNOWN;
+		else /* held by processes the seed did not name, maybe older than it */
+			e->seed_failed = true;
 	}
 
 	struct owner_pid **fresh = malloc(o->np * sizeof *fresh + 1);

@@ -61,7 +61,9 @@
  *   up but by SCM_RIGHTS, which a full pass also misses in the dashboard's later polls);
  * - every other socket (new ones, and those whose holders all failed) is searched as in step 3,
  *   newest processes first, as far as needed (the rest over threads), then completed (step 4)
- *   through the parents of its holders (their children are new processes, read already).
+ *   through the parents of its holders (their children are new processes, read already; but a
+ *   socket whose holders all failed is older than the seed: its holders' children among every
+ *   process, as without a seed).
  * So a seed changes what is read, never what is found: except for a socket passed with
  *   SCM_RIGHTS to a process older than the seed, the holders are those a full pass finds.
  *
