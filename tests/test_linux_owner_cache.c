@@ -450,22 +450,29 @@ Test(linux_owner_cache, good_file_is_used_and_reads_few_processes)
 	cr_expect_eq(first.stats.seed_kept, 0);
 	run_free(&first);
 
-	struct sandwich w;
-	answers_match(&w, dir);
-	cr_expect_str_eq(text(w.cached.read), "used");
-	cr_expect_str_eq(text(w.cached.written), "written");
-	expect_held(&w, sp.port, &sp.pid, 1);
-	cr_expect_geq(w.cached.stats.seed_kept, 1, "the listener's holder verified");
-	cr_expect_lt(w.cached.stats.pids_scanned, w.before.stats.pids_scanned,
-	             "fd directories read: %lu with the cache, %lu without",
-	             w.cached.stats.pids_scanned, w.before.stats.pids_scanned);
-	cr_expect_eq(w.before.stats.seed_kept, 0);
-	cr_log_info(
-	    "fd directories read: %lu with the cache (%lu holders kept, %lu new processes), "
-	    "%lu without",
-	    w.cached.stats.pids_scanned, w.cached.stats.seed_kept, w.cached.stats.seed_new,
-	    w.before.stats.pids_scanned);
-	sandwich_free(&w);
+	/* The cache must halve the fd directories read at least (it reads only the processes
+	 * newer than the file). A socket that appears between the write and the read and that no
+	 * process shows (another user's, when not root; another pid namespace's) is searched in
+	 * every process, as it should be: then the next attempt, on the file that run wrote. */
+	unsigned long with = 0, without = 0;
+	for (int attempt = 0; attempt < 5 && (attempt == 0 || 2 * with >= without); attempt++) {
+		struct sandwich w;
+		answers_match(&w, dir);
+		cr_expect_str_eq(text(w.cached.read), "used");
+		cr_expect_str_eq(text(w.cached.written), "written");
+		expect_held(&w, sp.port, &sp.pid, 1);
+		cr_expect_geq(w.cached.stats.seed_kept, 1, "the listener's holder verified");
+		cr_expect_eq(w.before.stats.seed_kept, 0);
+		with = w.cached.stats.pids_scanned;
+		without = w.before.stats.pids_scanned;
+		cr_log_info("fd directories read: %lu with the cache (%lu holders kept, %lu new "
+		            "processes, %lu full passes), %lu without",
+		            with, w.cached.stats.seed_kept, w.cached.stats.seed_new,
+		            w.cached.stats.full_passes, without);
+		sandwich_free(&w);
+	}
+	cr_expect_lt(2 * with, without, "fd directories read: %lu with the cache, %lu without",
+	             with, without);
 }
 
 Test(linux_owner_cache, missing_file)
