@@ -75,9 +75,20 @@ static void teardown(void)
 	spawn_stop_all();
 	if (base[0])
 		nftw(base, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	base[0] = '\0';
 }
 
 TestSuite(linux_owner_cache, .init = setup, .fini = teardown);
+
+/* Skips the test unless it runs as root; the fini does not run after a skip, so the folder goes
+ * first. */
+static void need_root(const char *what)
+{
+	if (geteuid() == 0)
+		return;
+	teardown();
+	cr_skip_test("needs root %s", what);
+}
 
 /* ---- runs: one platform, one collect ---- */
 
@@ -551,8 +562,7 @@ Test(linux_owner_cache, another_version)
 
 Test(linux_owner_cache, file_of_another_user)
 {
-	if (geteuid() != 0)
-		cr_skip_test("needs root to give a file to another user");
+	need_root("to give a file to another user");
 	struct spawn sp;
 	start(&sp, false, false);
 	write_good_file();
@@ -638,8 +648,7 @@ Test(linux_owner_cache, folder_is_a_symlink)
 
 Test(linux_owner_cache, folder_of_another_user)
 {
-	if (geteuid() != 0)
-		cr_skip_test("needs root to give a folder to another user");
+	need_root("to give a folder to another user");
 	struct spawn sp;
 	start(&sp, false, false);
 	write_good_file();
@@ -996,8 +1005,7 @@ static void look_as_nobody(void *arg, void *out, size_t len)
 
 Test(linux_owner_cache, folder_of_root_seen_by_nobody)
 {
-	if (geteuid() != 0)
-		cr_skip_test("needs root to run as nobody");
+	need_root("to run as nobody");
 	/* root's folder, open to everyone: nobody could write there, and must not */
 	cr_assert_eq(chmod(base, 0755), 0);
 	cr_assert_eq(chmod(dir, 0777), 0);
