@@ -59,8 +59,12 @@ static int open_dir(const char *dir, bool create, const char **why)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		int err = errno;
-		*why = err == ENOENT ? "missing" : err == ELOOP ? "unsafe folder (a symlink)"
-		                                                  : "unusable folder";
+		struct stat link;
+		/* O_NOFOLLOW with O_DIRECTORY refuses a symlink with ENOTDIR, not ELOOP */
+		bool symlink = (err == ELOOP || err == ENOTDIR) && lstat(dir, &link) == 0 &&
+		               S_ISLNK(link.st_mode);
+		*why = symlink ? "unsafe folder (a symlink)" : err == ENOENT ? "missing"
+		                                                             : "unusable folder";
 		return -err;
 	}
 	struct stat st;

@@ -78,6 +78,8 @@ uint64_t owners_start_ticks(const struct owners *o, pid_t pid)
 	return p && p->ppid_read ? p->start_ticks : 0;
 }
 
+/* Whether owners_export() describes e: its holders are known, or no process showed it. */
+
 int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t pid), void *ctx,
                   struct owners_seed *out)
 {
@@ -85,13 +87,11 @@ int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t 
 	/* counters older than the holders are fine: processes newer than them are read as new */
 	if (o->export_tick == 0)
 		return -EAGAIN;
-	size_t ns = 0, nh = 0;
-	for (size_t i = 0; i < o->ne; i++) {
-		const struct owner_entry *e = &o->e[i];
-		ns += (e->state == ENTRY_KNOWN && e->nh) || (e->state == ENTRY_MISS && !e->nh);
-		nh += e->state == ENTRY_KNOWN ? e->nh : 0;
-	}
-	out->s = malloc(ns * sizeof *out->s + 1);
+	size_t nh = 0;
+	for (size_t i = 0; i < o->ne; i++)
+		nh += o->e[i].state == ENTRY_KNOWN ? o->e[i].nh : 0;
+	/* every listed socket: one that is not in the file is newer than it (owners_complete) */
+	out->s = malloc(o->ne * sizeof *out->s + 1);
 	out->h = malloc(nh * sizeof *out->h + 1);
 	if (!out->s || !out->h) {
 		owners_seed_clear(out);
@@ -101,23 +101,20 @@ int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t 
 	out->forks = (uint64_t)o->export_forks;
 	for (size_t i = 0; i < o->ne; i++) {
 		const struct owner_entry *e = &o->e[i];
-		struct owners_seed_socket *ss = &out->s[out->ns];
+		struct owners_seed_socket *ss = &out->s[out->ns++];
 		*ss = (struct owners_seed_socket){.inode = e->inode, .first = (uint32_t)out->nh};
 		if (e->state == ENTRY_MISS && !e->nh) {
 			ss->missed = true;
-			out->ns++;
 			continue;
 		}
-		if (e->state != ENTRY_KNOWN)
-			continue;
-		for (uint32_t j = 0; j < e->nh; j++) {
+		for (uint32_t j = 0; e->state == ENTRY_KNOWN && j < e->nh; j++) {
 			uint64_t start = start_of(ctx, e->h[j].pid);
 			if (start)
 				out->h[out->nh++] = (struct owners_seed_holder){
 				    e->h[j].pid, e->h[j].fd, start};
 		}
 		ss->n = (uint32_t)out->nh - ss->first;
-		out->ns += ss->n > 0;
+		ss->unknown = ss->n == 0; /* not found yet, or no holder's start known */
 	}
 	return 0;
 }
@@ -589,6 +586,9 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 		if (i == o->ne || o->e[i].inode != ss->inode)
 			continue;
 		struct owner_entry *e = &o->e[i];
+		/* held, unless a check below says so, by processes the seed did not name, maybe
+		 * older than it (owners_complete) */
+		e->seed_failed = !ss->missed;
 		if (ss->missed) {
 			e->state = ENTRY_MISS;
 			e->tried = true;
@@ -615,7 +615,9 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 		p->ppid_read = true;
 		p->start_ticks = c->start_ticks;
 		owners_add_holder(o, c->pid, c->fd, c->inode);
-		owners_find(o, c->inode)->state = ENTRY_KNOWN;
+		struct owner_entry *e = owners_find(o, c->inode);
+		e->state = ENTRY_KNOWN;
+		e->seed_failed = false;
 		o->stats.seed_kept++;
 	}
 	o->stats.verified += nchecks;

@@ -59,9 +59,12 @@
  *   /proc/PID/fd/FD still links to that socket and the process still has those start ticks;
  * - a socket it says no process showed stays so (a process that is not new cannot have taken it
  *   up but by SCM_RIGHTS, which a full pass also misses in the dashboard's later polls);
- * - every other socket (new ones, and those whose holders all failed) is searched as in step 3,
- *   newest processes first, as far as needed (the rest over threads), then completed (step 4)
- *   through the parents of its holders (their children are new processes, read already).
+ * - every other socket is searched as in step 3, newest processes first, as far as needed (the
+ *   rest over threads), then completed (step 4). A socket not in the seed is newer than it (the
+ *   seed lists every socket listed when it was written, found or not): it is completed through
+ *   its holders' parents (its holders' children are new processes, read already). One the seed
+ *   lists as not found yet, or whose holders all failed, is older than the seed: its holders'
+ *   children are looked for among every process, as without a seed.
  * So a seed changes what is read, never what is found: except for a socket passed with
  *   SCM_RIGHTS to a process older than the seed, the holders are those a full pass finds.
  *

@@ -81,17 +81,22 @@ int owners_complete(struct owners *o)
 	/* a socket first listed at update T was made after update T - 1 read the sockets, so a
 	 * process that inherited it was listed at T - 1 or later */
 	uint32_t children_from = UINT32_MAX;
+	bool seed_failed = false;
 	for (size_t i = 0; i < o->ne && ok; i++) {
 		const struct owner_entry *e = &o->e[i];
 		if (e->found_now && e->since - 1 < children_from)
 			children_from = e->since - 1;
+		seed_failed |= e->found_now && e->seed_failed;
 		for (uint32_t j = 0; e->found_now && j < e->nh && ok; j++)
 			ok = add_holder(o, &holders, e->h[j].pid);
 	}
 
 	/* the first update from a seed has read every process created since: the holders'
-	 * children among them, and the older ones were forked before the socket was listed */
-	if (o->seeded && o->tick == 1)
+	 * children among them, and the older ones were forked before the socket was listed;
+	 * unless the socket is older than the seed, which named holders that all failed: then
+	 * any process may be a child holding it (every process is a candidate, as without a
+	 * seed) */
+	if (o->seeded && o->tick == 1 && !seed_failed)
 		children_from = UINT32_MAX;
 
 	bool changed = ok;

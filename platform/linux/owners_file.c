@@ -25,6 +25,7 @@ enum {
 	OFF_FORKS = 96,
 	OFF_CHECKSUM = 104,
 	FLAG_MISSED = 1,
+	FLAG_UNKNOWN = 2,
 };
 
 static const char MAGIC[8] = {'D', 'P', 'O', 'W', 'N', 'E', 'R', 'S'};
@@ -108,7 +109,7 @@ int owners_file_encode(const struct owners_file_id *id, const struct owners_seed
 	for (size_t i = 0; i < s->ns; i++, p += RECORD_SIZE) {
 		put64(p, s->s[i].inode);
 		put32(p + 8, s->s[i].n);
-		put32(p + 12, s->s[i].missed ? FLAG_MISSED : 0);
+		put32(p + 12, s->s[i].missed ? FLAG_MISSED : s->s[i].unknown ? FLAG_UNKNOWN : 0);
 	}
 	/* holders in the sockets' order, whatever order s->h has them in */
 	for (size_t i = 0; i < s->ns; i++)
@@ -181,10 +182,12 @@ int owners_file_decode(const void *buf, size_t len, const struct owners_file_id 
 		struct owners_seed_socket *s = &out->s[i];
 		uint32_t flags = get32(p + 12);
 		*s = (struct owners_seed_socket){.inode = get64(p), .n = get32(p + 8),
-		                                 .missed = flags & FLAG_MISSED, .first = (uint32_t)held};
+		                                 .missed = flags == FLAG_MISSED,
+		                                 .first = (uint32_t)held,
+		                                 .unknown = flags == FLAG_UNKNOWN};
 		if (s->inode == 0 || (i > 0 && s->inode <= out->s[i - 1].inode) ||
-		    (flags & ~(uint32_t)FLAG_MISSED) || (s->missed ? s->n != 0 : s->n == 0) ||
-		    s->n > nh - held) {
+		    (flags != 0 && !s->missed && !s->unknown) ||
+		    (s->missed || s->unknown ? s->n != 0 : s->n == 0) || s->n > nh - held) {
 			owners_seed_clear(out);
 			return refuse(why, "corrupt (sockets)");
 		}

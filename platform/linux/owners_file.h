@@ -8,8 +8,10 @@
  *     the last pid allocated before the processes were listed (i64), the processes created
  *     since boot before that (u64, "processes" in /proc/stat), and an FNV-1a checksum of the
  *     whole file with these 8 bytes zero (u64);
- *   sockets, 16 bytes each, by inode ascending: inode (u64), number of holders (u32), flags
- *     (u32: 1 = searched in every process and found in none; it then has no holders);
+ *   sockets, 16 bytes each, by inode ascending: every socket listed then (one that is not in
+ *     the file is newer than it), inode (u64), number of holders (u32), flags (u32: 0 = held by
+ *     its holders; 1 = searched in every process and found in none; 2 = not found yet; with 1
+ *     or 2 it has no holders);
  *   holders, 16 bytes each, the sockets' in their order: pid (i32), fd (i32), start ticks (u64).
  * Nothing else: the size is exactly 112 + 16 x (sockets + holders).
  *
@@ -38,8 +40,9 @@ struct owners_file_id {
 
 struct owners_seed_socket {
 	uint64_t inode;
-	bool missed;      /* searched everywhere, held by no process this user could read */
+	bool missed;       /* searched everywhere, held by no process this user could read */
 	uint32_t first, n; /* its holders: seed->h[first .. first + n) */
+	bool unknown;      /* listed, its holders not found yet (n is 0) */
 };
 
 struct owners_seed_holder {

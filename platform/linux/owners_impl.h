@@ -23,6 +23,7 @@ struct owner_entry {
 	bool sought;     /* searched by the current discovery */
 	bool tried;      /* a discovery has looked for it already (the next will go deep) */
 	bool found_now;  /* got its first holder this poll: completion looks for the others */
+	bool seed_failed; /* the first update from a seed: every holder the seed named failed */
 	double retry_at; /* ENTRY_MISS: monotonic seconds */
 	double retry_delay;
 };
