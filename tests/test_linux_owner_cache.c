@@ -495,6 +495,28 @@ Test(linux_owner_cache, missing_file)
 	refused_then_replaced("missing", &sp);
 }
 
+Test(linux_owner_cache, dead_writers_temporaries_are_removed)
+{
+	/* a writer killed between its temporary file and its rename left one behind; a live
+	 * writer's (this process's) is its own business */
+	char dead[PATH_MAX + 32], live[PATH_MAX + 32];
+	snprintf(dead, sizeof dead, "%s.%d.0.tmp", file, INT32_MAX);
+	snprintf(live, sizeof live, "%s.%d.7.tmp", file, (int)getpid());
+	struct spawn sp;
+	start(&sp, false, false);
+	struct run r;
+	run(&r, dir); /* creates the folder */
+	run_free(&r);
+	put_file(dead, "x", 1);
+	put_file(live, "x", 1);
+	run(&r, dir);
+	cr_expect_str_eq(text(r.written), "written");
+	run_free(&r);
+	cr_expect_neq(access(dead, F_OK), 0, "the dead writer's temporary file is removed");
+	cr_expect_eq(access(live, F_OK), 0, "a live writer's is left alone");
+	unlink(live);
+}
+
 Test(linux_owner_cache, missing_folder_is_created_private)
 {
 	struct spawn sp;

@@ -1,7 +1,9 @@
 /* cache_file.c - private cache files, read and written defensively (see cache_file.h). */
 #include "cache_file.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -150,6 +152,33 @@ int cache_file_read(const char *dir, const char *name, size_t max, void **buf, s
 	return 0;
 }
 
+/* Removes the temporary files ("NAME.PID.N.tmp") of writers that died before their rename. */
+static void sweep_temporaries(int dfd, const char *name)
+{
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	size_t n = strlen(name);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		const char *s = e->d_name;
+		char *end;
+		if (strncmp(s, name, n) != 0 || s[n] != '.')
+			continue;
+		long pid = strtol(s + n + 1, &end, 10);
+		size_t tail = strlen(end);
+		if (pid <= 0 || *end != '.' || tail < 4 || strcmp(end + tail - 4, ".tmp") != 0)
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dfd, s, 0);
+	}
+	closedir(d);
+}
+
 int cache_file_write(const char *dir, const char *name, const void *buf, size_t len,
                      const char **why)
 {
@@ -188,6 +217,8 @@ int cache_file_write(const char *dir, const char *name, const void *buf, size_t 
 	if (rc < 0) {
 		*why = rc == -EISDIR ? "a folder is in the way" : "cannot write";
 		unlinkat(dfd, tmp, 0);
+	} else {
+		sweep_temporaries(dfd, name);
 	}
 	close(dfd);
 	return rc;

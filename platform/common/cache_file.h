@@ -25,8 +25,9 @@ int cache_dir_resolve(char *out, size_t len);
 int cache_file_read(const char *dir, const char *name, size_t max, void **buf, size_t *len,
                     const char **why);
 
-/* Writes buf[0..len) as dir/name (creating dir, see above) through a temporary file and a rename.
- * Returns 0 or a negative errno, with *why as above. */
+/* Writes buf[0..len) as dir/name (creating dir, see above) through a temporary file and a rename
+ * (then removes the temporary files of writers that died before theirs). Returns 0 or a negative
+ * errno, with *why as above. */
 int cache_file_write(const char *dir, const char *name, const void *buf, size_t len,
                      const char **why);
 
