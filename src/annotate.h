@@ -14,8 +14,8 @@
 #include "listener.h"
 #include "reach.h"
 
-/* A row is reached by ::1 or 127.0.0.1 and by its own address at most: a specific address beats
- * every wildcard, so no row is reached by another's. */
+/* The destinations that can reach a row: ::1, 127.0.0.1 and its own address (a specific address
+ * beats every wildcard, so no row is reached by another row's address). */
 enum { ANNOTATION_REACHED_MAX = 3 };
 
 struct annotation {
