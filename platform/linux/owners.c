@@ -101,11 +101,11 @@ int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t 
 	out->forks = (uint64_t)o->export_forks;
 	for (size_t i = 0; i < o->ne; i++) {
 		const struct owner_entry *e = &o->e[i];
-		struct owners_seed_socket *ss = &out->s[out->ns];
-		*ss = (struct owners_seed_socket){.inode = e->inode, .first = (uint32_t)out->nh};
+		/* built aside: out->s has room for the ns sockets counted above, no more */
+		struct owners_seed_socket ss = {.inode = e->inode, .first = (uint32_t)out->nh};
 		if (e->state == ENTRY_MISS && !e->nh) {
-			ss->missed = true;
-			out->ns++;
+			ss.missed = true;
+			out->s[out->ns++] = ss;
 			continue;
 		}
 		if (e->state != ENTRY_KNOWN)
@@ -116,8 +116,9 @@ int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t 
 				out->h[out->nh++] = (struct owners_seed_holder){
 				    e->h[j].pid, e->h[j].fd, start};
 		}
-		ss->n = (uint32_t)out->nh - ss->first;
-		out->ns += ss->n > 0;
+		ss.n = (uint32_t)out->nh - ss.first;
+		if (ss.n > 0)
+			out->s[out->ns++] = ss;
 	}
 	return 0;
 }
