@@ -204,7 +204,8 @@ int main(int argc, char **argv)
 		next = x;
 	}
 	report("steady, poll and model", t, polls, cur->set.n);
-	printf("model: %lu rows labelled in %d polls\n", m.annotated, polls + 1);
+	printf("model: %lu rows labelled, %lu ports' reachability worked out in %d polls\n",
+	       m.annotated, m.reached, polls + 1);
 	model_free(&m);
 	snapshot_free(&other);
 

@@ -1,12 +1,14 @@
-/* annotate.c - labels for a whole snapshot, then hints (which read the labels of the listeners on
- * the same protocol and port) one listener at a time. */
+/* annotate.c - labels and each TCP port's reachability for a whole snapshot, then hints (which
+ * read the labels of the listeners on the same protocol and port, and what localhost reaches
+ * there) one listener at a time. */
 #include "annotate.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-enum { MATES_MAX = 64 }; /* listeners on one protocol and port that a hint compares */
+enum { MATES_MAX = REACH_ROWS_MAX }; /* listeners on one protocol and port that are compared */
 
 /* Where a listener sits in the order by protocol and port. */
 struct slot {
@@ -25,16 +27,25 @@ static int by_proto_port(const void *x, const void *y)
 	return (a->i > b->i) - (a->i < b->i);
 }
 
-int annotator_init(struct annotator *a, const struct listener_set *set, const struct config *cfg)
+static void port_reach(struct annotator *a);
+
+int annotator_init(struct annotator *a, const struct listener_set *set, enum reach_kernel kernel,
+                   const struct config *cfg)
 {
 	size_t n = set->n;
-	*a = (struct annotator){.set = set, .cfg = cfg};
+	*a = (struct annotator){.set = set, .cfg = cfg, .kernel = kernel};
 	if (n == 0)
 		return 0;
 	a->labels = malloc(n * sizeof *a->labels);
 	a->order = malloc(n * sizeof *a->order);
 	a->at = malloc(n * sizeof *a->at);
-	if (!a->labels || !a->order || !a->at) {
+	a->reach_at = malloc(n * sizeof *a->reach_at);
+	a->reach_n = malloc(n * sizeof *a->reach_n);
+	/* at most two localhosts a port and one address a listener */
+	a->dests = malloc(3 * n * sizeof *a->dests);
+	a->hits = malloc(3 * n * sizeof *a->hits);
+	if (!a->labels || !a->order || !a->at || !a->reach_at || !a->reach_n || !a->dests ||
+	    !a->hits) {
 		annotator_free(a);
 		return -ENOMEM;
 	}
@@ -53,6 +64,7 @@ int annotator_init(struct annotator *a, const struct listener_set *set, const st
 		a->at[slots[k].i] = k;
 	}
 	free(slots);
+	port_reach(a);
 	return 0;
 }
 
@@ -61,32 +73,88 @@ static bool same_group(const struct listener *x, const struct listener *y)
 	return x->proto == y->proto && x->port == y->port;
 }
 
-void annotator_get(const struct annotator *a, size_t i, struct annotation *out)
+/* The listeners on i's protocol and port (see annotator_port_rows); *past: i is beyond the first
+ * max of them, and stands in the last place instead of the one that was there. */
+static size_t port_rows(const struct annotator *a, size_t i, const struct listener **rows,
+                        size_t max, size_t *self, bool *past)
 {
 	const struct listener_set *set = a->set;
 	const struct listener *l = &set->v[i];
-	size_t lo = a->at[i], hi = lo + 1;
+	size_t lo = a->at[i], hi = lo + 1, n = 0;
 	while (lo > 0 && same_group(&set->v[a->order[lo - 1]], l))
 		lo--;
 	while (hi < set->n && same_group(&set->v[a->order[hi]], l))
 		hi++;
+	*self = 0;
+	for (size_t k = lo; k < hi && n < max; k++) {
+		if (a->order[k] == i)
+			*self = n;
+		rows[n++] = &set->v[a->order[k]];
+	}
+	*past = a->at[i] - lo >= max;
+	if (*past) { /* compared with the first ones */
+		*self = n - 1;
+		rows[*self] = l;
+	}
+	return n;
+}
+
+size_t annotator_port_rows(const struct annotator *a, size_t i, const struct listener **rows,
+                           size_t max, size_t *self)
+{
+	bool past;
+	return port_rows(a, i, rows, max, self, &past);
+}
+
+/* Each port's reachability, once: over its first MATES_MAX listeners in order. */
+static void port_reach(struct annotator *a)
+{
+	const struct listener_set *set = a->set;
+	size_t off = 0;
+	for (size_t lo = 0, hi; lo < set->n; lo = hi) {
+		const struct listener *rows[MATES_MAX];
+		size_t n = 0;
+		for (hi = lo; hi < set->n && same_group(&set->v[a->order[hi]],
+		                                         &set->v[a->order[lo]]); hi++)
+			if (n < MATES_MAX)
+				rows[n++] = &set->v[a->order[hi]];
+		struct reach r;
+		reach_compute(rows, n, a->kernel, &r);
+		memcpy(a->dests + off, r.dest, r.n * sizeof *r.dest);
+		memcpy(a->hits + off, r.hit, r.n * sizeof *r.hit);
+		for (size_t k = lo; k < hi; k++) {
+			a->reach_at[a->order[k]] = off;
+			a->reach_n[a->order[k]] = k - lo < MATES_MAX ? (uint8_t)r.n : 0;
+		}
+		off += r.n;
+	}
+}
+
+struct reach_view annotator_reach(const struct annotator *a, size_t i)
+{
+	size_t at = a->reach_at[i];
+	return (struct reach_view){.n = a->reach_n[i], .dest = a->dests + at, .hit = a->hits + at};
+}
+
+void annotator_get(const struct annotator *a, size_t i, struct annotation *out)
+{
 	const struct listener *mates[MATES_MAX];
 	const struct label *labels[MATES_MAX];
-	size_t n = 0, self = 0;
-	for (size_t k = lo; k < hi && n < MATES_MAX; k++) {
-		size_t j = a->order[k];
-		if (j == i)
-			self = n;
-		mates[n] = &set->v[j];
-		labels[n++] = &a->labels[j];
-	}
-	if (a->at[i] - lo >= MATES_MAX) { /* past the bound: compared with the first ones */
-		self = n - 1;
-		mates[self] = l;
-		labels[self] = &a->labels[i];
-	}
+	size_t self;
+	bool past;
+	size_t n = port_rows(a, i, mates, MATES_MAX, &self, &past);
+	for (size_t k = 0; k < n; k++)
+		labels[k] = &a->labels[mates[k] - a->set->v];
+	struct reach_view reach = past ? (struct reach_view){0} : annotator_reach(a, i);
+	struct hint_port port = {mates, labels, n, reach.n ? &reach : NULL};
 	out->label = a->labels[i];
-	hints_for(mates, labels, n, self, a->cfg, &out->hints);
+	hints_for(&port, self, a->cfg, &out->hints);
+	out->reach_known = reach.n > 0;
+	out->nreached = 0;
+	for (size_t k = reach_next_of(&reach, 0, self); k < reach.n;
+	     k = reach_next_of(&reach, k + 1, self))
+		if (out->nreached < ANNOTATION_REACHED_MAX)
+			out->reached_by[out->nreached++] = reach.dest[k];
 }
 
 void annotator_free(struct annotator *a)
@@ -94,19 +162,26 @@ void annotator_free(struct annotator *a)
 	free(a->labels);
 	free(a->order);
 	free(a->at);
+	free(a->reach_at);
+	free(a->reach_n);
+	free(a->dests);
+	free(a->hits);
 	a->labels = NULL;
-	a->order = a->at = NULL;
+	a->order = a->at = a->reach_at = NULL;
+	a->reach_n = NULL;
+	a->dests = NULL;
+	a->hits = NULL;
 }
 
-int annotate_set(const struct listener_set *set, const struct config *cfg,
-                 struct annotation **out)
+int annotate_set(const struct listener_set *set, enum reach_kernel kernel,
+                 const struct config *cfg, struct annotation **out)
 {
 	*out = NULL;
 	if (set->n == 0)
 		return 0;
 	struct annotator a;
 	struct annotation *v = malloc(set->n * sizeof *v);
-	if (!v || annotator_init(&a, set, cfg) < 0) {
+	if (!v || annotator_init(&a, set, kernel, cfg) < 0) {
 		free(v);
 		return -ENOMEM;
 	}

@@ -15,7 +15,7 @@ const struct hint_kind_def hint_kinds[HINT_KIND_COUNT] = {
 	[HINT_AIRPLAY] = {HINT_AIRPLAY, "airplay", true},
 	[HINT_EXPECTED] = {HINT_EXPECTED, "unexpected_owner", false},
 	[HINT_DOCKER] = {HINT_DOCKER, "docker_target", false},
-	[HINT_SPLIT_STACK] = {HINT_SPLIT_STACK, "split_stack", false},
+	[HINT_SHADOWED] = {HINT_SHADOWED, "localhost_shadowed", false},
 	[HINT_LAN] = {HINT_LAN, "lan_exposed", false},
 };
 
@@ -151,12 +151,18 @@ static void expected_hint(const struct listener *l, const struct label *lab,
 		add(h, HINT_EXPECTED, "expected %s (config), not %s", want, who);
 }
 
-/* Hints that need only the listener itself, in kind order; the split stack is added after. */
+/* ControlCenter's AirPlay Receiver on its ports. */
+static bool airplay_receiver(const struct listener *l, const struct label *lab)
+{
+	return lab->role == ROLE_AIRPLAY && (l->port == 5000 || l->port == 7000);
+}
+
+/* Hints that need only the listener itself, in kind order; the port's hints are added after. */
 static void own_hints(const struct listener *l, const struct label *lab, const struct config *cfg,
                       struct hint_list *h)
 {
 	char target[96];
-	if (lab->role == ROLE_AIRPLAY && (l->port == 5000 || l->port == 7000))
+	if (airplay_receiver(l, lab))
 		add(h, HINT_AIRPLAY, "%s", airplay_text);
 	expected_hint(l, lab, cfg, h);
 	if (lab->role == ROLE_DOCKER && hints_docker_target(l->proc->cmdline, target, sizeof target))
@@ -170,7 +176,7 @@ static bool lan_exposed(const struct listener *l, const struct label *lab)
 	return dev && !l->owner_hidden && !listener_is_loopback(l);
 }
 
-/* Whether "localhost" can reach the listener: loopback or wildcard. */
+/* Whether "localhost" is meant to reach the listener: loopback or wildcard. */
 static bool on_localhost(const struct listener *l)
 {
 	return listener_is_loopback(l) || listener_is_wildcard(l);
@@ -202,46 +208,74 @@ static void addr_port(const struct listener *l, char *buf, size_t len)
 		snprintf(buf, len, "[%s]:%u", strcmp(a, "*") ? a : "::", (unsigned)l->port);
 }
 
-/* Whether localhost reaches different servers over IPv4 and IPv6 among mates (every listener on
- * one protocol and port); *v4 and *v6 are then the first of each family that localhost reaches. */
-static bool split_stack(const struct listener *const *mates, const struct label *const *labels,
-                        size_t n, const struct listener **v4, const struct listener **v6)
+/* Whether destination k of the port reaches the server of mates[self]. */
+static bool reaches_server(const struct hint_port *p, size_t k, size_t self)
 {
-	const struct listener *first[2] = {NULL, NULL}; /* [0] IPv4, [1] IPv6 */
-	for (size_t i = 0; i < n; i++) {
-		const struct listener *a = mates[i];
-		if (!on_localhost(a))
-			continue;
-		int fa = a->family == FAMILY_V6;
-		if (!first[fa])
-			first[fa] = a;
-		for (size_t j = 0; j < n; j++) {
-			const struct listener *b = mates[j];
-			if (b->family != a->family && on_localhost(b) &&
-			    same_server(a, labels[i], b, labels[j]))
-				return false; /* one server on both families */
-		}
-	}
-	*v4 = first[0];
-	*v6 = first[1];
-	return first[0] && first[1];
+	int row = p->reach->hit[k].row;
+	return row >= 0 && same_server(p->mates[self], p->labels[self], p->mates[row],
+	                               p->labels[row]);
 }
 
-void hints_for(const struct listener *const *mates, const struct label *const *labels, size_t n,
-               size_t self, const struct config *cfg, struct hint_list *out)
+/* What to use instead: an address that reaches the server ("use 127.0.0.1:5000"), localhost
+ * first; "" when only addresses devports does not list reach it. */
+static void advice(const struct hint_port *p, size_t self, char *buf, size_t len)
 {
-	const struct listener *l = mates[self], *v4, *v6;
-	*out = (struct hint_list){0};
-	own_hints(l, labels[self], cfg, out);
-	if (n > 1 && on_localhost(l) && split_stack(mates, labels, n, &v4, &v6)) {
-		const struct listener *other = l->family == FAMILY_V4 ? v6 : v4;
-		char where[96], who[PROC_COMM_MAX + 32];
-		addr_port(other, where, sizeof where);
-		owner_str(other, who, sizeof who);
-		add(out, HINT_SPLIT_STACK, "%s %s is %s — localhost may reach either",
-		    other->family == FAMILY_V4 ? "IPv4" : "IPv6", where, who);
+	const struct reach_view *r = p->reach;
+	buf[0] = '\0';
+	for (size_t k = 0; k < r->n && !buf[0]; k++)
+		if (reaches_server(p, k, self))
+			reach_dest_port_str(&r->dest[k], p->mates[self]->port, buf, len);
+}
+
+/* localhost_shadowed: a listener localhost is meant to reach (loopback or wildcard) while ::1 or
+ * 127.0.0.1 reaches another server on its port; its own family is looked at first. Not for the
+ * AirPlay Receiver itself, which has a hint of its own. */
+static void shadowed_hint(const struct hint_port *p, size_t self, struct hint_list *h)
+{
+	const struct listener *l = p->mates[self];
+	const struct reach_view *r = p->reach;
+	if (!r || r->n <= REACH_LOCAL4 || !on_localhost(l) || airplay_receiver(l, p->labels[self]))
+		return;
+	size_t order[2] = {REACH_LOCAL6, REACH_LOCAL4};
+	if (l->family == FAMILY_V4)
+		order[0] = REACH_LOCAL4, order[1] = REACH_LOCAL6;
+	for (size_t i = 0; i < 2; i++) {
+		size_t k = order[i];
+		int row = r->hit[k].row;
+		if (row < 0 || reaches_server(p, k, self))
+			continue;
+		const struct listener *w = p->mates[row];
+		char dest[REACH_DEST_STR_MAX], where[96], who[PROC_COMM_MAX + 32], use[80];
+		reach_dest_str(&r->dest[k], dest, sizeof dest);
+		addr_port(w, where, sizeof where);
+		owner_str(w, who, sizeof who);
+		advice(p, self, use, sizeof use);
+		const char *verb = r->hit[k].tie ? "may reach" : "reaches";
+		if (airplay_receiver(w, p->labels[row]))
+			add(h, HINT_SHADOWED,
+			    "localhost may reach %s (AirPlay) on %s, not this server — %s%s%sturn AirPlay "
+			    "off",
+			    w->proc->comm, where, use[0] ? "use " : "", use, use[0] ? ", or " : "");
+		else if (use[0])
+			add(h, HINT_SHADOWED, "localhost (%s) %s %s on %s, not this server — use %s",
+			    dest, verb, who, where, use);
+		else
+			add(h, HINT_SHADOWED, "localhost (%s) %s %s on %s, not this server — %s", dest,
+			    verb, who, where,
+			    listener_is_wildcard(l) ? "only other addresses of this machine reach it"
+			                            : "no connection reaches it");
+		return;
 	}
-	if (lan_exposed(l, labels[self]))
+}
+
+void hints_for(const struct hint_port *port, size_t self, const struct config *cfg,
+               struct hint_list *out)
+{
+	const struct listener *l = port->mates[self];
+	*out = (struct hint_list){0};
+	own_hints(l, port->labels[self], cfg, out);
+	shadowed_hint(port, self, out);
+	if (lan_exposed(l, port->labels[self]))
 		add(out, HINT_LAN, "%s", lan_text);
 }
 

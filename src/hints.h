@@ -1,7 +1,7 @@
 /* hints.h - what a developer should know about a listener: the AirPlay Receiver on 5000/7000, a
- * dev server open to the network, two processes splitting localhost between IPv4 and IPv6, where
- * a docker-proxy forwards, a port the config expects another project on. Computed for a whole
- * snapshot at once, because some hints compare listeners with each other. Pure. */
+ * dev server open to the network, localhost reaching another server than this one, where a
+ * docker-proxy forwards, a port the config expects another project on. Some hints compare the
+ * listeners of one port, so they are computed from the port's whole group. Pure. */
 #ifndef DEVPORTS_HINTS_H
 #define DEVPORTS_HINTS_H
 
@@ -10,6 +10,7 @@
 
 #include "labels.h"
 #include "listener.h"
+#include "reach.h"
 
 /* In priority order: a row's hints are listed in this order, the first is the one that matters
  * most. */
@@ -17,7 +18,7 @@ enum hint_kind {
 	HINT_AIRPLAY = 0, /* macOS ControlCenter's AirPlay Receiver on 5000 or 7000 */
 	HINT_EXPECTED,    /* the config expects another owner on this port */
 	HINT_DOCKER,      /* docker-proxy: the container address it forwards to */
-	HINT_SPLIT_STACK, /* another process holds the same port on the other IP family */
+	HINT_SHADOWED,    /* localhost (::1 or 127.0.0.1) reaches another server on this port */
 	HINT_LAN,         /* a dev server reachable from the network */
 	HINT_KIND_COUNT
 };
@@ -25,7 +26,7 @@ enum hint_kind {
 struct hint_kind_def {
 	enum hint_kind kind;
 	const char *name; /* for JSON: "airplay", "unexpected_owner", "docker_target",
-	                     "split_stack", "lan_exposed" */
+	                     "localhost_shadowed", "lan_exposed" */
 	bool sticky;      /* a row with this hint is never hidden: not by a filter, the UDP toggle,
 	                     a folded group or the config's hide rules */
 };
@@ -47,10 +48,19 @@ struct hint_list {
 
 struct config;
 
-/* The hints of mates[self]: mates[0..n) are every listener on its protocol and port (itself
- * included, in any order), labels[i] the label of mates[i]. cfg may be NULL. */
-void hints_for(const struct listener *const *mates, const struct label *const *labels, size_t n,
-               size_t self, const struct config *cfg, struct hint_list *out);
+/* Every listener on one protocol and port, with their labels and, for TCP, what each destination
+ * reaches among them (reach.h), computed once for the port: what the hints that compare
+ * listeners read. */
+struct hint_port {
+	const struct listener *const *mates; /* [0..n): every listener of the port, any order */
+	const struct label *const *labels;   /* labels[i] is the label of mates[i] */
+	size_t n;
+	const struct reach_view *reach; /* over mates[0..n); NULL: not known (UDP), no such hint */
+};
+
+/* The hints of port->mates[self]. cfg may be NULL. */
+void hints_for(const struct hint_port *port, size_t self, const struct config *cfg,
+               struct hint_list *out);
 
 /* Whether any hint keeps its row visible whatever the filters (hint_kinds[].sticky). */
 bool hints_sticky(const struct hint_list *h);

@@ -61,6 +61,16 @@ static void add_annotation(cJSON *o, const struct annotation *a)
 		cJSON_AddStringToObject(h, "text", a->hints.v[i].text);
 		cJSON_AddItemToArray(hints, h);
 	}
+	if (!a || !a->reach_known) {
+		cJSON_AddNullToObject(o, "reached_by");
+		return;
+	}
+	cJSON *reached = cJSON_AddArrayToObject(o, "reached_by");
+	for (size_t i = 0; reached && i < a->nreached; i++) {
+		char dest[REACH_DEST_STR_MAX];
+		reach_dest_str(&a->reached_by[i], dest, sizeof dest);
+		cJSON_AddItemToArray(reached, cJSON_CreateString(dest));
+	}
 }
 
 cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
@@ -113,7 +123,7 @@ int json_out_write(FILE *out, const struct snapshot *s, const char *backend,
 {
 	char now[32];
 	struct annotator ann;
-	if (annotator_init(&ann, &s->set, cfg) < 0)
+	if (annotator_init(&ann, &s->set, (enum reach_kernel)s->kernel, cfg) < 0)
 		return -ENOMEM;
 	cJSON *head = cJSON_CreateObject();
 	iso_time(s->taken_at, now, sizeof now);

@@ -12,8 +12,9 @@ enum { JSON_SCHEMA_VERSION = 2 };
 struct annotation;
 struct config;
 
-/* One listener as a JSON object, with "label" ({"text", "source"}, or null when nothing is known)
- * and "hints" ([{"kind", "text"}], maybe empty) from a (annotate.h; NULL: no label, no hints).
+/* One listener as a JSON object, with "label" ({"text", "source"}, or null when nothing is known),
+ * "hints" ([{"kind", "text"}], maybe empty) and "reached_by" (the destinations that reach it,
+ * ["::1", "127.0.0.1"], maybe empty; null for UDP) from a (annotate.h; NULL: none of them).
  * NULL when out of memory. The caller owns it. */
 cJSON *json_out_listener(const struct listener *l, const struct annotation *a);
 

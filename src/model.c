@@ -127,30 +127,44 @@ static void bury(struct model *m, struct row *r, double now, time_t wall)
 	}
 }
 
-/* Hints for every live row whose (protocol, port) is marked, from the live rows on that port. */
-static int rehint(struct model *m)
+/* Hints for every live row whose (protocol, port) is marked: the port's live rows are gathered
+ * and its reachability worked out once, then each of them gets its hints. */
+static void rehint(struct model *m)
 {
-	const struct listener *mates[64];
-	const struct label *labels[64];
+	const struct listener *mates[REACH_ROWS_MAX];
+	const struct label *labels[REACH_ROWS_MAX];
+	struct row *rows[REACH_ROWS_MAX];
 	for (size_t i = 0; i < m->nrows; i++) {
 		struct row *r = &m->rows[i];
 		if (r->gone_at || !port_dirty(m, &r->l))
 			continue;
-		size_t n = 0, self = 0;
-		for (size_t j = 0; j < m->nrows && n < 64; j++) {
-			const struct row *o = &m->rows[j];
+		size_t n = 0;
+		for (size_t j = i; j < m->nrows; j++) {
+			struct row *o = &m->rows[j];
 			if (o->gone_at || o->l.port != r->l.port || o->l.proto != r->l.proto)
 				continue;
-			if (j == i)
-				self = n;
+			if (n == REACH_ROWS_MAX) { /* past the bound: compared with nothing */
+				const struct listener *self = &o->l;
+				const struct label *lab = &o->label;
+				hints_for(&(struct hint_port){&self, &lab, 1, NULL}, 0, m->cfg, &o->hints);
+				continue;
+			}
+			rows[n] = o;
 			mates[n] = &o->l;
 			labels[n++] = &o->label;
 		}
-		hints_for(mates, labels, n, self, m->cfg, &r->hints);
+		struct reach reach;
+		reach_compute(mates, n, (enum reach_kernel)m->kernel, &reach);
+		m->reached++;
+		struct reach_view view = reach_view_of(&reach);
+		struct hint_port port = {mates, labels, n, view.n ? &view : NULL};
+		for (size_t k = 0; k < n; k++)
+			hints_for(&port, k, m->cfg, &rows[k]->hints);
+		/* this port is done: its later rows are skipped */
+		m->dirty_ports[r->l.proto & 1][r->l.port / 8] &= (unsigned char)~(1u << (r->l.port % 8));
 	}
-	for (size_t i = 0; i < m->nrows; i++) /* unmark what was marked */
+	for (size_t i = 0; i < m->nrows; i++) /* unmark what was marked (tombstones' ports) */
 		m->dirty_ports[m->rows[i].l.proto & 1][m->rows[i].l.port / 8] = 0;
-	return 0;
 }
 
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall)
@@ -237,6 +251,7 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 		if (m->rows[q].gone_at >= 0)
 			m->rows[w++] = m->rows[q];
 	m->nrows = w;
+	m->kernel = s->kernel;
 	rehint(m);
 	bool first = !m->primed;
 	m->primed = true;

@@ -80,12 +80,15 @@ struct model {
 	size_t nevents, event_next;
 
 	bool primed; /* the first snapshot is in */
+	uint8_t kernel; /* enum reach_kernel of the last snapshot: whose rules say what localhost
+	                   reaches */
 
 	/* Scratch of model_apply, kept between calls. */
 	struct row *spare;
 	size_t capspare;
 	unsigned char dirty_ports[2][65536 / 8]; /* (proto, port) whose hints are recomputed */
 	unsigned long annotated; /* rows labelled since model_init: for tests and benchmarks */
+	unsigned long reached;   /* ports whose reachability was worked out (reach.h), likewise */
 };
 
 void model_init(struct model *m);

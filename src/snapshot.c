@@ -27,6 +27,7 @@ void snapshot_reset(struct snapshot *s)
 	s->nprocs = 0;
 	s->npids = 0;
 	s->taken_at = 0;
+	s->kernel = REACH_LINUX;
 	arena_reset(&s->strings);
 }
 

@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "listener.h"
+#include "reach.h"
 
 struct snapshot_sock; /* a socket before the merge: its index into socks and its pids */
 
@@ -22,6 +23,9 @@ struct snapshot {
 	struct proc_info *procs; /* the process table, by pid ascending after snapshot_finish */
 	size_t nprocs, capprocs;
 	time_t taken_at; /* wall clock, seconds */
+	/* enum reach_kernel: whose rules decide which socket a connection reaches (reach.h). The
+	 * backend sets it after the reset, which makes it REACH_LINUX. */
+	uint8_t kernel;
 
 	/* The builder's and the rows' storage; read through the fields above. */
 	struct arena strings;

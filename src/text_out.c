@@ -137,7 +137,8 @@ int text_out_table(FILE *out, const struct snapshot *s, const struct config *cfg
 	struct annotation *ann = NULL;
 	/* Rows by port, then by key (protocol, address, pid). */
 	const struct listener **rows = s->set.n ? malloc(s->set.n * sizeof *rows) : NULL;
-	if ((s->set.n && !rows) || annotate_set(&s->set, cfg, &ann) < 0) {
+	enum reach_kernel kernel = (enum reach_kernel)s->kernel;
+	if ((s->set.n && !rows) || annotate_set(&s->set, kernel, cfg, &ann) < 0) {
 		free(rows);
 		return -ENOMEM;
 	}

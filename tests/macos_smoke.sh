@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A smoke test of the native backend on a real machine (CI runs it on macOS; it works on Linux
 # too): a python3 http.server on 127.0.0.1:8765 must show in `devports --json` with its process
-# data, and when ControlCenter (the AirPlay Receiver) holds port 5000, its row must show without
+# data, reached by 127.0.0.1, and when ControlCenter (the AirPlay Receiver) holds port 5000, its row must show without
 # sudo, labelled, with the airplay hint.
 # usage: tests/macos_smoke.sh [DEVPORTS]   (default ./build/devports)
 set -u
@@ -40,7 +40,8 @@ assert p["pid"] == pid or "python" in (p["name"] + p["exe"]).lower(), p
 assert "http.server" in p["cmdline"], f"arguments missing: {p}"
 assert p["cwd"], f"working directory missing: {p}"
 assert p["started"], f"start time missing: {p}"
-print(f"PASS: :{port} is {p['name']} (pid {p['pid']}): {p['cmdline']}")
+assert row["reached_by"] == ["127.0.0.1"], f"127.0.0.1 must reach it: {row['reached_by']}"
+print(f"PASS: :{port} is {p['name']} (pid {p['pid']}): {p['cmdline']}, reached by 127.0.0.1")
 PY
 python3 "$tmp/check.py" "$tmp/user.json" "$PORT" "$server" || exit 1
 

@@ -654,6 +654,10 @@ Test(fake, field_errors_name_the_field)
 	    {"{\"steps\": {}}", "t.json: steps: expected a list of steps"},
 	    {"{\"scenario\": 1, \"steps\": [{\"listeners\": []}]}",
 	     "t.json: scenario: expected a name (a string)"},
+	    {"{\"kernel\": \"windows\", \"steps\": [{\"listeners\": []}]}",
+	     "t.json: kernel: expected \"linux\" or \"macos\""},
+	    {"{\"kernel\": 1, \"steps\": [{\"listeners\": []}]}",
+	     "t.json: kernel: expected \"linux\" or \"macos\""},
 	    {"{\"steps\": [{\"listeners\": []}], \"extra\": 1}",
 	     "t.json: \"extra\" is not a known field"},
 	    {"{\"steps\": [{}]}",
@@ -716,6 +720,23 @@ Test(fake, field_errors_name_the_field)
 		cr_assert_str_eq(err, cases[i].msg, "case %zu", i);
 		cr_assert_eq(sc.n_steps, 0, "case %zu: a failed load leaves nothing", i);
 	}
+}
+
+/* Whose rules say which socket a connection reaches: Linux unless the scenario says macOS; the
+ * snapshots carry it. */
+Test(fake, the_kernel_is_linux_unless_the_scenario_says)
+{
+	cr_assert_eq(parse("{\"steps\": [{\"listeners\": []}]}"), 0, "%s", err);
+	cr_assert_eq(sc.kernel, REACH_LINUX);
+	cr_assert_eq(parse("{\"kernel\": \"macos\", \"steps\": [{\"listeners\": []}]}"), 0,
+	             "%s", err);
+	cr_assert_eq(sc.kernel, REACH_MACOS);
+	cr_assert_eq(open_fake(TESTS_DIR "/fixtures/scenarios/shadowing.json", 0), 0);
+	collect_at(0);
+	cr_assert_eq(snap.kernel, REACH_MACOS);
+	cr_assert_eq(open_fake(TESTS_DIR "/fixtures/scenarios/airplay.json", 0), 0);
+	collect_at(0);
+	cr_assert_eq(snap.kernel, REACH_LINUX);
 }
 
 Test(fake, null_and_comment_are_allowed)

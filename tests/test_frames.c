@@ -164,6 +164,19 @@ Test(frames, airplay_hint_selected_100x20)
 	check("airplay-hint-100x20", 100, 20);
 }
 
+/* Flask on 127.0.0.1:5000 beside the AirPlay Receiver on *:5000: the Flask row carries the hint
+ * marker, and its status line says that localhost may reach AirPlay instead. */
+Test(frames, shadowed_localhost_hint_selected_100x20)
+{
+	play_scenario(TESTS_DIR "/fixtures/scenarios/shadowing.json", 0);
+	app_key(&a, KEY_DOWN); /* 0.0.0.0 sorts first, then 127.0.0.1 */
+	const struct row *sel = model_selected(&a.model);
+	cr_assert_not_null(sel);
+	cr_assert_str_eq(sel->l.proc->comm, "python3");
+	cr_assert_eq(a.model.kernel, REACH_MACOS, "the scenario's kernel");
+	check("shadowed-hint-100x20", 100, 20);
+}
+
 /* Inspect on the fake backend: the wrapped command line, the ancestry from the scenario's
  * processes, both sockets of the process, its connections, the hint; no HTTP in a demo. */
 Test(frames, inspect_100x30)

@@ -15,11 +15,13 @@
 static struct listener_set set;
 static struct annotation *ann;
 static struct config cfg;
+static enum reach_kernel kernel; /* the rules compute() uses: Linux unless a test says */
 
 static void setup(void)
 {
 	sanitize_init_locale();
 	config_init(&cfg);
+	kernel = REACH_LINUX;
 }
 
 static void teardown(void)
@@ -44,7 +46,7 @@ static struct listener *add(enum listener_proto proto, const char *addr, unsigne
 static void compute(const struct config *c)
 {
 	free(ann);
-	cr_assert_eq(annotate_set(&set, c, &ann), 0);
+	cr_assert_eq(annotate_set(&set, kernel, c, &ann), 0);
 }
 
 /* The hint of a kind on listener i, or NULL. */
@@ -109,6 +111,29 @@ Test(hints, a_dev_server_on_the_network)
 	}
 }
 
+/* The hint of kind on listener i, or "" (for messages). */
+static const char *text_of(size_t i, enum hint_kind kind)
+{
+	const struct hint *h = find(i, kind);
+	return h ? h->text : "";
+}
+
+/* listener i's reached_by joined by spaces, "-" when it is not known (UDP). */
+static const char *reached(size_t i)
+{
+	static char buf[128];
+	size_t o = 0;
+	buf[0] = '\0';
+	if (!ann[i].reach_known)
+		return "-";
+	for (size_t k = 0; k < ann[i].nreached; k++) {
+		char d[REACH_DEST_STR_MAX];
+		reach_dest_str(&ann[i].reached_by[k], d, sizeof d);
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", k ? " " : "", d);
+	}
+	return buf;
+}
+
 Test(hints, two_processes_splitting_localhost)
 {
 	add(PROTO_TCP, "127.0.0.1", 3000, 5120, "node", "node /x/node_modules/.bin/next dev");
@@ -119,14 +144,137 @@ Test(hints, two_processes_splitting_localhost)
 	add(PROTO_TCP, "192.168.1.5", 4000, 1, "a", NULL);
 	add(PROTO_TCP, "::1", 4000, 2, "b", NULL);
 	compute(NULL);
-	const struct hint *v4 = find(0, HINT_SPLIT_STACK), *v6 = find(1, HINT_SPLIT_STACK);
-	cr_assert_not_null(v4);
-	cr_assert_not_null(v6);
-	cr_assert_str_eq(v4->text, "IPv6 [::1]:3000 is python3 (pid 6001) — localhost may reach either");
-	cr_assert_str_eq(v6->text, "IPv4 127.0.0.1:3000 is node (pid 5120) — localhost may reach either");
+	cr_assert_str_eq(text_of(0, HINT_SHADOWED), "localhost (::1) reaches python3 (pid 6001) on "
+	                                            "[::1]:3000, not this server — use 127.0.0.1:3000");
+	cr_assert_str_eq(text_of(1, HINT_SHADOWED), "localhost (127.0.0.1) reaches node (pid 5120) on "
+	                                            "127.0.0.1:3000, not this server — use [::1]:3000");
 	for (size_t i = 2; i < set.n; i++)
-		cr_expect_null(find(i, HINT_SPLIT_STACK), "listener %zu (port %u)", i,
-		               (unsigned)set.v[i].port);
+		cr_expect_null(find(i, HINT_SHADOWED), "listener %zu (port %u): %s", i,
+		               (unsigned)set.v[i].port, text_of(i, HINT_SHADOWED));
+	cr_expect_str_eq(reached(0), "127.0.0.1");
+	cr_expect_str_eq(reached(1), "::1");
+	cr_expect_str_eq(reached(4), "-", "UDP: not known");
+	cr_expect_str_eq(reached(5), "192.168.1.5", "its own address only");
+	cr_expect_str_eq(reached(6), "::1");
+}
+
+/* The issue's reproduction: ControlCenter on 0.0.0.0:5000 and [::]:5000, Flask on
+ * 127.0.0.1:5000. localhost as ::1 reaches AirPlay; the python row says so. */
+Test(hints, airplay_takes_localhost_from_a_server_on_127_0_0_1)
+{
+	const char *cc = "/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/ControlCenter";
+	for (int v6only = 0; v6only <= 1; v6only++) {
+		listener_set_free(&set);
+		add(PROTO_TCP, "0.0.0.0", 5000, 697, "ControlCenter", cc);
+		add(PROTO_TCP, "::", 5000, 697, "ControlCenter", cc)->v6only = v6only;
+		add(PROTO_TCP, "127.0.0.1", 5000, 8628, "python3", "python3 -m flask run");
+		compute(NULL);
+		cr_assert_str_eq(text_of(2, HINT_SHADOWED),
+		                 "localhost may reach ControlCenter (AirPlay) on [::]:5000, not this "
+		                 "server — use 127.0.0.1:5000, or turn AirPlay off", "v6only %d", v6only);
+		for (size_t i = 0; i < 2; i++) {
+			cr_expect_not_null(find(i, HINT_AIRPLAY), "the AirPlay hint stays");
+			cr_expect_null(find(i, HINT_SHADOWED), "ControlCenter has its own hint: %s",
+			               text_of(i, HINT_SHADOWED));
+		}
+		cr_expect_str_eq(reached(0), "", "127.0.0.1 goes to the python server");
+		cr_expect_str_eq(reached(1), "::1");
+		cr_expect_str_eq(reached(2), "127.0.0.1");
+	}
+}
+
+/* A server the AirPlay Receiver leaves nothing of: the advice is only to turn AirPlay off. */
+Test(hints, airplay_takes_all_of_localhost)
+{
+	const char *cc = "/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/ControlCenter";
+	add(PROTO_TCP, "0.0.0.0", 5000, 697, "ControlCenter", cc);
+	add(PROTO_TCP, "::1", 5000, 697, "ControlCenter", cc);
+	add(PROTO_TCP, "::", 5000, 42, "node", "node server.js");
+	compute(NULL);
+	cr_assert_str_eq(text_of(2, HINT_SHADOWED),
+	                 "localhost may reach ControlCenter (AirPlay) on [::1]:5000, not this server — "
+	                 "turn AirPlay off");
+}
+
+/* The same family: an exact address beats the wildcard, whoever bound first. */
+Test(hints, a_specific_address_takes_127_0_0_1_from_a_wildcard)
+{
+	add(PROTO_TCP, "0.0.0.0", 8000, 1, "python3", "python3 -m http.server 8000");
+	add(PROTO_TCP, "127.0.0.1", 8000, 2, "node", "node server.js");
+	compute(NULL);
+	cr_assert_str_eq(text_of(0, HINT_SHADOWED),
+	                 "localhost (127.0.0.1) reaches node (pid 2) on 127.0.0.1:8000, not this server "
+	                 "— only other addresses of this machine reach it");
+	cr_assert_eq(ann[0].hints.v[ann[0].hints.n - 1].kind, HINT_LAN, "still on the network");
+	cr_assert_null(find(1, HINT_SHADOWED), "::1 reaches nothing: no other server there");
+	cr_expect_str_eq(reached(0), "");
+	cr_expect_str_eq(reached(1), "127.0.0.1");
+}
+
+/* A [::] that serves IPv4 too loses 127.0.0.1 to an IPv4 socket; a v6-only one never had it. */
+Test(hints, a_dual_stack_wildcard_and_an_ipv4_server)
+{
+	for (int v6only = 0; v6only <= 1; v6only++) {
+		listener_set_free(&set);
+		add(PROTO_TCP, "::", 3000, 10, "node", "node server.js")->v6only = v6only;
+		add(PROTO_TCP, v6only ? "0.0.0.0" : "127.0.0.1", 3000, 20, "python3", "python3 app.py");
+		compute(NULL);
+		char want[200];
+		snprintf(want, sizeof want, "localhost (127.0.0.1) reaches python3 (pid 20) on %s:3000, "
+		         "not this server — use [::1]:3000", v6only ? "0.0.0.0" : "127.0.0.1");
+		/* listener_set_push keeps the order given: node is 0, python 1 */
+		cr_assert_str_eq(text_of(0, HINT_SHADOWED), want, "v6only %d", v6only);
+		cr_assert_str_eq(text_of(1, HINT_SHADOWED), "localhost (::1) reaches node (pid 10) on "
+		                 "[::]:3000, not this server — use 127.0.0.1:3000", "v6only %d", v6only);
+	}
+}
+
+Test(hints, one_server_on_both_families_is_not_shadowed)
+{
+	add(PROTO_TCP, "0.0.0.0", 3000, 10, "node", "node server.js");
+	add(PROTO_TCP, "::", 3000, 10, "node", "node server.js")->v6only = true;
+	struct listener *hidden = add(PROTO_TCP, "127.0.0.1", 4000, 0, "", NULL);
+	hidden->owner_hidden = true;
+	hidden = add(PROTO_TCP, "::1", 4000, 0, "", NULL);
+	hidden->owner_hidden = true;
+	add(PROTO_TCP, "192.168.1.20", 5000, 1, "node", "node a.js");
+	add(PROTO_TCP, "0.0.0.0", 5000, 2, "python3", "python3 b.py");
+	compute(NULL);
+	for (size_t i = 0; i < set.n; i++)
+		cr_expect_null(find(i, HINT_SHADOWED), "listener %zu: %s", i,
+		               text_of(i, HINT_SHADOWED));
+	cr_expect_str_eq(reached(4), "192.168.1.20", "a LAN address reaches its own socket");
+	cr_expect_str_eq(reached(5), "127.0.0.1", "not 192.168.1.20: the exact address wins");
+}
+
+Test(hints, another_users_server_takes_localhost)
+{
+	struct listener *l = add(PROTO_TCP, "::", 3000, 0, "", NULL);
+	l->owner_hidden = true;
+	add(PROTO_TCP, "127.0.0.1", 3000, 7, "node", "node server.js");
+	compute(NULL);
+	cr_assert_str_eq(text_of(1, HINT_SHADOWED), "localhost (::1) reaches another user's process "
+	                                            "on [::]:3000, not this server — use "
+	                                            "127.0.0.1:3000");
+}
+
+/* An IPv4 socket and an IPv6 one on ::ffff:127.0.0.1: Linux always picks the IPv4 one; macOS the
+ * one bound last, which a snapshot does not show ("may reach"). */
+Test(hints, ipv4_and_v4_mapped_on_one_address)
+{
+	for (int k = 0; k < REACH_KERNEL_COUNT; k++) {
+		listener_set_free(&set);
+		kernel = (enum reach_kernel)k;
+		add(PROTO_TCP, "127.0.0.1", 3000, 1, "python3", "python3 app.py");
+		add(PROTO_TCP, "::ffff:127.0.0.1", 3000, 2, "node", "node server.js");
+		compute(NULL);
+		char want[200];
+		snprintf(want, sizeof want, "localhost (127.0.0.1) %s python3 (pid 1) on 127.0.0.1:3000, "
+		         "not this server — no connection reaches it",
+		         k == REACH_MACOS ? "may reach" : "reaches");
+		cr_assert_str_eq(text_of(1, HINT_SHADOWED), want, "%s", reach_kernel_names[k]);
+		cr_assert_null(find(0, HINT_SHADOWED));
+	}
 }
 
 Test(hints, docker_proxy_says_where_it_forwards)
@@ -143,7 +291,8 @@ Test(hints, docker_proxy_says_where_it_forwards)
 	compute(NULL);
 	cr_assert_str_eq(find(0, HINT_DOCKER)->text, "forwards to 172.17.0.2:80 (a container)");
 	cr_assert_str_eq(find(1, HINT_DOCKER)->text, "forwards to 172.17.0.2:80 (a container)");
-	cr_assert_null(find(0, HINT_SPLIT_STACK), "one proxy per family, one container");
+	cr_assert_null(find(0, HINT_SHADOWED), "one proxy per family, one container");
+	cr_assert_null(find(1, HINT_SHADOWED), "one proxy per family, one container");
 	cr_assert_null(find(0, HINT_LAN), "Docker publishes on purpose");
 	cr_assert_str_eq(find(2, HINT_DOCKER)->text, "forwards to [fd00::2]:9000 (a container)");
 	cr_assert_eq(ann[3].hints.n, 0, "no target in its arguments: no hint");
@@ -183,11 +332,13 @@ Test(hints, hints_come_in_priority_order_and_join)
 	compute(&cfg);
 	cr_assert_eq(ann[0].hints.n, 3);
 	cr_assert_eq(ann[0].hints.v[0].kind, HINT_EXPECTED);
-	cr_assert_eq(ann[0].hints.v[1].kind, HINT_SPLIT_STACK);
+	cr_assert_eq(ann[0].hints.v[1].kind, HINT_SHADOWED);
 	cr_assert_eq(ann[0].hints.v[2].kind, HINT_LAN);
 	char joined[HINTS_MAX * HINT_TEXT_MAX];
 	hints_join(&ann[0].hints, joined, sizeof joined);
-	cr_assert(strstr(joined, "expected api (config), not node (pid 1) · IPv6 [::1]:3000 is"),
+	cr_assert(strstr(joined, "expected api (config), not node (pid 1) · localhost (::1) reaches "
+	                         "node (pid 2) on [::1]:3000, not this server — use 127.0.0.1:3000 · "
+	                         "reachable from your network"),
 	          "%s", joined);
 	char small[40];
 	hints_join(&ann[0].hints, small, sizeof small);
@@ -215,7 +366,7 @@ Test(hints, airplay_scenario_through_the_fake_backend)
 	cr_assert_eq(platform_open(&p, &o), 0, "%s", p ? platform_error(p) : "");
 	struct snapshot s = {0};
 	cr_assert_eq(platform_collect(p, &s), 0);
-	cr_assert_eq(annotate_set(&s.set, NULL, &ann), 0);
+	cr_assert_eq(annotate_set(&s.set, (enum reach_kernel)s.kernel, NULL, &ann), 0);
 	size_t airplay = 0;
 	for (size_t i = 0; i < s.set.n; i++) {
 		const struct listener *l = &s.set.v[i];

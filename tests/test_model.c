@@ -330,14 +330,16 @@ Test(model, only_changed_rows_are_labelled_again)
 	cr_assert_eq(m.annotated, 5);
 }
 
-Test(model, a_split_stack_hint_follows_its_other_family)
+Test(model, a_shadowed_localhost_hint_follows_its_other_family)
 {
 	struct listener v4 = make_listener(PROTO_TCP, "127.0.0.1", 3000, 2, "node", "dev");
 	struct listener v6 = make_listener(PROTO_TCP, "::1", 3000, 3, "python3", "dev");
 	struct listener both[] = {v4, v6};
 	apply(both, 2, 1.0);
 	cr_assert_eq(m.rows[0].hints.n, 1, "two servers on one port: a hint on each");
-	cr_assert_eq(m.rows[0].hints.v[0].kind, HINT_SPLIT_STACK);
+	cr_assert_eq(m.rows[0].hints.v[0].kind, HINT_SHADOWED);
+	cr_assert_str_eq(m.rows[0].hints.v[0].text, "localhost (::1) reaches python3 (pid 3) on "
+	                                            "[::1]:3000, not this server — use 127.0.0.1:3000");
 	apply(&v4, 1, 2.0); /* the IPv6 one stops: its tombstone stays, the hint goes */
 	const struct row *r = NULL;
 	for (size_t i = 0; i < m.nrows; i++)
@@ -393,4 +395,36 @@ Test(model, another_process_on_the_same_address_is_logged_as_a_restart)
 	apply(&b, 1, 3.0);
 	cr_assert_eq(m.nevents, 2);
 	cr_assert_eq(m.rows[0].l.nholders, 2);
+}
+
+/* What localhost reaches is worked out once a port whose rows changed, and for no other port. */
+Test(model, reachability_is_worked_out_once_for_each_changed_port)
+{
+	struct listener a[] = {
+		make_listener(PROTO_TCP, "0.0.0.0", 5000, 697, "ControlCenter", "dev"),
+		make_listener(PROTO_TCP, "::", 5000, 697, "ControlCenter", "dev"),
+		make_listener(PROTO_TCP, "127.0.0.1", 3000, 2, "node", "dev"),
+		make_listener(PROTO_UDP, "0.0.0.0", 5353, 3, "mdns", "dev"),
+	};
+	apply(a, 4, 1.0);
+	cr_assert_eq(m.reached, 3, "three ports, once each (two rows on 5000)");
+	apply(a, 4, 2.0);
+	cr_assert_eq(m.reached, 3, "nothing changed: nothing worked out again");
+	struct listener b[5] = {a[0], a[1], a[2], a[3],
+	                        make_listener(PROTO_TCP, "127.0.0.1", 5000, 8628, "python3", "dev")};
+	apply(b, 5, 3.0);
+	cr_assert_eq(m.reached, 4, "a listener came on 5000: that port only");
+	const struct row *py = NULL;
+	for (size_t i = 0; i < m.nrows; i++)
+		if (m.rows[i].l.port == 5000 && m.rows[i].l.family == FAMILY_V4 &&
+		    m.rows[i].l.addr[0] == 127)
+			py = &m.rows[i];
+	cr_assert_not_null(py);
+	cr_assert_eq(py->hints.n, 1);
+	cr_assert_eq(py->hints.v[0].kind, HINT_SHADOWED);
+	cr_assert_str_eq(py->hints.v[0].text, "localhost may reach ControlCenter (AirPlay) on "
+	                                      "[::]:5000, not this server — use 127.0.0.1:5000, or "
+	                                      "turn AirPlay off");
+	apply(a, 4, 4.0); /* python stops: its tombstone's port is worked out again */
+	cr_assert_eq(m.reached, 5);
 }

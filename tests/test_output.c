@@ -96,7 +96,17 @@ Test(output, json_document_has_schema_and_every_listener)
 			cr_assert_str_eq(cJSON_GetObjectItem(label, "source")->valuestring, "process");
 			cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(it, "hints")), 0,
 			             "bound to 127.0.0.1: no hint");
+			cJSON *reached = cJSON_GetObjectItem(it, "reached_by");
+			cr_assert_eq(cJSON_GetArraySize(reached), 1);
+			cr_assert_str_eq(cJSON_GetArrayItem(reached, 0)->valuestring, "127.0.0.1");
 		}
+		if (port == 3000) {
+			cJSON *reached = cJSON_GetObjectItem(it, "reached_by");
+			cr_assert_eq(cJSON_GetArraySize(reached), 1, "::1 only: an IPv6 socket");
+			cr_assert_str_eq(cJSON_GetArrayItem(reached, 0)->valuestring, "::1");
+		}
+		if (port == 54321)
+			cr_assert(cJSON_IsNull(cJSON_GetObjectItem(it, "reached_by")), "UDP: null");
 		if (port == 5000) {
 			seen_airplay = true;
 			cJSON *hints = cJSON_GetObjectItem(it, "hints");

@@ -125,6 +125,7 @@ static int darwin_collect(void *impl, struct snapshot *out)
 {
 	struct darwin_backend *b = impl;
 	b->nheld = 0;
+	out->kernel = REACH_MACOS; /* XNU's rules pick the socket a connection reaches */
 	size_t npids;
 	int rc = list_pids(b, &npids);
 	if (rc < 0) {

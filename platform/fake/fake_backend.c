@@ -142,6 +142,7 @@ static int fake_collect(void *impl, struct snapshot *out)
 	struct fake *f = impl;
 	if (f->sc.n_steps == 0)
 		return -EINVAL; /* the scenario did not load */
+	out->kernel = f->sc.kernel;
 	return add_step(f, current_step(f), out);
 }
 

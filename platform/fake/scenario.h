@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "listener.h"
+#include "reach.h"
 
 enum { SCENARIO_NAME_MAX = 64, SCENARIO_ERROR_MAX = 512 };
 
@@ -45,6 +46,7 @@ struct scenario_step {
 
 struct scenario {
 	char name[SCENARIO_NAME_MAX]; /* sanitized; "" when the file gives none */
+	uint8_t kernel;               /* enum reach_kernel: "kernel", REACH_LINUX by default */
 	struct scenario_step *steps;  /* n_steps >= 1 after a successful load, "at" increasing */
 	size_t n_steps;
 	struct proc_info *processes; /* "processes": ancestors that hold no socket (for inspect) */

@@ -3,6 +3,8 @@
  * A scenario is what devports shows with --demo: snapshots of the listening sockets over time.
  *
  *   {"scenario": "airplay",                     optional name, shown as "demo: airplay"
+ *    "kernel": "macos",                         optional: whose rules decide which socket a
+ *                                               connection reaches, "linux" (default) or "macos"
  *    "steps": [                                 at least one, "at" increasing
  *      {"at": 0,                                seconds after playback starts; default: 0 for the
  *                                               first step, previous "at" + 1 for the others
@@ -80,7 +82,7 @@
 
 enum { FILE_SIZE_MAX = 16 << 20, LABEL_MAX = 256, WHERE_MAX = 64 };
 
-static const char *const document_keys[] = {"scenario", "steps", "processes", NULL};
+static const char *const document_keys[] = {"scenario", "kernel", "steps", "processes", NULL};
 static const char *const step_keys[] = {"at", "listeners", NULL};
 
 int scenario_check_keys(const struct scenario_ctx *cx, const cJSON *obj, const char *where,
@@ -208,6 +210,16 @@ static int read_document(struct scenario_ctx *cx, const cJSON *doc, struct scena
 			return fail(cx, "", "scenario", "expected a name (a string)");
 		sanitize_text(sc->name, sizeof sc->name, name->valuestring,
 		              strlen(name->valuestring));
+	}
+	const cJSON *kernel = cJSON_GetObjectItemCaseSensitive(doc, "kernel");
+	if (kernel && !cJSON_IsNull(kernel)) {
+		int k = -1;
+		for (int i = 0; i < REACH_KERNEL_COUNT && cJSON_IsString(kernel); i++)
+			if (strcmp(kernel->valuestring, reach_kernel_names[i]) == 0)
+				k = i;
+		if (k < 0)
+			return fail(cx, "", "kernel", "expected \"linux\" or \"macos\"");
+		sc->kernel = (uint8_t)k;
 	}
 	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(doc, "steps");
 	if (!steps)

@@ -35,18 +35,52 @@ static void print_one(const struct listener *l, const struct annotation *a)
 		printf("    ! %s\n", a->hints.v[i].text);
 }
 
+/* After the listeners: what a connection from this machine reaches on the port (TCP), one line a
+ * destination: "localhost (::1) → ControlCenter (pid 697)", "192.168.1.20 → nothing". */
+static void print_reach(const struct annotator *a, size_t tcp)
+{
+	const struct listener *rows[REACH_ROWS_MAX];
+	size_t self;
+	annotator_port_rows(a, tcp, rows, REACH_ROWS_MAX, &self);
+	struct reach_view v = annotator_reach(a, tcp);
+	if (v.n)
+		printf("\n");
+	for (size_t k = 0; k < v.n; k++) {
+		char name[REACH_DEST_STR_MAX + 16], who[PROC_COMM_MAX + 48];
+		reach_dest_name(&v, k, name, sizeof name);
+		const struct listener *w = v.hit[k].row >= 0 ? rows[v.hit[k].row] : NULL;
+		if (!w)
+			snprintf(who, sizeof who, "nothing");
+		else if (w->owner_hidden)
+			snprintf(who, sizeof who, "owner unknown (user %s)", w->proc->user);
+		else
+			snprintf(who, sizeof who, "%s (pid %ld)", w->proc->comm, (long)w->proc->id.pid);
+		printf("%s → %s%s\n", name, who,
+		       w && v.hit[k].tie ? ", or another socket on its address (the one bound last)"
+		                         : "");
+	}
+}
+
 static int print_text(const struct snapshot *s, const struct config *cfg, uint16_t port)
 {
 	if (s->set.n == 0) {
 		printf(":%u is free: nothing listens on it\n", (unsigned)port);
 		return 0;
 	}
-	struct annotation *ann = NULL;
-	if (annotate_set(&s->set, cfg, &ann) < 0)
+	struct annotator ann;
+	if (annotator_init(&ann, &s->set, (enum reach_kernel)s->kernel, cfg) < 0)
 		return -1;
-	for (size_t i = 0; i < s->set.n; i++)
-		print_one(&s->set.v[i], &ann[i]);
-	free(ann);
+	size_t tcp = s->set.n;
+	for (size_t i = 0; i < s->set.n; i++) {
+		struct annotation a;
+		annotator_get(&ann, i, &a);
+		print_one(&s->set.v[i], &a);
+		if (tcp == s->set.n && s->set.v[i].proto == PROTO_TCP)
+			tcp = i;
+	}
+	if (tcp < s->set.n)
+		print_reach(&ann, tcp);
+	annotator_free(&ann);
 	return 0;
 }
 

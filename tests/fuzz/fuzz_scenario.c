@@ -2,8 +2,8 @@
  * bytes.
  *
  * Checks: the result is 0 or -EINVAL; an error leaves a clean message and an empty scenario;
- * success leaves no message, at least one step, times that increase, listeners that are sane
- * sockets (a pid for a visible owner, none and a reason for a hidden one) whose every text is
+ * success leaves no message, a known kernel, at least one step, times that increase, listeners
+ * that are sane sockets (a pid for a visible owner, none and a reason for a hidden one) whose every text is
  * there (never NULL) and clean, one extra
  * record per listener, clean ancestors; and the step index for any time is a step that has
  * begun (or the first).
@@ -61,6 +61,7 @@ static void check_step(const struct scenario_step *st)
 static void check_loaded(const struct scenario *sc)
 {
 	fuzz_check_text(sc->name, sizeof sc->name, "name");
+	FUZZ_ASSERT(sc->kernel < REACH_KERNEL_COUNT, "kernel %u", sc->kernel);
 	FUZZ_ASSERT(sc->n_steps >= 1 && sc->steps, "no steps");
 	for (size_t i = 0; i < sc->n_steps; i++) {
 		FUZZ_ASSERT(sc->steps[i].at >= 0, "step %zu at %g", i, sc->steps[i].at);

@@ -3,8 +3,10 @@
  * The listener process is the test binary itself, executed again with SPAWN_ARGV0 as argv[0]: the
  * constructor below recognizes it and runs listener_main() instead of the tests. It talks to the
  * test over two pipes on fds 3 (commands in) and 4 (reports out), one line each:
- *   listener -> test: "ready" (deferred only), "ok PORT WORKER", "w PID", "r", "err ERRNO"
- *   test -> listener: "g" (open the socket), "f" (fork a worker), "r NAME" (rename)
+ *   listener -> test: "ready" (deferred only), "ok PORT WORKER", "w PID", "r", "a ADDR" or "a -",
+ *                     "err ERRNO"
+ *   test -> listener: "g" (open the sockets), "f" (fork a worker), "r NAME" (rename), "a" (accept
+ *                     a waiting connection, if any, and say on which socket)
  * End of file on the command pipe makes it exit.
  *
  * The listener runs in a process group of its own (its pgid is its pid), and so do its workers:
@@ -33,7 +35,7 @@
 
 #define SPAWN_ARGV0 "devports-test-listener"
 #define SPAWN_FLAG "--devports-spawn"
-enum { CMD_FD = 3, REP_FD = 4, SPAWN_ARGC = 11, MAX_SPAWNED = 64 };
+enum { CMD_FD = 3, REP_FD = 4, SPAWN_ARGC = 13, MAX_SPAWNED = 64 };
 
 static struct spawn running[MAX_SPAWNED];
 
@@ -131,7 +133,8 @@ static void quit(int status)
 	_exit(status);
 }
 
-static int open_socket(bool udp, const char *addr, int port, int v6only, int *bound)
+static int open_socket(bool udp, const char *addr, int port, int v6only, bool reuseport,
+                       int *bound)
 {
 	struct sockaddr_storage ss = {0};
 	socklen_t sslen;
@@ -155,6 +158,9 @@ static int open_socket(bool udp, const char *addr, int port, int v6only, int *bo
 	if (ss.ss_family == AF_INET6 && v6only >= 0 &&
 	    setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) < 0)
 		return -1;
+	int on = 1;
+	if (reuseport && setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0)
+		return -1;
 	if (bind(s, (struct sockaddr *)&ss, sslen) < 0 || (!udp && listen(s, 16) < 0))
 		return -1;
 	if (getsockname(s, (struct sockaddr *)&ss, &sslen) < 0)
@@ -163,17 +169,45 @@ static int open_socket(bool udp, const char *addr, int port, int v6only, int *bo
 	return s;
 }
 
-/* argv: argv0 flag proto addr port v6only prefork deferred uid parent marker */
+/* "a ADDR" when a connection waits on one of socks[0..n) (it is accepted and closed), "a -" when
+ * none does. */
+static void accept_waiting(const int *socks, int n, char *line, size_t len)
+{
+	snprintf(line, len, "a -");
+	for (int i = 0; i < n; i++) {
+		struct pollfd p = {.fd = socks[i], .events = POLLIN};
+		if (poll(&p, 1, 0) != 1)
+			continue;
+		int c = accept(socks[i], NULL, NULL);
+		if (c < 0)
+			continue;
+		close(c);
+		struct sockaddr_storage ss;
+		socklen_t sslen = sizeof ss;
+		char a[INET6_ADDRSTRLEN] = "?";
+		if (getsockname(socks[i], (struct sockaddr *)&ss, &sslen) == 0)
+			inet_ntop(ss.ss_family,
+			          ss.ss_family == AF_INET
+			              ? (void *)&((struct sockaddr_in *)&ss)->sin_addr
+			              : (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr,
+			          a, sizeof a);
+		snprintf(line, len, "a %s", a);
+		return;
+	}
+}
+
+/* argv: argv0 flag proto addr port v6only prefork deferred uid parent marker addr2 reuseport */
 static void listener_main(char **argv)
 {
 	bool udp = strcmp(argv[2], "udp") == 0;
-	const char *addr = argv[3];
+	const char *addr = argv[3], *addr2 = argv[11];
 	int port = atoi(argv[4]), v6only = atoi(argv[5]);
 	bool prefork = atoi(argv[6]) != 0, deferred = atoi(argv[7]) != 0;
+	bool reuseport = atoi(argv[12]) != 0;
 	uid_t uid = (uid_t)strtoul(argv[8], NULL, 10);
 	pid_t parent = (pid_t)atoi(argv[9]);
 	char line[128] = "g";
-	int sock = -1;
+	int socks[2] = {-1, -1}, nsocks = 0;
 
 	die_with_parent(parent);
 	prctl(PR_SET_NAME, "dp-listener");
@@ -188,8 +222,13 @@ static void listener_main(char **argv)
 		line[0] = '\0';
 	}
 	do {
-		if (strcmp(line, "g") == 0 && sock < 0) {
-			if ((sock = open_socket(udp, addr, port, v6only, &port)) < 0)
+		if (strcmp(line, "g") == 0 && nsocks == 0) {
+			if ((socks[0] = open_socket(udp, addr, port, v6only, reuseport, &port)) < 0)
+				goto fail;
+			nsocks = 1;
+			if (strcmp(addr2, "-") != 0 &&
+			    (socks[nsocks++] = open_socket(udp, addr2, port, v6only, reuseport,
+			                                   &port)) < 0)
 				goto fail;
 			pid_t worker = 0;
 			if (prefork && (worker = fork_worker()) < 0)
@@ -198,6 +237,9 @@ static void listener_main(char **argv)
 			send_line(REP_FD, line);
 		} else if (strcmp(line, "f") == 0) {
 			snprintf(line, sizeof line, "w %d", (int)fork_worker());
+			send_line(REP_FD, line);
+		} else if (strcmp(line, "a") == 0) {
+			accept_waiting(socks, udp ? 0 : nsocks, line, sizeof line);
 			send_line(REP_FD, line);
 		} else if (strncmp(line, "r ", 2) == 0) {
 			prctl(PR_SET_NAME, line + 2);
@@ -279,13 +321,14 @@ int spawn_listener(struct spawn *s, const struct spawn_opts *o)
 		close(cmd[1]);
 		return rc;
 	}
-	char a_port[8], a_v6[4], a_pre[4], a_def[4], a_uid[16], a_parent[16];
+	char a_port[8], a_v6[4], a_pre[4], a_def[4], a_uid[16], a_parent[16], a_reuse[4];
 	snprintf(a_port, sizeof a_port, "%u", o->port);
 	snprintf(a_v6, sizeof a_v6, "%d", o->v6only);
 	snprintf(a_pre, sizeof a_pre, "%d", o->prefork);
 	snprintf(a_def, sizeof a_def, "%d", o->deferred);
 	snprintf(a_uid, sizeof a_uid, "%u", o->uid);
 	snprintf(a_parent, sizeof a_parent, "%d", (int)getpid());
+	snprintf(a_reuse, sizeof a_reuse, "%d", o->reuseport);
 	char *argv[] = {SPAWN_ARGV0,
 	                SPAWN_FLAG,
 	                o->udp ? "udp" : "tcp",
@@ -297,6 +340,8 @@ int spawn_listener(struct spawn *s, const struct spawn_opts *o)
 	                a_uid,
 	                a_parent,
 	                (char *)(o->marker ? o->marker : "none"),
+	                (char *)(o->addr2 ? o->addr2 : "-"),
+	                a_reuse,
 	                NULL};
 	_Static_assert(sizeof argv / sizeof argv[0] == SPAWN_ARGC + 1, "argv matches the hook");
 	size_t len = 0;
@@ -360,6 +405,16 @@ pid_t spawn_fork_worker(struct spawn *s)
 	s->workers[s->nworkers++] = pid;
 	track(s, true);
 	return pid;
+}
+
+int spawn_accepted(struct spawn *s, char *addr, size_t len)
+{
+	char line[128];
+	if (!send_line(s->cmd_fd, "a") || !read_line(s->rep_fd, line, sizeof line, 5000) ||
+	    strncmp(line, "a ", 2) != 0)
+		return -EPROTO;
+	snprintf(addr, len, "%s", line + 2);
+	return strcmp(line + 2, "-") != 0;
 }
 
 int spawn_rename(struct spawn *s, const char *name)

@@ -4,8 +4,9 @@
  * (see struct spawn.cmdline); a constructor in spawn.c takes over before main() in that process.
  * The listener optionally drops to another uid, opens a TCP or UDP socket on the given address and
  * port (0: the kernel picks one), optionally forks a worker that keeps the socket (pre-fork),
- * reports its port and then obeys commands: fork another worker, rename itself. Its command name
- * is "dp-listener" ("dp-worker" for workers). The listener runs in a process group of its own,
+ * reports its port and then obeys commands: fork another worker, rename itself, say whether a
+ * connection is waiting on one of its sockets (spawn_accepted). Its command name is "dp-listener"
+ * ("dp-worker" for workers). The listener runs in a process group of its own,
  * with its workers. Every process dies with the test process (PR_SET_PDEATHSIG: the listener with
  * the test, the workers with the listener), and spawn_stop_all() in a fixture's fini stops them
  * after a failed assertion.
@@ -27,6 +28,11 @@ struct spawn_opts {
 	bool deferred;      /* start the process but open the socket only at spawn_go() */
 	uint32_t uid;       /* drop to this uid (and the same gid) first; 0 stays */
 	const char *marker; /* one more word for the command line; NULL: "none" */
+	const char *addr2;  /* a second socket of the same kind on this address and the same port
+	                       (after the first: port 0 picks one free for the first address); NULL:
+	                       none */
+	bool reuseport;     /* SO_REUSEPORT on every socket: on Linux, what lets 127.0.0.1:P, 0.0.0.0:P
+	                       and a [::]:P serving IPv4 coexist (every one of them sets it, one uid) */
 };
 
 enum { SPAWN_MAX_WORKERS = 8 };
@@ -50,6 +56,11 @@ int spawn_go(struct spawn *s);
 
 /* Forks one more worker that keeps the socket; returns its pid or a negative errno. */
 pid_t spawn_fork_worker(struct spawn *s);
+
+/* Whether a connection made to the listener is waiting on one of its TCP sockets: if so, the
+ * listener accepts and closes it, and its socket's address ("0.0.0.0", "::") goes into addr.
+ * Does not wait. Returns 1 (accepted), 0 (nothing waiting) or a negative errno. */
+int spawn_accepted(struct spawn *s, char *addr, size_t len);
 
 /* Changes the listener's command name (prctl PR_SET_NAME); returns 0 or a negative errno. */
 int spawn_rename(struct spawn *s, const char *name);
