@@ -6,8 +6,7 @@ set -u
 DEVPORTS=${1:?usage: e2e_cli_kill.sh DEVPORTS}
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 . "$(dirname "$0")/lib/procs.sh"
-fail() { echo "FAIL: $*"; exit 1; }
-pass() { echo "PASS: $*"; }
+. "$(dirname "$0")/lib/report.sh"
 # three consecutive ports nobody holds
 base=$(python3 - <<'PY'
 import socket

@@ -8,9 +8,7 @@
 set -u
 DEVPORTS=${1:?usage: e2e_owner_cache.sh DEVPORTS}
 . "$(dirname "$0")/lib/procs.sh"
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; exit 1; }
-pass() { echo "PASS: $*"; }
+. "$(dirname "$0")/lib/report.sh"
 command -v python3 >/dev/null || skip "python3 is not installed"
 out=$(mktemp -d)
 at_exit 'rm -rf "$out"'

@@ -71,27 +71,33 @@ static size_t threads_for(size_t n)
 	return threads;
 }
 
+/* Runs fn on each of parts[0..n) (size bytes each): the first on this thread, the others on
+ * threads of their own, or here when a thread cannot start. Returns when all are done. */
+static void run_parts(void *(*fn)(void *), void *parts, size_t size, size_t n)
+{
+	pthread_t tid[MAX_THREADS];
+	bool started[MAX_THREADS] = {false};
+	for (size_t t = 1; t < n; t++)
+		started[t] = pthread_create(&tid[t], NULL, fn, (char *)parts + t * size) == 0;
+	fn(parts);
+	for (size_t t = 1; t < n; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			fn((char *)parts + t * size);
+	}
+}
+
 int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
 {
 	size_t threads = threads_for(n);
 
 	/* interleaved, so that every thread gets new and old, small and large processes alike */
 	struct part parts[MAX_THREADS] = {0};
-	pthread_t tid[MAX_THREADS];
-	bool started[MAX_THREADS] = {false};
-	for (size_t t = 0; t < threads; t++) {
+	for (size_t t = 0; t < threads; t++)
 		parts[t] = (struct part){
 		    .o = o, .pids = order + t, .n = n > t ? n - t : 0, .stride = threads};
-		if (t > 0)
-			started[t] = pthread_create(&tid[t], NULL, read_part, &parts[t]) == 0;
-	}
-	read_part(&parts[0]);
-	for (size_t t = 1; t < threads; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			read_part(&parts[t]); /* no thread: read it here */
-	}
+	run_parts(read_part, parts, sizeof *parts, threads);
 
 	bool oom = false;
 	for (size_t t = 0; t < threads; t++) {
@@ -134,18 +140,7 @@ void owners_check_all(const struct owners *o, struct owner_check *c, size_t n)
 {
 	size_t threads = threads_for(n);
 	struct check_part parts[MAX_THREADS];
-	pthread_t tid[MAX_THREADS];
-	bool started[MAX_THREADS] = {false};
-	for (size_t t = 0; t < threads; t++) {
+	for (size_t t = 0; t < threads; t++)
 		parts[t] = (struct check_part){o, c + t, n > t ? n - t : 0, threads};
-		if (t > 0)
-			started[t] = pthread_create(&tid[t], NULL, check_part_run, &parts[t]) == 0;
-	}
-	check_part_run(&parts[0]);
-	for (size_t t = 1; t < threads; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			check_part_run(&parts[t]);
-	}
+	run_parts(check_part_run, parts, sizeof *parts, threads);
 }

@@ -6,19 +6,18 @@
 # panes, and removes the socket.
 
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 
 SOCK="devports-test-$$"
 tm() { tmux -L "$SOCK" "$@"; }
 TMUX_SERVER= TMUX_SOCKET= PANE_SESSIONS=
 
-skip() { echo "SKIP: $*"; exit 77; }
 fail() {
 	echo "FAIL: $*"
 	echo "---- pane ----"
 	tm capture-pane -p -t t 2>/dev/null || true
 	exit 1
 }
-pass() { echo "PASS: $*"; }
 
 need_tmux() {
 	command -v tmux >/dev/null || skip "tmux is not installed"
