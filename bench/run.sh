@@ -55,6 +55,19 @@ stop_load() {
 }
 trap 'stop_load; tmux -L devports-bench kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
+# Ends the dashboard's tmux server and waits (up to 5 s) until the dashboard (pid $1) and the
+# server are gone: a new server started on the same socket while the old one still waits for its
+# pane to exit (the dashboard takes up to a tick to see SIGHUP) fails with "server exited
+# unexpectedly".
+stop_tmux() {
+	tmux -L devports-bench kill-server 2>/dev/null || true
+	for _ in $(seq 50); do
+		{ [ -z "${1:-}" ] || ! kill -0 "$1" 2>/dev/null; } &&
+			! tmux -L devports-bench has-session 2>/dev/null && return 0
+		sleep 0.1
+	done
+}
+
 # The dashboard (binary $2, named $3) CPU time and peak RSS over $1 seconds, after it has
 # settled. CPU time from schedstat (nanoseconds; the pass that starts the dashboard is over and
 # its threads gone by then). With $dumps (this run's netlink dumps, ms) it prints the ratio.
@@ -65,7 +78,7 @@ dashboard() {
 	sleep 3
 	dp=$(tmux -L devports-bench display-message -p '#{pane_pid}')
 	[ "$(cat "/proc/$dp/comm" 2>/dev/null)" = devports ] ||
-		{ echo "  dashboard: not running"; tmux -L devports-bench kill-server; return; }
+		{ echo "  dashboard: not running"; stop_tmux "$dp"; return; }
 	read -r c0 _ < "/proc/$dp/schedstat"
 	sleep "$secs"
 	read -r c1 _ < "/proc/$dp/schedstat"
@@ -77,7 +90,7 @@ dashboard() {
 		cpu, secs, 100 * cpu / secs, tick, hwm / 1024
 		if (dumps > 0) printf ", %.2fx this run'"'"'s netlink dumps (%.3f ms)", tick / dumps, dumps
 		printf "\n" }'
-	tmux -L devports-bench kill-server
+	stop_tmux "$dp"
 }
 
 # dashboard, then the same while dp_churn starts and stops 50 listeners a second.
