@@ -3,7 +3,8 @@
 command and each one's peak RSS.  usage: compare.py RUNS -- CMD1 ... -- CMD2 ...
 
 A command may start with --cache=DIR (run it with DEVPORTS_CACHE_DIR=DIR: the owner cache in
-DIR) or --fresh-cache=DIR (the same, DIR emptied before each run, untimed: a first run).
+DIR) or --fresh-cache=DIR (the same, DIR's files removed before each run, untimed: a first run;
+the folder itself stays, as ~/.cache/devports does).
 
 Peak RSS is measured in separate runs under /usr/bin/time: a child forked from Python carries
 Python's own peak (about 14 MB) in its ru_maxrss across exec, whatever it runs.
@@ -23,8 +24,9 @@ def prepare(cmd):
     while cmd and cmd[0].startswith(("--cache=", "--fresh-cache=")):
         opt, _, folder = cmd[0].partition("=")
         env["DEVPORTS_CACHE_DIR"] = folder
-        if opt == "--fresh-cache":
-            shutil.rmtree(folder, ignore_errors=True)
+        if opt == "--fresh-cache" and os.path.isdir(folder):
+            for name in os.listdir(folder):
+                os.unlink(os.path.join(folder, name))
         cmd = cmd[1:]
     return cmd, env
 
