@@ -56,9 +56,9 @@ stop_load() {
 trap 'stop_load; tmux -L devports-bench kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 # Ends the dashboard's tmux server and waits (up to 5 s) until the dashboard (pid $1) and the
-# server are gone: a new server started on the same socket while the old one still waits for its
-# pane to exit (the dashboard takes up to a tick to see SIGHUP) fails with "server exited
-# unexpectedly".
+# server are gone: a new server started on the same socket while the old one is still ending its
+# panes fails with "server exited unexpectedly" (the dashboard itself quits at once on the
+# hang-up; its process is reaped when the old server is gone).
 stop_tmux() {
 	tmux -L devports-bench kill-server 2>/dev/null || true
 	for _ in $(seq 50); do
