@@ -977,6 +977,47 @@ Test(linux_owner_cache, export_describes_holders_and_leaves_out_the_unknown)
 	close(s);
 }
 
+/* A process forked after the counters were noted (owners_want_export, called before the sockets
+ * are read) is after the seed's last pid: a run that uses the file reads it in full. (Were the
+ * last pid read at the listing instead, a worker forked between the sockets' dump and the listing
+ * would pass for old, and the socket its parent made in that moment, missing from the file, for
+ * new: nobody would look for that worker.) */
+Test(linux_owner_cache, export_last_pid_precedes_the_sockets)
+{
+	uint64_t inode;
+	int s = own_listener(&inode);
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct owners *o = NULL;
+	cr_assert_eq(owners_new(&o, procfd), 0);
+	owners_want_export(o);
+	pid_t child = fork(); /* "forked after the dump": before the update lists the processes */
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	cr_assert_gt(child, 0);
+	int rc = owners_update(o, &inode, 1);
+	struct owners_seed seed = {0};
+	int erc = rc == 0 ? owners_export(o, fixed_start, &(uint64_t){7}, &seed) : rc;
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(erc, 0);
+	long last_now = 0;
+	FILE *f = fopen("/proc/loadavg", "r");
+	cr_assert(f && fscanf(f, "%*s %*s %*s %*s %ld", &last_now) == 1);
+	fclose(f);
+	/* the child's pid lies in (seed.last_pid, last_now], across a wrap at pid_max */
+	bool after = seed.last_pid <= last_now ? child > seed.last_pid && child <= last_now
+	                                        : child > seed.last_pid || child <= last_now;
+	cr_expect(after, "pid %d forked after the counters, seed's last pid %ld (now %ld)",
+	          (int)child, seed.last_pid, last_now);
+	owners_seed_clear(&seed);
+	owners_free(&o);
+	close(procfd);
+	close(s);
+}
+
 Test(linux_owner_cache, export_keeps_sockets_nobody_showed)
 {
 	uint64_t inode;

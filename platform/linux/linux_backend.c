@@ -258,6 +258,11 @@ static int linux_collect(void *impl, struct snapshot *snap)
 	struct linux_backend *b = impl;
 	struct listener_set *out = &b->socks;
 	listener_set_clear(out);
+	/* a file to write after this poll: the owner cache notes the counters before the sockets */
+	b->save_due = b->cache_dir && (b->saved_at == 0 ||
+	                               platform_monotonic() - b->saved_at >= CACHE_SAVE_SECONDS);
+	if (b->save_due)
+		owners_want_export(b->owners);
 	double t0 = cpu_ms();
 	int rc = read_sockets(b, out);
 	b->dumps_ms = cpu_ms() - t0;
@@ -269,10 +274,6 @@ static int linux_collect(void *impl, struct snapshot *snap)
 	for (size_t i = 0; i < out->n; i++)
 		b->inodes[i] = out->v[i].inode;
 	b->ninodes = out->n;
-	b->save_due = b->cache_dir && (b->saved_at == 0 ||
-	                               platform_monotonic() - b->saved_at >= CACHE_SAVE_SECONDS);
-	if (b->save_due)
-		owners_want_export(b->owners);
 	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0 ||
 	    (rc = holder_pids(b, out)) < 0 ||
 	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0)

@@ -358,16 +358,17 @@ static void note_export(struct owners *o, int64_t forks, long last)
 
 static int refresh_pids(struct owners *o, bool searching)
 {
-	/* for owners_export(): the count first, so that it is never ahead of the last pid */
+	/* for owners_export(): the counters read before the sockets were (owners_want_export) */
 	bool want = o->want_export;
-	int64_t forks = want ? procdir_system_stat(o->procfd, "processes") : -1;
+	int64_t forks = o->want_forks;
+	long want_last = o->want_last_pid;
 	long last = procdir_last_pid(o->procfd);
 	bool moved = last < 0 || last != o->last_pid;
 	bool whole = o->tick == 1 || o->tick - o->full_listed >= RELIST_POLLS;
 	o->want_export = false;
 	if (!whole && !moved) {
 		if (want) /* no process since the last listing */
-			note_export(o, forks, last);
+			note_export(o, forks, want_last);
 		return 0;
 	}
 	/* threads move the last pid too: with no socket to look for (new processes matter as
@@ -396,7 +397,7 @@ static int refresh_pids(struct owners *o, bool searching)
 	if ((rc = merge_listing(o, whole)) < 0)
 		return rc;
 	if (want)
-		note_export(o, forks, last);
+		note_export(o, forks, want_last);
 	if (o->tick > 1)
 		read_new(o);
 	return 0;
@@ -537,7 +538,6 @@ void owners_set_seed(struct owners *o, struct owners_seed *seed)
 	}
 	*o->seed = *seed;
 	*seed = (struct owners_seed){0};
-	o->want_export = true; /* the fork count, to tell how old the seed is */
 }
 
 const char *owners_seed_result(const struct owners *o)
@@ -547,7 +547,10 @@ const char *owners_seed_result(const struct owners *o)
 
 void owners_want_export(struct owners *o)
 {
+	/* the count first, so that it is never ahead of the last pid */
 	o->want_export = true;
+	o->want_forks = procdir_system_stat(o->procfd, "processes");
+	o->want_last_pid = procdir_last_pid(o->procfd);
 }
 
 /* Whether pid was handed out in (from, upto], pids counting up and wrapping at pid_max. */
@@ -561,12 +564,13 @@ static bool pid_in(pid_t pid, long from, long upto)
 static const char *apply_seed(struct owners *o, const struct owners_seed *s, double now)
 {
 	long last_after = procdir_last_pid(o->procfd);
+	int64_t forks = procdir_system_stat(o->procfd, "processes"); /* after the listing too */
 	int64_t pid_max = procdir_read_number(o->procfd, "sys/kernel/pid_max");
-	if (o->export_tick != o->tick || last_after <= 0 || pid_max <= 0)
+	if (last_after <= 0 || forks < 0 || pid_max <= 0)
 		return "the system's process counters cannot be read";
-	if ((uint64_t)o->export_forks < s->forks)
+	if ((uint64_t)forks < s->forks)
 		return "from another boot";
-	if ((uint64_t)o->export_forks - s->forks >= (uint64_t)pid_max / 4)
+	if ((uint64_t)forks - s->forks >= (uint64_t)pid_max / 4)
 		return "too old (pids may have gone round)";
 	for (size_t k = 0; k < o->np; k++)
 		o->p[k].fresh = pid_in(o->p[k].pid, s->last_pid, last_after);

@@ -53,8 +53,9 @@
  * one-shot run need not read every process. Nothing in it is trusted:
  * - it is used only when the pids handed out since it was written cannot have gone round pid_max
  *   (fewer than pid_max / 4 processes and threads created since; the system's count of them is
- *   in the seed): then every process created since has a pid in the range after the seed's last
- *   pid, up to the last pid read after this listing. Those are new: each has its fds read;
+ *   in the seed): then every process created since its sockets were read has a pid in the range
+ *   after the seed's last pid (read before them), up to the last pid read after this listing.
+ *   Those are new: each has its fds read;
  * - each holder it names (of a socket listed now, by a process that is not new) is kept only when
  *   /proc/PID/fd/FD still links to that socket and the process still has those start ticks;
  * - a socket it says no process showed stays so (a process that is not new cannot have taken it
@@ -142,8 +143,12 @@ void owners_set_seed(struct owners *o, struct owners_seed *seed);
 /* What became of the seed: NULL when none was given, "used", or why it was not (static text). */
 const char *owners_seed_result(const struct owners *o);
 
-/* Asks the next update to note the system's count of processes created and to list the
- * processes, so that owners_export() can describe what it found as a seed. */
+/* Asks the next update to list the processes, so that owners_export() can describe what it found
+ * as a seed; reads now the system's count of processes created and the last pid handed out, which
+ * the seed will carry: call it before reading the sockets that update gets. A process forked
+ * after that read, which may have inherited a socket the update does not list (made between the
+ * read of the sockets and the listing), then has a pid after the seed's last pid: a run that
+ * uses the seed reads it in full. */
 void owners_want_export(struct owners *o);
 /* The last update as a seed for a later run: every socket with holders (each holder's start
  * ticks from start_of(ctx, pid); 0: unknown, that holder is left out) and every socket searched

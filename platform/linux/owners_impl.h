@@ -58,9 +58,11 @@ struct owners {
 	struct owners_seed *seed; /* given for the first update; NULL once applied */
 	const char *seed_result;  /* owners_seed_result() */
 	bool seeded;              /* the first update started from a seed */
-	bool want_export;         /* owners_want_export() for the next update */
+	bool want_export;         /* owners_want_export() for the next update... */
+	int64_t want_forks;       /* ...and the counters it read, before the sockets were */
+	long want_last_pid;
 	int64_t export_forks;     /* for owners_export(): the fork count and the last pid read */
-	long export_last_pid;     /*   before the listing of update export_tick */
+	long export_last_pid;     /*   before the sockets of update export_tick were */
 	uint32_t export_tick;
 
 	struct owner_entry *e, *etmp; /* sorted by inode */
