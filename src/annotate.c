@@ -166,11 +166,7 @@ void annotator_free(struct annotator *a)
 	free(a->reach_n);
 	free(a->dests);
 	free(a->hits);
-	a->labels = NULL;
-	a->order = a->at = a->reach_at = NULL;
-	a->reach_n = NULL;
-	a->dests = NULL;
-	a->hits = NULL;
+	*a = (struct annotator){.set = a->set, .cfg = a->cfg, .kernel = a->kernel};
 }
 
 int annotate_set(const struct listener_set *set, enum reach_kernel kernel,

@@ -8,8 +8,7 @@ need_tmux
 command -v python3 >/dev/null || skip "python3 is not installed"
 
 start_pane 60 20
-tm send-keys -t t "$DEVPORTS -i 0.5" Enter
-wait_for "listening ·" 3 || fail "the dashboard did not start"
+start_dashboard 0.5
 
 port=$(free_port)
 start_group python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1

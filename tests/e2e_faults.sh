@@ -78,8 +78,7 @@ PY
 pass "--proc-net lists the same $(echo $ports | wc -w) listeners as netlink"
 
 start_pane 100 20
-tm send-keys -t t "$DEVPORTS -i 0.2" Enter
-wait_for "listening ·" 5 || fail "the dashboard did not start"
+start_dashboard 0.2 5
 tm send-keys -t t / "$p_tcp4" Enter
 wait_re "$(row_re "$p_tcp4").*dp-f-tcp4" 3 || fail "row :$p_tcp4 does not name dp-f-tcp4"
 touch "$tmp/rename-dp-f-tcp4"

@@ -22,8 +22,7 @@ for _ in $(seq 50); do port_free "$port" || break; sleep 0.1; done
 port_free "$port" && fail "the test server did not start on :$port"
 
 start_pane 100 30
-tm send-keys -t t "$DEVPORTS -i 0.5" Enter
-wait_for "listening ·" 3 || fail "the dashboard did not start"
+start_dashboard 0.5
 tm send-keys -t t / "$port" Enter # the filter puts the row under the cursor
 wait_for "$port" 3 || fail "row :$port did not appear"
 

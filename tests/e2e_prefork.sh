@@ -57,8 +57,7 @@ pass "--json: one entry, processes $parent (parent), $w1 and $w2 (workers)"
 
 # the dashboard
 start_pane 100 30
-tm send-keys -t t "$DEVPORTS -i 0.5" Enter
-wait_for "listening ·" 3 || fail "the dashboard did not start"
+start_dashboard 0.5
 tm send-keys -t t / "$port" Enter
 wait_re "$(row_re "$port").*python3 ×3" 3 || fail "no ×3 row for :$port in the dashboard"
 n=$(screen | grep -cE "$(row_re "$port")")

@@ -119,8 +119,6 @@ static int holder_pids(struct linux_backend *b, const struct listener_set *s)
 	b->npids = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct owner_holder *h;
-		if (b->only_port && s->v[i].port != b->only_port)
-			continue;
 		size_t nh = owners_holders(b->owners, s->v[i].inode, &h);
 		if (!array_grow((void **)&b->pids, &b->cappids, b->npids + nh, sizeof *b->pids, 64))
 			return -ENOMEM;
@@ -163,14 +161,12 @@ static int fill_snapshot(struct linux_backend *b, struct snapshot *s)
 	for (size_t i = 0; i < b->socks.n; i++) {
 		const struct listener *l = &b->socks.v[i];
 		const struct owner_holder *h;
-		if (b->only_port && l->port != b->only_port)
-			continue;
-		size_t nh = owners_holders(b->owners, l->inode, &h), n = 0;
-		if (!array_grow((void **)&b->held, &b->capheld, nh + 1, sizeof *b->held, 64))
+		/* every holder left was read this poll: forget_gone() dropped the others */
+		size_t n = owners_holders(b->owners, l->inode, &h);
+		if (!array_grow((void **)&b->held, &b->capheld, n + 1, sizeof *b->held, 64))
 			return -ENOMEM;
-		for (size_t j = 0; j < nh; j++)
-			if (procinfo_find(b->procinfo, h[j].pid)) /* forget_gone() dropped the others */
-				b->held[n++] = h[j].pid;
+		for (size_t j = 0; j < n; j++)
+			b->held[j] = h[j].pid;
 		int rc = snapshot_add_socket(s, l, b->held, n, n ? OWNER_KNOWN : why_unknown(b, l),
 		                             usernames_get(b->names, l->uid));
 		if (rc < 0)
@@ -274,8 +270,17 @@ static int linux_collect(void *impl, struct snapshot *snap)
 	for (size_t i = 0; i < out->n; i++)
 		b->inodes[i] = out->v[i].inode;
 	b->ninodes = out->n;
-	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0 ||
-	    (rc = holder_pids(b, out)) < 0 ||
+	if ((rc = owners_update(b->owners, b->inodes, b->ninodes)) < 0)
+		return rc;
+	/* the owner cache keeps every socket (its file stays whole); the snapshot only PORT's */
+	if (b->only_port) {
+		size_t n = 0;
+		for (size_t i = 0; i < out->n; i++)
+			if (out->v[i].port == b->only_port)
+				out->v[n++] = out->v[i];
+		out->n = n;
+	}
+	if ((rc = holder_pids(b, out)) < 0 ||
 	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0)
 		return rc;
 	forget_gone(b);

@@ -572,8 +572,6 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 		return "from another boot";
 	if ((uint64_t)forks - s->forks >= (uint64_t)pid_max / 4)
 		return "too old (pids may have gone round)";
-	for (size_t k = 0; k < o->np; k++)
-		o->p[k].fresh = pid_in(o->p[k].pid, s->last_pid, last_after);
 
 	/* the seed's holders of listed sockets, by processes older than the seed, each checked
 	 * (over threads when there are many) */
@@ -602,8 +600,8 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 		}
 		for (uint32_t k = 0; k < ss->n; k++) {
 			const struct owners_seed_holder *h = &s->h[ss->first + k];
-			const struct owner_pid *p = owners_find_pid(o, h->pid);
-			if (p && !p->fresh) /* else gone, or new (read in full below) */
+			/* a process gone, or new since the seed (read in full below): not checked */
+			if (owners_find_pid(o, h->pid) && !pid_in(h->pid, s->last_pid, last_after))
 				checks[nchecks++] = (struct owner_check){
 				    .pid = h->pid, .fd = h->fd, .inode = e->inode,
 				    .start_ticks = h->start_ticks};
@@ -634,7 +632,7 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 	}
 	size_t n = 0;
 	for (size_t k = 0; k < o->np; k++)
-		if (o->p[k].fresh)
+		if (pid_in(o->p[k].pid, s->last_pid, last_after))
 			fresh[n++] = &o->p[k];
 	owners_full_pass(o, fresh, n);
 	o->stats.seed_new += n;

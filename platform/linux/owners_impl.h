@@ -39,7 +39,6 @@ struct owner_pid {
 	uint64_t start_ticks; /* read with ppid (0: not read) */
 	bool holds;   /* held a listed socket at the last look */
 	bool related; /* completion: the parent of a holder */
-	bool fresh;   /* the first update from a seed: created after the seed was written */
 };
 
 struct owners {

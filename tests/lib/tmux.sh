@@ -77,6 +77,13 @@ at_exit cleanup_tmux
 
 screen() { tm capture-pane -p -t t; }
 
+# start_dashboard INTERVAL [SECONDS]: runs the dashboard in the pane (start_pane first), every
+# INTERVAL seconds, and waits up to SECONDS (default 3) for its title.
+start_dashboard() {
+	tm send-keys -t t "$DEVPORTS -i $1" Enter
+	wait_for "listening ·" "${2:-3}" || fail "the dashboard did not start"
+}
+
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # deadline_ms SECONDS (fractions allowed)
 deadline_ms() { echo $(($(now_ms) + $(awk "BEGIN { print int(${1:-3} * 1000) }"))); }
