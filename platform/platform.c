@@ -2,6 +2,7 @@
 #include "platform.h"
 #include "cache_file.h"
 #include "fake_backend.h"
+#include "lineage.h"
 #include "project_root.h"
 
 #include <errno.h>
@@ -86,6 +87,8 @@ int platform_collect(struct platform *p, struct snapshot *out)
 	int rc = p->ops->collect(p->impl, out);
 	for (size_t i = 0; rc == 0 && i < out->nprocs; i++)
 		rc = fill_project(p, &out->procs[i], out, NULL);
+	if (rc == 0)
+		rc = lineage_fill(out);
 	if (rc == 0)
 		rc = snapshot_finish(out, time(NULL));
 	if (rc < 0)

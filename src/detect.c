@@ -2,6 +2,7 @@
 #include "detect.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,4 +185,161 @@ const struct detect_rule *detect_process(const char *comm, const char *exe, cons
 		if (rule_matches(&detect_rules[i], &w, exe, cmdline, port))
 			return &detect_rules[i];
 	return NULL;
+}
+
+static const struct detect_runtime *runtime_of(const struct detect_rule *r)
+{
+	for (size_t i = 0; r->label && i < detect_runtimes_len; i++)
+		if (strcmp(detect_runtimes[i].label, r->label) == 0)
+			return &detect_runtimes[i];
+	return NULL;
+}
+
+/* Whether option word w is one of pattern's, alone or as "--opt=value" (*inline_value). */
+static bool option_is(const char *pattern, struct word w, bool *inline_value)
+{
+	if (!pattern)
+		return false;
+	const char *eq = memchr(w.s, '=', w.n);
+	struct word name = eq ? (struct word){w.s, (size_t)(eq - w.s)} : w;
+	*inline_value = eq != NULL;
+	return name_matches(pattern, name, false);
+}
+
+/* Writes "label entry" into out, the entry cut before the first character that does not fit. */
+static void label_with(char *out, size_t len, const char *label, struct word entry)
+{
+	int n = snprintf(out, len, "%s ", label);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	size_t o = (size_t)n;
+	for (size_t i = 0; i < entry.n;) {
+		unsigned char c = (unsigned char)entry.s[i];
+		size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (i + k > entry.n || o + k >= len)
+			break;
+		memcpy(out + o, entry.s + i, k);
+		o += k;
+		i += k;
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+void detect_runtime_label(const struct detect_rule *r, const char *cmdline, char *out, size_t len)
+{
+	struct word v[WORDS_MAX];
+	size_t n = split(cmdline, v, WORDS_MAX);
+	const struct detect_runtime *rt = runtime_of(r);
+	snprintf(out, len, "%s", r->label ? r->label : "");
+	if (n == 0)
+		return;
+	if (!rt)
+		return;
+	if (rt->program_is_file) {
+		label_with(out, len, r->label, base_of(v[0]));
+		return;
+	}
+	size_t i = 1;
+	/* the runtime's own word: `env node x.js`, `/usr/bin/time python3 app.py` */
+	for (size_t k = 0; k < n && k < 4; k++)
+		if (r->prog && name_matches(r->prog, base_of(v[k]), false)) {
+			i = k + 1;
+			break;
+		}
+	bool sub_seen = false;
+	for (; i < n; i++) {
+		struct word w = v[i];
+		bool inline_value;
+		if (w.n > 1 && w.s[0] == '-') {
+			if (option_is(rt->stop_opts, w, &inline_value))
+				return;
+			if (option_is(rt->module_opt, w, &inline_value)) {
+				if (!inline_value && i + 1 < n)
+					label_with(out, len, r->label, base_of(v[i + 1]));
+				return;
+			}
+			if (option_is(rt->value_opts, w, &inline_value) && !inline_value)
+				i++;
+			continue;
+		}
+		if (!sub_seen && rt->subcommands && name_matches(rt->subcommands, w, false)) {
+			sub_seen = true;
+			continue;
+		}
+		/* the file's name, not its folder: "server.js" (base_of drops ".js": not here) */
+		for (size_t k = w.n; k > 0; k--)
+			if (w.s[k - 1] == '/') {
+				w.s += k;
+				w.n -= k;
+				break;
+			}
+		if (w.n && strspn(w.s, "0123456789") < w.n) /* a number is an option's value */
+			label_with(out, len, r->label, w);
+		return;
+	}
+}
+
+/* The script a launcher runs, from the words after its program (v[prog]): "npm run dev". */
+static bool launcher_script(const struct detect_launcher *ln, const struct word *v, size_t n,
+                            size_t prog, char *out, size_t len)
+{
+	size_t i = prog + 1;
+	while (i < n && v[i].n > 1 && v[i].s[0] == '-') /* `npm --silent run dev` */
+		i++;
+	if (i >= n)
+		return false;
+	struct word w = v[i];
+	if (ln->run && name_matches(ln->run, w, false)) {
+		if (i + 1 >= n)
+			return false;
+		snprintf(out, len, "%s %.*s %.*s", ln->name, (int)w.n, w.s, (int)v[i + 1].n,
+		         v[i + 1].s);
+		return true;
+	}
+	bool direct = ln->direct && name_matches(ln->direct, w, false);
+	bool other = ln->any_word && !memchr(w.s, '.', w.n) && !memchr(w.s, '/', w.n) &&
+	             !(ln->not_scripts && name_matches(ln->not_scripts, w, false));
+	if (!direct && !other)
+		return false;
+	snprintf(out, len, "%s %.*s", ln->name, (int)w.n, w.s);
+	return true;
+}
+
+bool detect_launcher(const char *cmdline, char *out, size_t len)
+{
+	struct word v[WORDS_MAX];
+	size_t n = split(cmdline, v, WORDS_MAX);
+	/* the program is one of the first words: `npm`, `node /usr/bin/pnpm`, `/usr/bin/env yarn` */
+	for (size_t k = 0; k < n && k < 3; k++)
+		for (size_t j = 0; j < detect_launchers_len; j++)
+			if (name_matches(detect_launchers[j].prog, base_of(v[k]), false))
+				return launcher_script(&detect_launchers[j], v, n, k, out, len);
+	return false;
+}
+
+bool detect_wrapper_shell(const char *comm, const char *cmdline)
+{
+	struct word v[3];
+	size_t n = split(cmdline, v, 3);
+	return name_matches("sh|bash|dash|zsh|fish|ash", word_of(comm), false) && n >= 2 &&
+	       v[1].n == 2 && memcmp(v[1].s, "-c", 2) == 0;
+}
+
+void detect_evidence(const struct detect_rule *r, const char *comm, char *out, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	if (r->args[0]) {
+		o = (size_t)snprintf(out, len, "command:");
+		for (size_t k = 0; k < DETECT_ARGS_MAX && r->args[k] && o < len; k++) {
+			size_t n = strcspn(r->args[k], "|*");
+			o += (size_t)snprintf(out + o, len - o, " %.*s", (int)n, r->args[k]);
+		}
+	} else if (r->within) {
+		snprintf(out, len, "command: …%s…", r->within);
+	} else {
+		snprintf(out, len, "process: %s", comm);
+	}
 }

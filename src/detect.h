@@ -6,6 +6,7 @@
 #ifndef DEVPORTS_DETECT_H
 #define DEVPORTS_DETECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,9 @@ struct detect_rule {
 	const char *port_arg;  /* the listener's port must be the one this option gives: "--inspect"
 	                          reads --inspect, --inspect-brk=9230, --inspect=host:9230 */
 	uint16_t port_default; /* with port_arg: the port when the option gives none */
+	bool children;         /* its workers and reloaded children, which may run a command of
+	                          their own (`python -c from multiprocessing...`), take the label
+	                          (lineage.h) */
 };
 
 extern const struct detect_rule detect_rules[];
@@ -55,5 +59,48 @@ extern const size_t detect_rules_len;
  * for rules about one port of a process (the Node inspector). */
 const struct detect_rule *detect_process(const char *comm, const char *exe, const char *cmdline,
                                          uint16_t port);
+
+/* What rule r recognised, for inspect: "command: next dev" (its arguments, each pattern's first
+ * alternative), "command: …org.apache.catalina…" (a substring), "process: postgres" (comm, the
+ * process's command name, for a rule about the program only). */
+void detect_evidence(const struct detect_rule *r, const char *comm, char *out, size_t len);
+
+/* A runtime rule's label with the file it runs: "Node.js server.js", "Python app.py", "Python -m
+ * myapp", "Java app.jar"; the label alone when no file is named (`node -e`, a REPL). Cut to
+ * fit len. r is a rule of role ROLE_RUNTIME. */
+void detect_runtime_label(const struct detect_rule *r, const char *cmdline, char *out, size_t len);
+
+/* How a language runtime's command line names the file it runs (detect_rules.c). */
+struct detect_runtime {
+	const char *label;      /* the runtime rule's label */
+	const char *value_opts; /* options that take the next argument: "-r|--require" */
+	const char *stop_opts;  /* options after which no file is run: "-e|--eval" */
+	const char *module_opt; /* the option whose value is the module run: "-m"; NULL none */
+	const char *subcommands; /* words before the file: "run|serve" (deno, bun, dotnet) */
+	bool program_is_file;   /* the program is the file (a compiled Go binary) */
+};
+extern const struct detect_runtime detect_runtimes[];
+extern const size_t detect_runtimes_len;
+
+/* A package manager running a script of the project: writes what was typed ("npm start", "npm run
+ * dev", "pnpm dev", "yarn dev", "bun run dev") into out and returns true; false for any other
+ * command line. */
+bool detect_launcher(const char *cmdline, char *out, size_t len);
+
+/* How a package manager names the script it runs (detect_rules.c). */
+struct detect_launcher {
+	const char *name;    /* "npm" */
+	const char *prog;    /* "npm|npm-cli": the program, or the script node runs */
+	const char *run;     /* the words before a script's name: "run|run-script" */
+	const char *direct;  /* scripts named without them: "start|test" */
+	const char *not_scripts; /* with any_word: words that are commands, not scripts */
+	bool any_word;       /* any other word names a script (`pnpm dev`, `yarn dev`) */
+};
+extern const struct detect_launcher detect_launchers[];
+extern const size_t detect_launchers_len;
+
+/* Whether the process is a shell running one command for its parent (`sh -c "node x.js"`):
+ * lineage looks through it. */
+bool detect_wrapper_shell(const char *comm, const char *cmdline);
 
 #endif

@@ -18,6 +18,8 @@ const struct detect_rule detect_rules[] = {
 	{.label = "Vite", .role = ROLE_DEV, .args = {"vite"}},
 	{.label = "webpack dev", .role = ROLE_DEV, .args = {"webpack-dev-server"}},
 	{.label = "webpack dev", .role = ROLE_DEV, .args = {"webpack|webpack-cli", "serve"}},
+	/* webpack-dev-server names its process "webpack": a listening webpack is its dev server */
+	{.label = "webpack dev", .role = ROLE_DEV, .prog = "webpack|webpack-cli"},
 	{.label = "Angular", .role = ROLE_DEV, .args = {"ng", "serve|s|dev"}},
 	{.label = "Create React App", .role = ROLE_DEV, .args = {"react-scripts", "start"}},
 	{.label = "Create React App", .role = ROLE_DEV, .within = "react-scripts/scripts/start"},
@@ -42,20 +44,18 @@ const struct detect_rule detect_rules[] = {
 	{.label = "http-server", .role = ROLE_DEV, .args = {"http-server"}},
 	{.label = "live-server", .role = ROLE_DEV, .args = {"live-server"}},
 	{.label = "serve (static)", .role = ROLE_DEV, .prog = "node", .args = {"serve"}},
-	{.label = "Bun", .role = ROLE_DEV, .prog = "bun"},
-	{.label = "Deno", .role = ROLE_DEV, .prog = "deno"},
 
 	/* Python. */
 	{.label = "Python http.server", .role = ROLE_DEV, .args = {"-m", "http.server"}},
-	{.label = "Flask", .role = ROLE_DEV, .args = {"-m", "flask"}},
-	{.label = "Flask", .role = ROLE_DEV, .args = {"flask", "run"}},
+	{.label = "Flask", .role = ROLE_DEV, .args = {"-m", "flask"}, .children = true},
+	{.label = "Flask", .role = ROLE_DEV, .args = {"flask", "run"}, .children = true},
 	{.label = "Flask", .role = ROLE_DEV, .prog = "python*", .within = "werkzeug"},
-	{.label = "Django", .role = ROLE_DEV, .args = {"runserver*"}},
+	{.label = "Django", .children = true, .role = ROLE_DEV, .args = {"runserver*"}},
 	{.label = "FastAPI", .role = ROLE_DEV, .args = {"fastapi", "dev|run"}},
-	{.label = "Uvicorn", .role = ROLE_DEV, .args = {"uvicorn"}},
-	{.label = "Gunicorn", .role = ROLE_DEV, .args = {"gunicorn"}},
-	{.label = "Hypercorn", .role = ROLE_DEV, .args = {"hypercorn"}},
-	{.label = "Daphne", .role = ROLE_DEV, .args = {"daphne"}},
+	{.label = "Uvicorn", .children = true, .role = ROLE_DEV, .args = {"uvicorn"}},
+	{.label = "Gunicorn", .children = true, .role = ROLE_DEV, .args = {"gunicorn"}},
+	{.label = "Hypercorn", .children = true, .role = ROLE_DEV, .args = {"hypercorn"}},
+	{.label = "Daphne", .children = true, .role = ROLE_DEV, .args = {"daphne"}},
 	{.label = "Jupyter", .role = ROLE_DEV, .args = {"jupyter-notebook|jupyter-lab|jupyter-server"}},
 	{.label = "Jupyter", .role = ROLE_DEV, .args = {"jupyter", "notebook|lab|server"}},
 	{.label = "Jupyter", .role = ROLE_DEV, .args = {"-m", "jupyter|jupyterlab|notebook"}},
@@ -65,11 +65,11 @@ const struct detect_rule detect_rules[] = {
 	{.label = "TensorBoard", .role = ROLE_DEV, .args = {"tensorboard"}},
 
 	/* Ruby, PHP, Elixir, Go, Rust and static site generators. */
-	{.label = "Rails", .role = ROLE_DEV, .args = {"rails", "server|s"}},
-	{.label = "Puma", .role = ROLE_DEV, .args = {"puma"}},
+	{.label = "Rails", .children = true, .role = ROLE_DEV, .args = {"rails", "server|s"}},
+	{.label = "Puma", .children = true, .role = ROLE_DEV, .args = {"puma"}},
 	{.label = "Jekyll", .role = ROLE_DEV, .args = {"jekyll", "serve|server|s"}},
 	{.label = "Rack", .role = ROLE_DEV, .args = {"rackup"}},
-	{.label = "PHP-FPM", .role = ROLE_SERVICE, .prog = "php-fpm*"},
+	{.label = "PHP-FPM", .children = true, .role = ROLE_SERVICE, .prog = "php-fpm*"},
 	{.label = "Laravel", .role = ROLE_DEV, .args = {"artisan", "serve"}},
 	{.label = "Laravel", .role = ROLE_DEV, .prog = "php*", .args = {"-S"}, .within = "laravel/"},
 	{.label = "Symfony", .role = ROLE_DEV, .args = {"symfony", "serve|server:start"}},
@@ -90,7 +90,6 @@ const struct detect_rule detect_rules[] = {
 	{.label = "OpenSearch", .role = ROLE_DATABASE, .within = "org.opensearch"},
 	{.label = "Cassandra", .role = ROLE_DATABASE, .within = "org.apache.cassandra"},
 	{.label = "Gradle daemon", .role = ROLE_APP, .within = "org.gradle.launcher.daemon"},
-	{.label = "Java -jar", .role = ROLE_DEV, .prog = "java", .args = {"-jar"}},
 
 	/* Databases, caches, brokers. */
 	{.label = "PostgreSQL", .role = ROLE_DATABASE, .prog = "postgres|postmaster"},
@@ -110,8 +109,8 @@ const struct detect_rule detect_rules[] = {
 	{.label = "MinIO", .role = ROLE_SERVICE, .prog = "minio"},
 
 	/* Web servers, proxies, containers, model servers. */
-	{.label = "nginx", .role = ROLE_SERVICE, .prog = "nginx"},
-	{.label = "Apache", .role = ROLE_SERVICE, .prog = "apache2|httpd"},
+	{.label = "nginx", .children = true, .role = ROLE_SERVICE, .prog = "nginx"},
+	{.label = "Apache", .children = true, .role = ROLE_SERVICE, .prog = "apache2|httpd"},
 	{.label = "Caddy", .role = ROLE_SERVICE, .prog = "caddy"},
 	{.label = "Traefik", .role = ROLE_SERVICE, .prog = "traefik"},
 	{.label = "HAProxy", .role = ROLE_SERVICE, .prog = "haproxy"},
@@ -157,10 +156,57 @@ const struct detect_rule detect_rules[] = {
 	{.label = "KDE Connect", .role = ROLE_APP, .prog = "kdeconnectd"},
 	{.label = "Steam", .role = ROLE_APP, .prog = "steam|steamwebhelper"},
 
-	/* Runtimes running something unknown: the port table labels them. */
-	{.label = NULL, .role = ROLE_RUNTIME,
-	 .prog = "node|nodejs|python*|ruby*|php*|java|perl|beam.smp|dotnet|pypy*"},
+	/* Runtimes running something no rule above knows: "Node.js server.js" (the file they run),
+	 * unless the project's manifest, a parent or a service unit says more (labels.h). */
+	{.label = "Go", .role = ROLE_RUNTIME, .within = "/go-build"}, /* `go run`'s binary */
+	{.label = "Node.js", .role = ROLE_RUNTIME, .prog = "node|nodejs"},
+	{.label = "Deno", .role = ROLE_RUNTIME, .prog = "deno"},
+	{.label = "Bun", .role = ROLE_RUNTIME, .prog = "bun"},
+	{.label = "Python", .role = ROLE_RUNTIME, .prog = "python*|pypy*"},
+	{.label = "Ruby", .role = ROLE_RUNTIME, .prog = "ruby*"},
+	{.label = "PHP", .role = ROLE_RUNTIME, .prog = "php*"},
+	{.label = "Java", .role = ROLE_RUNTIME, .prog = "java"},
+	{.label = ".NET", .role = ROLE_RUNTIME, .prog = "dotnet"},
+	{.label = "Perl", .role = ROLE_RUNTIME, .prog = "perl"},
+	{.label = "Erlang VM", .role = ROLE_RUNTIME, .prog = "beam.smp"},
 };
 /* clang-format on */
 
 const size_t detect_rules_len = sizeof detect_rules / sizeof detect_rules[0];
+
+/* clang-format off */
+const struct detect_runtime detect_runtimes[] = {
+	{.label = "Node.js",
+	 .value_opts = "-r|--require|--import|--loader|--experimental-loader|-C|--conditions|"
+	               "--env-file|--title|--inspect-port|--max-old-space-size",
+	 .stop_opts = "-e|--eval|-p|--print|-i|--interactive"},
+	{.label = "Deno", .subcommands = "run|serve|task", .value_opts = "--config|-c|--import-map"},
+	{.label = "Bun", .subcommands = "run", .value_opts = "--cwd|--config|-c|--preload|-r",
+	 .stop_opts = "-e|--eval"},
+	{.label = "Python", .value_opts = "-W|-X|-Q", .stop_opts = "-c", .module_opt = "-m"},
+	{.label = "Ruby", .value_opts = "-I|-r|-C|-E|--encoding", .stop_opts = "-e"},
+	{.label = "PHP", .value_opts = "-c|-d|-t|-S|-z", .stop_opts = "-r|-a"},
+	{.label = "Java", .value_opts = "-cp|-classpath|--class-path|-p|--module-path|--add-opens|"
+	                                "--add-exports|--add-modules",
+	 .module_opt = "-jar"},
+	{.label = ".NET", .subcommands = "run|exec"},
+	{.label = "Perl", .value_opts = "-I|-M", .stop_opts = "-e|-E"},
+	{.label = "Go", .program_is_file = true},
+	{.label = "Erlang VM", .stop_opts = "--"},
+};
+/* clang-format on */
+
+const size_t detect_runtimes_len = sizeof detect_runtimes / sizeof detect_runtimes[0];
+
+/* clang-format off */
+const struct detect_launcher detect_launchers[] = {
+	{.name = "npm", .prog = "npm|npm-cli", .run = "run|run-script|rum|urn", .direct = "start|test|restart|stop|t"},
+	{.name = "pnpm", .prog = "pnpm", .run = "run", .direct = "start|test", .any_word = true,
+	 .not_scripts = "install|i|add|remove|rm|update|up|exec|dlx|create|x|why|list|ls|link|store"},
+	{.name = "yarn", .prog = "yarn", .run = "run", .direct = "start|test", .any_word = true,
+	 .not_scripts = "install|add|remove|upgrade|exec|dlx|create|why|list|link|workspace"},
+	{.name = "bun", .prog = "bun", .run = "run"},
+};
+/* clang-format on */
+
+const size_t detect_launchers_len = sizeof detect_launchers / sizeof detect_launchers[0];

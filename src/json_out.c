@@ -41,6 +41,8 @@ static cJSON *process_json(const struct listener *l, size_t i)
 	cJSON_AddStringToObject(o, "cwd", p->cwd);
 	cJSON_AddStringToObject(o, "exe", p->exe);
 	cJSON_AddStringToObject(o, "project_root", p->project_root);
+	cJSON_AddStringToObject(o, "unit", p->unit ? p->unit : "");
+	cJSON_AddStringToObject(o, "launcher", p->launcher ? p->launcher : "");
 	cJSON_AddStringToObject(o, "role", listener_role_names[listener_holder_role(l, i)]);
 	return o;
 }
@@ -51,6 +53,7 @@ static void add_annotation(cJSON *o, const struct annotation *a)
 		cJSON *label = cJSON_AddObjectToObject(o, "label");
 		cJSON_AddStringToObject(label, "text", a->label.text);
 		cJSON_AddStringToObject(label, "source", label_source_names[a->label.source]);
+		cJSON_AddStringToObject(label, "from", a->label.from);
 	} else {
 		cJSON_AddNullToObject(o, "label");
 	}

@@ -44,20 +44,27 @@ uint64_t proc_fingerprint_base(const struct proc_info *p)
 	h = hash_u64(h, (uint64_t)p->ppid);
 	h = hash_u64(h, p->uid);
 	h = hash_u64(h, (uint64_t)p->start_time);
-	const char *f[] = {p->comm, p->user, p->cmdline, p->cwd, p->exe};
-	for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-		h = hash_str(h, f[k]);
+	struct proc_info c = *p;
+	const char **f[PROC_STRINGS];
+	proc_info_strings(&c, f);
+	for (size_t k = 0; k < PROC_READ_STRINGS; k++)
+		h = hash_str(h, *f[k] ? *f[k] : "");
 	return h ? h : 1;
 }
 
-uint64_t proc_fingerprint_finish(uint64_t base, const char *project_root)
+uint64_t proc_fingerprint_finish(uint64_t base, const struct proc_info *p)
 {
-	return hash_str(base, project_root);
+	struct proc_info c = *p;
+	const char **f[PROC_STRINGS];
+	proc_info_strings(&c, f);
+	for (size_t k = PROC_READ_STRINGS; k < PROC_STRINGS; k++)
+		base = hash_str(base, *f[k] ? *f[k] : "");
+	return base;
 }
 
 uint64_t proc_fingerprint(const struct proc_info *p)
 {
-	return proc_fingerprint_finish(proc_fingerprint_base(p), p->project_root);
+	return proc_fingerprint_finish(proc_fingerprint_base(p), p);
 }
 
 const char *const owner_unknown_short[OWNER_UNKNOWN_COUNT] = {
@@ -118,6 +125,12 @@ void proc_info_strings(struct proc_info *p, const char **out[PROC_STRINGS])
 	out[3] = &p->cwd;
 	out[4] = &p->exe;
 	out[5] = &p->project_root;
+	out[6] = &p->unit;
+	out[7] = &p->manifest;
+	out[8] = &p->manifest_from;
+	out[9] = &p->parent_label;
+	out[10] = &p->parent_from;
+	out[11] = &p->launcher;
 }
 
 int proc_info_copy(struct proc_info *dst, const struct proc_info *src, struct arena *a)

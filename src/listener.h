@@ -45,15 +45,34 @@ struct proc_info {
 	 * .git, package.json, pyproject.toml, Cargo.toml, go.mod, Gemfile or composer.json; ""
 	 * when there is none. Filled by the platform layer (platform/common/project_root.h). */
 	const char *project_root;
+	/* The service unit that runs the process (systemd: "postgresql@15-main.service"; a user
+	 * unit too, never a login session's or a terminal's scope); "" when it runs in none or it
+	 * cannot be known. Filled by the backend. */
+	const char *unit;
+	/* What the project's manifest says the process is, when it runs the project's code:
+	 * "Express", and where that was read: "package.json: express". "" for none. Filled by the
+	 * platform layer (platform/common/manifest.h). */
+	const char *manifest;
+	const char *manifest_from;
+	/* Filled by snapshot_finish from the process table (lineage.h): the label of a parent whose
+	 * rule passes it to its workers and reloaded children ("Uvicorn"), that parent's command
+	 * name ("uvicorn"), and the package script that started the process ("npm start",
+	 * "pnpm dev"). "" for none. */
+	const char *parent_label;
+	const char *parent_from;
+	const char *launcher;
 	/* A hash of every field above but rss_kib and threads (what labels and hints read), set by
 	 * snapshot_finish: equal fingerprints, same annotation. A backend that keeps its processes
 	 * may set it to proc_fingerprint_base() when it adds one (computed when the data changed,
-	 * not at every poll); snapshot_finish then adds only project_root. 0: not computed. */
+	 * not at every poll); snapshot_finish then adds the fields from project_root on. 0: not
+	 * computed. */
 	uint64_t fingerprint;
 };
 
-/* p's six strings, in this order: comm, user, cmdline, cwd, exe, project_root. */
-enum { PROC_STRINGS = 6 };
+/* p's strings, in this order: comm, user, cmdline, cwd, exe (what a backend reads), then
+ * project_root, unit, manifest, manifest_from, parent_label, parent_from, launcher (what is
+ * worked out about it). */
+enum { PROC_READ_STRINGS = 5, PROC_STRINGS = 12 };
 void proc_info_strings(struct proc_info *p, const char **out[PROC_STRINGS]);
 
 /* *src into *dst (they may be the same), its strings copied into a (NULL ones become ""). 0 or
@@ -61,11 +80,12 @@ void proc_info_strings(struct proc_info *p, const char **out[PROC_STRINGS]);
 struct arena;
 int proc_info_copy(struct proc_info *dst, const struct proc_info *src, struct arena *a);
 
-/* The hash stored in fingerprint (snapshot_finish sets it): the base (every field but
- * project_root, rss_kib and threads; never 0), finished with project_root. */
+/* The hash stored in fingerprint (snapshot_finish sets it): the base (the ids and the strings a
+ * backend reads; never 0), finished with the strings worked out about the process (project_root
+ * on). */
 uint64_t proc_fingerprint(const struct proc_info *p);
 uint64_t proc_fingerprint_base(const struct proc_info *p);
-uint64_t proc_fingerprint_finish(uint64_t base, const char *project_root);
+uint64_t proc_fingerprint_finish(uint64_t base, const struct proc_info *p);
 
 /* Why a listener's owner is not known (listener.owner_why). Each case has its own words. */
 enum owner_unknown {
@@ -81,6 +101,16 @@ extern const char *const owner_unknown_short[OWNER_UNKNOWN_COUNT];
 extern const char *const owner_unknown_keys[OWNER_UNKNOWN_COUNT];
 /* One sentence for inspect, kill and `who`. */
 extern const char *const owner_unknown_text[OWNER_UNKNOWN_COUNT];
+
+/* The container a port forwards into, as the container engine's API describes it: the row is
+ * held by docker-proxy, or by Podman's rootlessport or conmon. Strings sanitized, never NULL. */
+struct container_info {
+	const char *engine; /* "docker", "podman" */
+	const char *id;     /* the container's full id */
+	const char *name;   /* "web" */
+	const char *image;  /* "nginx:1.25" */
+	uint16_t port;      /* the container's port the row forwards to; 0 when not known */
+};
 
 /* One row of every view: a (protocol, family, address, port), with every socket on it merged (a
  * pre-fork server's inherited socket, an SO_REUSEPORT group) and every process holding any of
@@ -102,6 +132,9 @@ struct listener {
 	 * Never NULL in a row of a snapshot or a clone. */
 	const struct proc_info *proc;
 	const struct proc_info *const *holders; /* nholders entries, lead first, then by pid */
+	/* The container the row forwards into, when the engine said (filled by the platform layer
+	 * after the merge); NULL otherwise. */
+	const struct container_info *container;
 };
 
 /* Stable key order: proto, family, address, port. */

@@ -179,8 +179,11 @@ static int standin(struct snapshot *s, struct proc_info *out, uint32_t uid, cons
 {
 	char digits[16];
 	snprintf(digits, sizeof digits, "%u", (unsigned)uid);
-	*out = (struct proc_info){.uid = uid, .comm = "", .cmdline = "", .cwd = "", .exe = "",
-	                          .project_root = ""};
+	*out = (struct proc_info){.uid = uid};
+	const char **f[PROC_STRINGS];
+	proc_info_strings(out, f);
+	for (size_t k = 0; k < PROC_STRINGS; k++)
+		*f[k] = "";
 	out->user = user ? user : snapshot_str(s, digits);
 	return out->user ? 0 : -ENOMEM;
 }
@@ -199,7 +202,7 @@ static int finish(struct snapshot *s)
 		s->procs[i].fingerprint = proc_fingerprint_finish(
 		    s->procs[i].fingerprint ? s->procs[i].fingerprint
 		                            : proc_fingerprint_base(&s->procs[i]),
-		    s->procs[i].project_root);
+		    &s->procs[i]);
 
 	if (!array_grow((void **)&s->holders, &s->capholders, s->npids + 1, sizeof *s->holders, 64) ||
 	    !array_grow((void **)&s->standins, &s->capstandins, n + 1, sizeof *s->standins, 64) ||

@@ -48,8 +48,9 @@ static const struct sample samples[] = {
 	{"node", "/usr/bin/node", "node /usr/local/bin/http-server -p 8080", 8080, "http-server", ROLE_DEV},
 	{"node", "/usr/bin/node", "node /usr/local/bin/live-server --port=8080", 8080, "live-server", ROLE_DEV},
 	{"node", "/usr/bin/node", "node /home/dev/x/node_modules/.bin/serve -s build", 3000, "serve (static)", ROLE_DEV},
-	{"bun", "/home/dev/.bun/bin/bun", "bun --hot src/index.ts", 3000, "Bun", ROLE_DEV},
-	{"deno", "/home/dev/.deno/bin/deno", "deno run --allow-net main.ts", 8000, "Deno", ROLE_DEV},
+	{"bun", "/home/dev/.bun/bin/bun", "bun --hot src/index.ts", 3000, "Bun", ROLE_RUNTIME},
+	{"deno", "/home/dev/.deno/bin/deno", "deno run --allow-net main.ts", 8000, "Deno", ROLE_RUNTIME},
+	{"webpack", "/usr/bin/node", "webpack", 8081, "webpack dev", ROLE_DEV},
 	{"python3", "/usr/bin/python3.11", "python3 -m http.server 8000", 8000, "Python http.server", ROLE_DEV},
 	{"python3", "/usr/bin/python3.11", "python3 -m flask run --port 5001", 5001, "Flask", ROLE_DEV},
 	{"flask", "/home/dev/api/.venv/bin/python3", "/home/dev/api/.venv/bin/python /home/dev/api/.venv/bin/flask run --host 0.0.0.0", 5000, "Flask", ROLE_DEV},
@@ -90,7 +91,7 @@ static const struct sample samples[] = {
 	{"java", "/usr/share/opensearch/jdk/bin/java", "java -Xms1g org.opensearch.bootstrap.OpenSearch", 9200, "OpenSearch", ROLE_DATABASE},
 	{"java", "/usr/bin/java", "java -Xms2G org.apache.cassandra.service.CassandraDaemon", 9042, "Cassandra", ROLE_DATABASE},
 	{"java", "/usr/bin/java", "java -Xmx512m org.gradle.launcher.daemon.bootstrap.GradleDaemon 8.5", 43211, "Gradle daemon", ROLE_APP},
-	{"java", "/usr/bin/java", "java -jar target/demo-0.0.1-SNAPSHOT.jar", 8080, "Java -jar", ROLE_DEV},
+	{"java", "/usr/bin/java", "java -jar target/demo-0.0.1-SNAPSHOT.jar", 8080, "Java", ROLE_RUNTIME},
 	{"postgres", "/usr/lib/postgresql/15/bin/postgres", "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main", 5432, "PostgreSQL", ROLE_DATABASE},
 	{"mysqld", "/usr/sbin/mysqld", "/usr/sbin/mysqld", 3306, "MySQL", ROLE_DATABASE},
 	{"mariadbd", "/usr/sbin/mariadbd", "/usr/sbin/mariadbd", 3306, "MariaDB", ROLE_DATABASE},
@@ -150,8 +151,15 @@ static const struct sample samples[] = {
 	{"dropbox", "/home/dev/.dropbox-dist/dropbox-lnx/dropbox", "/home/dev/.dropbox-dist/dropbox-lnx/dropbox", 17500, "Dropbox", ROLE_APP},
 	{"kdeconnectd", "/usr/lib/x86_64-linux-gnu/libexec/kdeconnectd", "/usr/lib/x86_64-linux-gnu/libexec/kdeconnectd", 1716, "KDE Connect", ROLE_APP},
 	{"steam", "/home/dev/.steam/ubuntu12_32/steam", "/home/dev/.steam/ubuntu12_32/steam -srt-logger-opened", 27036, "Steam", ROLE_APP},
-	{"node", "/usr/bin/node", "node server.js", 3000, NULL, ROLE_RUNTIME},
-	{"python3", "/usr/bin/python3.11", "python3 app.py", 5000, NULL, ROLE_RUNTIME},
+	{"node", "/usr/bin/node", "node server.js", 3000, "Node.js", ROLE_RUNTIME},
+	{"python3", "/usr/bin/python3.11", "python3 app.py", 5000, "Python", ROLE_RUNTIME},
+	{"main", "/tmp/go-build2412/b001/exe/main", "/tmp/go-build2412/b001/exe/main", 8080, "Go", ROLE_RUNTIME},
+	{"ruby", "/usr/bin/ruby3.1", "ruby app.rb", 4567, "Ruby", ROLE_RUNTIME},
+	{"php", "/usr/bin/php8.2", "php worker.php", 9000, "PHP", ROLE_RUNTIME},
+	{"java", "/usr/lib/jvm/java-17/bin/java", "java -cp out com.example.Server", 8080, "Java", ROLE_RUNTIME},
+	{"dotnet", "/usr/share/dotnet/dotnet", "dotnet Api.dll", 5000, ".NET", ROLE_RUNTIME},
+	{"perl", "/usr/bin/perl", "perl server.pl", 8080, "Perl", ROLE_RUNTIME},
+	{"beam.smp", "/usr/lib/erlang/erts-13/bin/beam.smp", "/usr/lib/erlang/erts-13/bin/beam.smp -- -root /usr/lib/erlang", 4369, "Erlang VM", ROLE_RUNTIME},
 };
 /* clang-format on */
 
@@ -214,11 +222,11 @@ Test(detect, the_inspector_rule_is_about_its_own_port_only)
 	const struct detect_rule *r = detect_process("node", "/usr/bin/node", cmd, 9229);
 	cr_assert_str_eq(r->label, "Node inspector");
 	r = detect_process("node", "/usr/bin/node", cmd, 3000);
-	cr_assert_null(r->label, "the app's own port is not the inspector");
+	cr_assert_str_eq(r->label, "Node.js", "the app's own port is not the inspector");
 	r = detect_process("node", "/usr/bin/node", "node --inspect=127.0.0.1 x.js", 9229);
 	cr_assert_str_eq(r->label, "Node inspector", "a host alone keeps the default port");
 	r = detect_process("node", "/usr/bin/node", "node --inspector-flag x.js", 9229);
-	cr_assert_null(r->label, "an option that only begins the same");
+	cr_assert_str_eq(r->label, "Node.js", "an option that only begins the same");
 }
 
 Test(detect, near_misses_and_strange_input)
@@ -258,4 +266,97 @@ Test(detect, random_text_is_safe)
 		const struct detect_rule *r = detect_process(comm, exe, cmd, (uint16_t)(seed >> 8));
 		cr_assert(!r || (r >= detect_rules && r < detect_rules + detect_rules_len));
 	}
+}
+
+/* clang-format off */
+static const struct {
+	const char *comm, *exe, *cmdline, *want;
+} runtime_labels[] = {
+	{"node", "/usr/bin/node", "node server.js", "Node.js server.js"},
+	{"node", "/usr/bin/node", "node --inspect server.js", "Node.js server.js"},
+	{"node", "/usr/bin/node", "/usr/bin/node -r dotenv/config ./src/api/index.mjs --port 4000", "Node.js index.mjs"},
+	{"node", "/usr/bin/node", "node --require=ts-node/register app.ts", "Node.js app.ts"},
+	{"node", "/usr/bin/node", "node -e require('http').createServer().listen(3000)", "Node.js"},
+	{"node", "/usr/bin/node", "node --port 3000", "Node.js"},
+	{"node", "/usr/bin/node", "node", "Node.js"},
+	{"python3", "/usr/bin/python3.11", "python3 app.py", "Python app.py"},
+	{"python3", "/usr/bin/python3.11", "/usr/bin/python3 -u -W ignore /srv/api/main.py", "Python main.py"},
+	{"python3", "/usr/bin/python3.11", "python3 -m myservice --port 9000", "Python myservice"},
+	{"python3", "/usr/bin/python3.11", "python3 -c from multiprocessing.spawn import spawn_main", "Python"},
+	{"ruby", "/usr/bin/ruby3.1", "ruby -I lib app.rb", "Ruby app.rb"},
+	{"java", "/usr/bin/java", "java -Xmx1g -jar build/libs/api-0.1.jar", "Java api-0.1.jar"},
+	{"java", "/usr/bin/java", "java -cp out com.example.Server", "Java com.example.Server"},
+	{"dotnet", "/usr/bin/dotnet", "dotnet run --project Api", ".NET Api"},
+	{"dotnet", "/usr/bin/dotnet", "dotnet bin/Debug/net8.0/Api.dll", ".NET Api.dll"},
+	{"deno", "/usr/bin/deno", "deno run --allow-net --config deno.json main.ts", "Deno main.ts"},
+	{"bun", "/usr/bin/bun", "bun run index.ts", "Bun index.ts"},
+	{"main", "/tmp/go-build2412/b001/exe/main", "/tmp/go-build2412/b001/exe/main -addr :8080", "Go main"},
+	{"node", "/usr/bin/node", "node /home/dev/a-project-with-a-very-long-name/server-entry-point.js", "Node.js server-entry-point.js"},
+};
+/* clang-format on */
+
+Test(detect, a_runtime_is_labelled_with_the_file_it_runs)
+{
+	for (size_t i = 0; i < sizeof runtime_labels / sizeof runtime_labels[0]; i++) {
+		const struct detect_rule *r = detect_process(
+		    runtime_labels[i].comm, runtime_labels[i].exe, runtime_labels[i].cmdline, 3000);
+		cr_assert(r && r->role == ROLE_RUNTIME, "%s", runtime_labels[i].cmdline);
+		char out[32];
+		detect_runtime_label(r, runtime_labels[i].cmdline, out, sizeof out);
+		if (strlen(runtime_labels[i].want) < sizeof out)
+			cr_expect_str_eq(out, runtime_labels[i].want, "%s", runtime_labels[i].cmdline);
+		else
+			cr_expect(strncmp(out, runtime_labels[i].want, sizeof out - 1) == 0 &&
+			              strlen(out) == sizeof out - 1,
+			          "%s: cut to %s", runtime_labels[i].cmdline, out);
+	}
+}
+
+Test(detect, a_cut_label_never_splits_a_character)
+{
+	const struct detect_rule *r = detect_process("node", "/usr/bin/node", "node x.js", 3000);
+	char out[12];
+	detect_runtime_label(r, "node ééééééé.js", out, sizeof out); /* "Node.js " + 3 bytes */
+	cr_assert_str_eq(out, "Node.js é");
+}
+
+/* clang-format off */
+static const struct {
+	const char *cmdline, *want; /* NULL: not a launcher */
+} launchers[] = {
+	{"npm start", "npm start"},
+	{"npm run dev", "npm run dev"},
+	{"node /usr/lib/node_modules/npm/bin/npm-cli.js run-script dev", "npm run-script dev"},
+	{"npm --silent run serve", "npm run serve"},
+	{"node /usr/local/bin/pnpm dev", "pnpm dev"},
+	{"node /usr/bin/yarn.js start", "yarn start"},
+	{"/usr/bin/env yarn storybook", "yarn storybook"},
+	{"bun run dev", "bun run dev"},
+	{"pnpm install", NULL},
+	{"npm install", NULL},
+	{"npm", NULL},
+	{"bun server.ts", NULL},
+	{"node server.js", NULL},
+};
+/* clang-format on */
+
+Test(detect, a_package_script_names_its_launcher)
+{
+	for (size_t i = 0; i < sizeof launchers / sizeof launchers[0]; i++) {
+		char out[64] = "";
+		bool got = detect_launcher(launchers[i].cmdline, out, sizeof out);
+		if (launchers[i].want)
+			cr_expect(got && strcmp(out, launchers[i].want) == 0, "%s: got %s",
+			          launchers[i].cmdline, got ? out : "nothing");
+		else
+			cr_expect(!got, "%s: got %s", launchers[i].cmdline, out);
+	}
+}
+
+Test(detect, a_shell_running_one_command_is_a_wrapper)
+{
+	cr_assert(detect_wrapper_shell("sh", "sh -c node server.js"));
+	cr_assert(detect_wrapper_shell("bash", "/bin/bash -c npm run dev"));
+	cr_assert_not(detect_wrapper_shell("bash", "-bash"));
+	cr_assert_not(detect_wrapper_shell("node", "node -c x"));
 }

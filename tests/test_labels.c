@@ -53,14 +53,88 @@ Test(labels, the_process_wins_over_the_port)
 	cr_assert_eq(lab.role, ROLE_DEV);
 }
 
-Test(labels, an_unknown_process_falls_back_to_a_port_guess)
+Test(labels, a_runtime_is_named_with_its_file_never_guessed_from_the_port)
 {
 	struct listener l = make_listener(PROTO_TCP, "127.0.0.1", 8000, 40110, "python3", "dev");
 	test_set_cmdline(&l, "python3 app.py");
 	struct label lab = labels_for(&l, NULL);
+	cr_assert_str_eq(lab.text, "Python app.py", "8000's Django? is never shown for a runtime");
+	cr_assert_eq(lab.source, LABEL_RUNTIME);
+	cr_assert_str_eq(lab.from, "runtime: python3");
+	cr_assert_eq(lab.role, ROLE_RUNTIME);
+}
+
+Test(labels, an_unknown_process_falls_back_to_a_port_guess)
+{
+	struct listener l = make_listener(PROTO_TCP, "127.0.0.1", 8000, 40110, "mystery", "dev");
+	struct label lab = labels_for(&l, NULL);
 	cr_assert_str_eq(lab.text, "Django");
 	cr_assert_eq(lab.source, LABEL_PORT);
-	cr_assert_eq(lab.role, ROLE_RUNTIME, "still known to be a runtime");
+	cr_assert_str_eq(lab.from, "port table: a guess");
+}
+
+/* Each step of the order of evidence (labels.h) beats every step after it. */
+Test(labels, the_order_of_evidence)
+{
+	struct listener l = make_listener(PROTO_TCP, "127.0.0.1", 3000, 5120, "node", "dev");
+	test_set_cmdline(&l, "node server.js");
+	struct proc_info *p = test_proc(&l);
+	struct label lab = labels_for(&l, NULL);
+	cr_assert_eq(lab.source, LABEL_RUNTIME);
+	cr_assert_str_eq(lab.text, "Node.js server.js");
+
+	p->unit = "shop.service";
+	lab = labels_for(&l, NULL);
+	cr_assert_eq(lab.source, LABEL_SERVICE);
+	cr_assert_str_eq(lab.text, "shop.service");
+	cr_assert_str_eq(lab.from, "service unit: shop.service");
+
+	p->parent_label = "Uvicorn";
+	p->parent_from = "uvicorn";
+	lab = labels_for(&l, NULL);
+	cr_assert_eq(lab.source, LABEL_PARENT);
+	cr_assert_str_eq(lab.text, "Uvicorn");
+	cr_assert_str_eq(lab.from, "parent: uvicorn");
+
+	p->manifest = "Express";
+	p->manifest_from = "package.json: express";
+	lab = labels_for(&l, NULL);
+	cr_assert_eq(lab.source, LABEL_MANIFEST);
+	cr_assert_str_eq(lab.text, "Express");
+	cr_assert_str_eq(lab.from, "package.json: express");
+	cr_assert_eq(lab.role, ROLE_DEV);
+
+	test_set_cmdline(&l, "node node_modules/.bin/vite");
+	lab = labels_for(&l, NULL);
+	cr_assert_eq(lab.source, LABEL_PROCESS, "what the process says beats its project");
+	cr_assert_str_eq(lab.text, "Vite");
+	cr_assert_str_eq(lab.from, "command: vite");
+
+	struct config c;
+	config_init(&c);
+	const char *text = "{\"labels\": {\"3000\": \"shop\"}}";
+	cr_assert_eq(config_parse(&c, text, strlen(text), "c.json", NULL), 0);
+	lab = labels_for(&l, &c);
+	cr_assert_eq(lab.source, LABEL_CONFIG);
+	cr_assert_str_eq(lab.text, "shop");
+	config_free(&c);
+}
+
+Test(labels, a_container_names_a_docker_proxy_row)
+{
+	struct listener l = make_listener(PROTO_TCP, "0.0.0.0", 8080, 900, "docker-proxy", "root");
+	test_set_cmdline(&l, "/usr/bin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 "
+	                     "-container-ip 172.17.0.2 -container-port 80");
+	struct label lab = labels_for(&l, NULL);
+	cr_assert_str_eq(lab.text, "Docker proxy", "without the engine's word");
+	struct container_info c = {.engine = "docker", .id = "0123", .name = "web",
+	                           .image = "nginx:1.25", .port = 80};
+	l.container = &c;
+	lab = labels_for(&l, NULL);
+	cr_assert_eq(lab.source, LABEL_CONTAINER);
+	cr_assert_str_eq(lab.text, "web");
+	cr_assert_str_eq(lab.from, "docker: container web, image nginx:1.25");
+	cr_assert_eq(lab.role, ROLE_DOCKER);
 }
 
 Test(labels, a_hidden_owner_gets_the_port_guess_only)
@@ -93,6 +167,6 @@ Test(labels, the_config_wins_and_the_role_stays)
 	cr_assert_eq(lab.source, LABEL_CONFIG);
 	cr_assert_eq(lab.role, ROLE_AIRPLAY, "detection still says what the process is");
 	struct listener tcp3000 = make_listener(PROTO_TCP, "127.0.0.1", 3000, 9, "node", "dev");
-	cr_assert_eq(labels_for(&tcp3000, &c).source, LABEL_PORT, "the label is for UDP only");
+	cr_assert_eq(labels_for(&tcp3000, &c).source, LABEL_RUNTIME, "the label is for UDP only");
 	config_free(&c);
 }

@@ -156,7 +156,7 @@ Test(output, table_groups_by_range_and_aligns)
 		"(another user's process — run devports with sudo to see it)\n"
 		"\n"
 		"Registered 1024–49151 (4)\n"
-		" 3000  tcp6   ::1         977  dev   node           Next/Rails?         node --port 3000\n"
+		" 3000  tcp6   ::1         977  dev   node           Node.js             node --port 3000\n"
 		" 5000  tcp    0.0.0.0     612  dev   ControlCenter  AirPlay Receiver !  "
 		"ControlCenter --port 5000\n"
 		" 8000  tcp    127.0.0.1  4321  dev   python3        Python http.server  "

@@ -105,6 +105,10 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 	const struct listener *l = &d->row.l;
 	const struct proc_info *p = &d->proc;
 	int n = 0;
+	const struct label *lab = &d->row.label;
+	if (lab->source != LABEL_NONE)
+		snprintf(add(v, &n, "label", 2)->text, TEXT_MAX, "%s%s — %s", lab->text,
+		         lab->source == LABEL_PORT ? "?" : "", lab->from);
 	if (l->owner_hidden) {
 		snprintf(add(v, &n, "owner", 2)->text, TEXT_MAX, "%s (uid %u) — %s", p->user,
 		         (unsigned)l->uid, owner_unknown_text[l->owner_why]);
@@ -117,6 +121,9 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 		         p->cwd[0] ? p->cwd : "(unknown)");
 		snprintf(add(v, &n, "project", 1)->text, TEXT_MAX, "%s",
 		         p->project_root[0] ? p->project_root : "(none found)");
+		if (l->proc->launcher && l->proc->launcher[0])
+			snprintf(add(v, &n, "started by", 1)->text, TEXT_MAX, "%s",
+			         l->proc->launcher);
 		snprintf(add(v, &n, "user", 1)->text, TEXT_MAX, "%s (uid %u)", p->user,
 		         (unsigned)p->uid);
 		struct line *pid = add(v, &n, "pid", 1);

@@ -66,7 +66,9 @@ struct procinfo_data {
 	unsigned char head[offsetof(struct proc_info, comm)];
 	char text[]; /* comm, user, cmdline, cwd, exe, project_root */
 };
-enum { NSTRINGS = PROC_STRINGS }; /* in the order of proc_info_strings() */
+/* The first strings of proc_info_strings(), in its order: what is read (the others are worked
+ * out by the platform layer and the snapshot, and are "" here). */
+enum { NSTRINGS = PROC_READ_STRINGS + 1 };
 
 /* The strings of a proc_raw, in the order of procinfo_data's text. */
 static const struct {
@@ -116,6 +118,8 @@ void procinfo_view(const struct procinfo_data *d, struct proc_info *out)
 		*f[i] = t;
 		t += strlen(t) + 1;
 	}
+	for (int i = NSTRINGS; i < PROC_STRINGS; i++)
+		*f[i] = "";
 	out->fingerprint = d->base;
 }
 
