@@ -2,7 +2,9 @@
 #include "platform.h"
 #include "cache_file.h"
 #include "fake_backend.h"
+#include "detect.h"
 #include "lineage.h"
+#include "manifest_cache.h"
 #include "project_root.h"
 
 #include <errno.h>
@@ -81,6 +83,22 @@ static int fill_project(const struct platform *p, struct proc_info *info, struct
 	return info->project_root ? 0 : -ENOMEM;
 }
 
+/* What a live process's project manifests say it is, when it runs the project's code. */
+static int fill_manifest(const struct platform *p, struct proc_info *info, struct snapshot *s,
+                         double now)
+{
+	char label[DETECT_LABEL_MAX + 1], from[MANIFEST_FROM_MAX];
+	info->manifest = info->manifest_from = "";
+	if (p->kind != PLATFORM_NATIVE || !info->project_root[0])
+		return 0;
+	const struct manifest *m = manifest_cache_get(info->project_root, now, NULL);
+	if (!m || !manifest_match(m, info, label, sizeof label, from, sizeof from))
+		return 0;
+	info->manifest = snapshot_str(s, label);
+	info->manifest_from = snapshot_str(s, from);
+	return info->manifest && info->manifest_from ? 0 : -ENOMEM;
+}
+
 int platform_collect(struct platform *p, struct snapshot *out)
 {
 	snapshot_reset(out);
@@ -88,7 +106,10 @@ int platform_collect(struct platform *p, struct snapshot *out)
 	for (size_t i = 0; rc == 0 && i < out->nprocs; i++)
 		rc = fill_project(p, &out->procs[i], out, NULL);
 	if (rc == 0)
-		rc = lineage_fill(out);
+		rc = lineage_fill(out); /* the manifests' match reads the launcher */
+	double now = platform_monotonic();
+	for (size_t i = 0; rc == 0 && i < out->nprocs; i++)
+		rc = fill_manifest(p, &out->procs[i], out, now);
 	if (rc == 0)
 		rc = snapshot_finish(out, time(NULL));
 	if (rc < 0)

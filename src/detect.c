@@ -209,7 +209,7 @@ static bool option_is(const char *pattern, struct word w, bool *inline_value)
 /* Writes "label entry" into out, the entry cut before the first character that does not fit. */
 static void label_with(char *out, size_t len, const char *label, struct word entry)
 {
-	int n = snprintf(out, len, "%s ", label);
+	int n = snprintf(out, len, "%s%s", label, label[0] ? " " : "");
 	if (n < 0 || (size_t)n >= len)
 		return;
 	size_t o = (size_t)n;
@@ -227,19 +227,16 @@ static void label_with(char *out, size_t len, const char *label, struct word ent
 	out[o] = '\0';
 }
 
-void detect_runtime_label(const struct detect_rule *r, const char *cmdline, char *out, size_t len)
+/* The word naming the file a runtime runs (see detect_runtime_entry), or false. */
+static bool runtime_entry(const struct detect_rule *r, const struct word *v, size_t n,
+                          struct word *entry)
 {
-	struct word v[WORDS_MAX];
-	size_t n = split(cmdline, v, WORDS_MAX);
 	const struct detect_runtime *rt = runtime_of(r);
-	snprintf(out, len, "%s", r->label ? r->label : "");
-	if (n == 0)
-		return;
-	if (!rt)
-		return;
+	if (!rt || n == 0)
+		return false;
 	if (rt->program_is_file) {
-		label_with(out, len, r->label, base_of(v[0]));
-		return;
+		*entry = base_of(v[0]);
+		return entry->n > 0;
 	}
 	size_t i = 1;
 	/* the runtime's own word: `env node x.js`, `/usr/bin/time python3 app.py` */
@@ -254,11 +251,12 @@ void detect_runtime_label(const struct detect_rule *r, const char *cmdline, char
 		bool inline_value;
 		if (w.n > 1 && w.s[0] == '-') {
 			if (option_is(rt->stop_opts, w, &inline_value))
-				return;
+				return false;
 			if (option_is(rt->module_opt, w, &inline_value)) {
-				if (!inline_value && i + 1 < n)
-					label_with(out, len, r->label, base_of(v[i + 1]));
-				return;
+				if (inline_value || i + 1 >= n)
+					return false;
+				*entry = base_of(v[i + 1]);
+				return true;
 			}
 			if (option_is(rt->value_opts, w, &inline_value) && !inline_value)
 				i++;
@@ -275,10 +273,28 @@ void detect_runtime_label(const struct detect_rule *r, const char *cmdline, char
 				w.n -= k;
 				break;
 			}
-		if (w.n && strspn(w.s, "0123456789") < w.n) /* a number is an option's value */
-			label_with(out, len, r->label, w);
-		return;
+		*entry = w;
+		return w.n && strspn(w.s, "0123456789") < w.n; /* a number is an option's value */
 	}
+	return false;
+}
+
+void detect_runtime_entry(const struct detect_rule *r, const char *cmdline, char *out, size_t len)
+{
+	struct word v[WORDS_MAX], entry;
+	size_t n = split(cmdline, v, WORDS_MAX);
+	out[0] = '\0';
+	if (runtime_entry(r, v, n, &entry))
+		label_with(out, len, "", entry);
+}
+
+void detect_runtime_label(const struct detect_rule *r, const char *cmdline, char *out, size_t len)
+{
+	struct word v[WORDS_MAX], entry;
+	size_t n = split(cmdline, v, WORDS_MAX);
+	snprintf(out, len, "%s", r->label ? r->label : "");
+	if (runtime_entry(r, v, n, &entry))
+		label_with(out, len, r->label ? r->label : "", entry);
 }
 
 /* The script a launcher runs, from the words after its program (v[prog]): "npm run dev". */

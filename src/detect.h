@@ -69,6 +69,8 @@ void detect_evidence(const struct detect_rule *r, const char *comm, char *out, s
  * myapp", "Java app.jar"; the label alone when no file is named (`node -e`, a REPL). Cut to
  * fit len. r is a rule of role ROLE_RUNTIME. */
 void detect_runtime_label(const struct detect_rule *r, const char *cmdline, char *out, size_t len);
+/* The file alone ("server.js", "myapp" for `python -m myapp`, "api.jar"); "" when none. */
+void detect_runtime_entry(const struct detect_rule *r, const char *cmdline, char *out, size_t len);
 
 /* How a language runtime's command line names the file it runs (detect_rules.c). */
 struct detect_runtime {

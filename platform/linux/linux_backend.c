@@ -1,6 +1,7 @@
 /* linux_backend.c - the Linux backend: sockets from netlink sock_diag (or the /proc/net tables
  * when netlink is not available), their holders from the owner cache, process data from libproc2.
  */
+#include "ancestors.h"
 #include "array_grow.h"
 #include "cache_file.h"
 #include "linux_extra.h"
@@ -30,6 +31,7 @@ struct linux_backend {
 	struct usernames *names;
 	struct owners *owners;
 	struct procinfo *procinfo;
+	struct ancestors *ancestors; /* the holders' parents and theirs */
 	uid_t euid;
 	uint16_t only_port; /* platform_opts.only_port */
 	double dumps_ms; /* CPU time of the last poll's socket dumps (for benchmarks) */
@@ -79,6 +81,7 @@ static void linux_close(void *impl)
 	free(b->cache_dir);
 	sockdiag_close(&b->diag);
 	procinfo_free(&b->procinfo);
+	ancestors_free(&b->ancestors);
 	owners_free(&b->owners);
 	usernames_free(&b->names);
 	listener_set_free(&b->socks);
@@ -146,18 +149,27 @@ static enum owner_unknown why_unknown(const struct linux_backend *b, const struc
 	return b->euid != 0 ? OWNER_NOT_READABLE : OWNER_UNREADABLE;
 }
 
-/* Every holder read this poll into s once, then every socket with its holders. */
+static int add_process(struct snapshot *s, const struct procinfo_data *d)
+{
+	struct proc_info p;
+	if (!d)
+		return 0;
+	procinfo_view(d, &p);
+	return snapshot_add_process(s, &p) ? 0 : -ENOMEM;
+}
+
+/* Every holder and ancestor read this poll into s once, then every socket with its holders. */
 static int fill_snapshot(struct linux_backend *b, struct snapshot *s)
 {
-	for (size_t k = 0; k < b->npids; k++) {
-		const struct procinfo_data *d = procinfo_find(b->procinfo, b->pids[k]);
-		struct proc_info p;
-		if (!d)
-			continue;
-		procinfo_view(d, &p);
-		if (!snapshot_add_process(s, &p))
-			return -ENOMEM;
-	}
+	int rc;
+	for (size_t k = 0; k < b->npids; k++)
+		if ((rc = add_process(s, procinfo_find(b->procinfo, b->pids[k]))) < 0)
+			return rc;
+	const pid_t *up = NULL;
+	size_t nup = b->ancestors ? ancestors_pids(b->ancestors, &up) : 0;
+	for (size_t k = 0; k < nup; k++)
+		if ((rc = add_process(s, ancestors_find(b->ancestors, up[k]))) < 0)
+			return rc;
 	for (size_t i = 0; i < b->socks.n; i++) {
 		const struct listener *l = &b->socks.v[i];
 		const struct owner_holder *h;
@@ -167,8 +179,8 @@ static int fill_snapshot(struct linux_backend *b, struct snapshot *s)
 			return -ENOMEM;
 		for (size_t j = 0; j < n; j++)
 			b->held[j] = h[j].pid;
-		int rc = snapshot_add_socket(s, l, b->held, n, n ? OWNER_KNOWN : why_unknown(b, l),
-		                             usernames_get(b->names, l->uid));
+		rc = snapshot_add_socket(s, l, b->held, n, n ? OWNER_KNOWN : why_unknown(b, l),
+		                         usernames_get(b->names, l->uid));
 		if (rc < 0)
 			return rc;
 	}
@@ -284,6 +296,9 @@ static int linux_collect(void *impl, struct snapshot *snap)
 	    (rc = procinfo_update(b->procinfo, b->pids, b->npids)) < 0)
 		return rc;
 	forget_gone(b);
+	if (b->ancestors &&
+	    (rc = ancestors_update(b->ancestors, b->procinfo, b->pids, b->npids)) < 0)
+		return rc;
 	if (!b->cache_read)
 		b->cache_read = owners_seed_result(b->owners);
 	b->collected_since = b->cache_dir != NULL;
@@ -377,6 +392,11 @@ int platform_native_open(const struct platform_opts *opts, void **impl,
 		         strerror(rc == -ENOMEM ? ENOMEM : EINVAL));
 		return rc;
 	}
+	/* libproc2 reads the live /proc whatever the root: another root's processes have no
+	 * ancestors that could be read consistently */
+	if (strcmp(root, "/proc") == 0 &&
+	    (rc = ancestors_new(&b->ancestors, b->procfd, b->names)) < 0)
+		return rc;
 	if (opts && opts->cache_dir && owners_file_identity(b->procfd, &b->cache_id) == 0) {
 		if (!(b->cache_dir = strdup(opts->cache_dir)))
 			return -ENOMEM;
