@@ -18,7 +18,18 @@ static void iso_time(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "%s", "");
 }
 
-static cJSON *process_json(const struct listener *l, size_t i)
+static cJSON *label_json(const struct label *lab)
+{
+	if (lab->source == LABEL_NONE)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "text", lab->text);
+	cJSON_AddStringToObject(o, "source", label_source_names[lab->source]);
+	cJSON_AddStringToObject(o, "from", lab->from);
+	return o;
+}
+
+static cJSON *process_json(const struct listener *l, size_t i, const struct annotation *a)
 {
 	const struct proc_info *p = l->holders[i];
 	char started[32];
@@ -44,19 +55,15 @@ static cJSON *process_json(const struct listener *l, size_t i)
 	cJSON_AddStringToObject(o, "unit", p->unit ? p->unit : "");
 	cJSON_AddStringToObject(o, "launcher", p->launcher ? p->launcher : "");
 	cJSON_AddStringToObject(o, "role", listener_role_names[listener_holder_role(l, i)]);
+	struct label none = {0}, own = labels_for_holder(l, i, a ? &a->label : &none);
+	cJSON_AddItemToObject(o, "label", label_json(&own));
 	return o;
 }
 
 static void add_annotation(cJSON *o, const struct annotation *a)
 {
-	if (a && a->label.source != LABEL_NONE) {
-		cJSON *label = cJSON_AddObjectToObject(o, "label");
-		cJSON_AddStringToObject(label, "text", a->label.text);
-		cJSON_AddStringToObject(label, "source", label_source_names[a->label.source]);
-		cJSON_AddStringToObject(label, "from", a->label.from);
-	} else {
-		cJSON_AddNullToObject(o, "label");
-	}
+	struct label none = {0};
+	cJSON_AddItemToObject(o, "label", label_json(a ? &a->label : &none));
 	cJSON *hints = cJSON_AddArrayToObject(o, "hints");
 	for (size_t i = 0; a && hints && i < a->hints.n; i++) {
 		cJSON *h = cJSON_CreateObject();
@@ -100,7 +107,7 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 	add_annotation(o, a);
 	cJSON *procs = cJSON_AddArrayToObject(o, "processes");
 	for (size_t i = 0; procs && i < l->nholders; i++)
-		cJSON_AddItemToArray(procs, process_json(l, i));
+		cJSON_AddItemToArray(procs, process_json(l, i, a));
 	return o;
 }
 

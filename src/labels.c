@@ -93,3 +93,12 @@ struct label labels_for(const struct listener *l, const struct config *cfg)
 		set(&out, LABEL_PORT, e->label, "port table: a guess");
 	return out;
 }
+
+struct label labels_for_holder(const struct listener *l, size_t i, const struct label *row)
+{
+	if (i >= l->nholders || l->holders[i] == l->proc || row->source == LABEL_CONFIG)
+		return *row;
+	struct listener one = *l;
+	one.proc = l->holders[i];
+	return labels_for(&one, NULL);
+}

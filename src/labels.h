@@ -51,4 +51,9 @@ struct config;
  * Pure. */
 struct label labels_for(const struct listener *l, const struct config *cfg);
 
+/* The label of holder i of l on its own (a worker's may come from its parent where the row's
+ * comes from the lead): row is labels_for(l, cfg)'s, which a config label keeps for every
+ * holder. Pure. */
+struct label labels_for_holder(const struct listener *l, size_t i, const struct label *row);
+
 #endif

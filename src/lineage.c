@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "detect.h"
 
@@ -24,6 +26,7 @@ struct said {
 	bool shell;                     /* a shell running one command: looked through */
 	const struct detect_rule *rule; /* its rule when it passes its label to children */
 	const char *launcher;           /* "npm start": in the snapshot's strings; NULL none */
+	const char *name;               /* with rule: what it matched ("uvicorn"), or NULL */
 };
 
 struct table {
@@ -58,6 +61,10 @@ static const struct said *said_by(const struct table *t, const struct proc_info 
 	d->shell = detect_wrapper_shell(q->comm, q->cmdline);
 	const struct detect_rule *r = detect_process(q->comm, q->exe, q->cmdline, 0);
 	d->rule = r && r->children && r->label ? r : NULL;
+	if (d->rule && r->args[0]) { /* the program the rule names: "uvicorn", not "python3" */
+		snprintf(text, sizeof text, "%.*s", (int)strcspn(r->args[0], "|*"), r->args[0]);
+		d->name = snapshot_str(t->s, text);
+	}
 	if (detect_launcher(q->cmdline, text, sizeof text))
 		d->launcher = snapshot_str(t->s, text); /* NULL when out of memory: no launcher */
 	return d;
@@ -71,7 +78,7 @@ static void parent_label(const struct table *t, struct proc_info *p)
 		q = parent_of(t, q);
 	if (q && said_by(t, q)->rule) {
 		p->parent_label = said_by(t, q)->rule->label;
-		p->parent_from = q->comm;
+		p->parent_from = said_by(t, q)->name ? said_by(t, q)->name : q->comm;
 	}
 }
 

@@ -195,8 +195,10 @@ static void go_name(struct manifest *m, struct line path)
 		size_t start = end;
 		while (start > 0 && path.s[start - 1] != '/')
 			start--;
-		bool version = end - start >= 2 && path.s[start] == 'v' &&
-		               strspn(path.s + start + 1, "0123456789") >= end - start - 1;
+		size_t digits = 0;
+		while (start + 1 + digits < end && isdigit((unsigned char)path.s[start + 1 + digits]))
+			digits++;
+		bool version = end - start >= 2 && path.s[start] == 'v' && digits == end - start - 1;
 		if (!version || start == 0) {
 			snprintf(m->name[ECO_GO], sizeof m->name[ECO_GO], "%.*s", (int)(end - start),
 			         path.s + start);

@@ -87,16 +87,21 @@ static void http(const struct detail *d, char *buf, size_t len, enum style *st)
 		snprintf(buf, len, "not checked: %s", strerror(-d->http_rc));
 }
 
-/* Every process holding the socket, lead first: "1200 parent gunicorn (dev) · 1201 worker …". */
-static void holders(const struct listener *l, char *buf, size_t len)
+/* Every process holding the socket, lead first, with its own label where it differs from the
+ * row's: "1200 parent gunicorn (dev) · 1201 worker python3 (dev) Uvicorn, parent: uvicorn". */
+static void holders(const struct listener *l, const struct label *row, char *buf, size_t len)
 {
 	size_t o = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < l->nholders && o < len; i++) {
 		const struct proc_info *h = l->holders[i];
-		o += (size_t)snprintf(buf + o, len - o, "%s%ld %s %s (%s)", i ? " · " : "",
+		struct label own = labels_for_holder(l, i, row);
+		bool differs = strcmp(own.text, row->text) != 0 || own.source != row->source;
+		o += (size_t)snprintf(buf + o, len - o, "%s%ld %s %s (%s)%s%s%s%s", i ? " · " : "",
 		                      (long)h->id.pid, listener_role_names[listener_holder_role(l, i)],
-		                      h->comm, h->user);
+		                      h->comm, h->user, differs && own.text[0] ? " " : "",
+		                      differs ? own.text : "", differs && own.from[0] ? ", " : "",
+		                      differs ? own.from : "");
 	}
 }
 
@@ -135,7 +140,7 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 			ancestry_format(d->chain, d->nchain, add(v, &n, "ancestry", 2)->text,
 			                TEXT_MAX);
 		if (l->nholders > 1)
-			holders(l, add(v, &n, "holders", 4)->text, TEXT_MAX);
+			holders(l, lab, add(v, &n, "holders", 4)->text, TEXT_MAX);
 	}
 	struct line *socks = add(v, &n, "listening", 3);
 	size_t o = 0;

@@ -4,7 +4,8 @@
  * separated by NUL bytes (missing parts are ""). The matcher is meant for sanitized text but only
  * compares bytes, so it gets raw ones too. Checks: the result is NULL or a rule of the table with
  * a short label and a valid role; the same question gives the same answer; and spaces do not
- * matter: the command line with every space doubled and spaces around it matches the same rule.
+ * matter: the command line with every space doubled and spaces around it matches the same rule;
+ * a runtime's label begins with the rule's and fits; a launcher's text fits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct detect_rule *r = detect_process(comm, exe, cmdline, port);
 	check_rule(r);
 	FUZZ_ASSERT(detect_process(comm, exe, cmdline, port) == r, "not deterministic");
+	char text[32], big[PROC_COMM_MAX];
+	if (r && r->role == ROLE_RUNTIME) { /* "Node.js server.js", cut to fit */
+		detect_runtime_label(r, cmdline, text, sizeof text);
+		FUZZ_ASSERT(strncmp(text, r->label, strlen(r->label)) == 0, "%s", text);
+		detect_runtime_entry(r, cmdline, text, sizeof text);
+		FUZZ_ASSERT(strlen(text) < sizeof text, "entry");
+	}
+	if (detect_launcher(cmdline, big, sizeof big))
+		FUZZ_ASSERT(strlen(big) < sizeof big && strchr(big, ' '), "launcher %s", big);
+	detect_evidence(r ? r : &detect_rules[0], comm, big, sizeof big);
+	(void)detect_wrapper_shell(comm, cmdline);
 
 	size_t n = strlen(cmdline);
 	char *spaced = malloc(2 * n + 3), *o = spaced;
