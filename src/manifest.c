@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cJSON.h"
+#include <cjson/cJSON.h>
+
 #include "detect.h"
 #include "json_check.h"
 

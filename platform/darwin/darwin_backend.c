@@ -119,6 +119,38 @@ static int collect_process(struct darwin_backend *b, pid_t pid, struct snapshot 
 	return 0;
 }
 
+static bool in_table(const struct snapshot *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].id.pid == pid)
+			return true;
+	return false;
+}
+
+/* The holders' parents and theirs, up to a child of launchd, into out: what labels read about a
+ * process's lineage (src/lineage.h: a reloader above its worker, `npm start` above a server). A
+ * parent that cannot be read (another user's) ends its line. */
+static int collect_ancestors(struct darwin_backend *b, struct snapshot *out)
+{
+	size_t first = 0, n = out->nprocs;
+	for (int depth = 0; depth < 16 && first < n; depth++) {
+		for (size_t i = first; i < n; i++) {
+			pid_t up = out->procs[i].ppid;
+			struct proc_info parent;
+			if (up <= 1 || in_table(out, up))
+				continue;
+			int rc = darwin_procs_read(b->procs, up, &b->text, &parent);
+			if (rc == -ENOMEM)
+				return rc;
+			if (rc == 0 && !snapshot_add_process(out, &parent))
+				return -ENOMEM;
+		}
+		first = n;
+		n = out->nprocs;
+	}
+	return 0;
+}
+
 /* Every process's listening sockets, then each socket once with the pids holding it: a socket
  * workers inherited across fork is one socket held by all of them. */
 static int darwin_collect(void *impl, struct snapshot *out)
@@ -138,6 +170,8 @@ static int darwin_collect(void *impl, struct snapshot *out)
 		if ((rc = collect_process(b, b->pids[i], out)) < 0)
 			return rc;
 	}
+	if ((rc = collect_ancestors(b, out)) < 0)
+		return rc;
 	return darwin_add_sockets(out, b->held, b->nheld);
 }
 
