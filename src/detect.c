@@ -172,8 +172,10 @@ static bool rule_matches(const struct detect_rule *r, const struct words *w, con
 	return true;
 }
 
-const struct detect_rule *detect_process(const char *comm, const char *exe, const char *cmdline,
-                                         uint16_t port)
+/* The first rule that matches, among the rules of role only when only_role is true. */
+static const struct detect_rule *first_match(const char *comm, const char *exe,
+                                             const char *cmdline, uint16_t port, bool only_role,
+                                             enum detect_role role)
 {
 	struct words w;
 	w.n = split(cmdline, w.v, WORDS_MAX);
@@ -182,9 +184,21 @@ const struct detect_rule *detect_process(const char *comm, const char *exe, cons
 	w.comm = word_of(comm);
 	w.exe = base_of(word_of(exe));
 	for (size_t i = 0; i < detect_rules_len; i++)
-		if (rule_matches(&detect_rules[i], &w, exe, cmdline, port))
+		if ((!only_role || detect_rules[i].role == role) &&
+		    rule_matches(&detect_rules[i], &w, exe, cmdline, port))
 			return &detect_rules[i];
 	return NULL;
+}
+
+const struct detect_rule *detect_process(const char *comm, const char *exe, const char *cmdline,
+                                         uint16_t port)
+{
+	return first_match(comm, exe, cmdline, port, false, ROLE_NONE);
+}
+
+const struct detect_rule *detect_runtime(const char *comm, const char *exe, const char *cmdline)
+{
+	return first_match(comm, exe, cmdline, 0, true, ROLE_RUNTIME);
 }
 
 static const struct detect_runtime *runtime_of(const struct detect_rule *r)

@@ -60,6 +60,10 @@ extern const size_t detect_rules_len;
 const struct detect_rule *detect_process(const char *comm, const char *exe, const char *cmdline,
                                          uint16_t port);
 
+/* The first runtime rule (ROLE_RUNTIME) that matches, ignoring every other rule: the language a
+ * process runs in, cheaply, whatever it is. */
+const struct detect_rule *detect_runtime(const char *comm, const char *exe, const char *cmdline);
+
 /* What rule r recognised, for inspect: "command: next dev" (its arguments, each pattern's first
  * alternative), "command: …org.apache.catalina…" (a substring), "process: postgres" (comm, the
  * process's command name, for a rule about the program only). */

@@ -444,13 +444,15 @@ bool manifest_match(const struct manifest *m, const struct proc_info *p, char *l
                     size_t labellen, char *from, size_t fromlen)
 {
 	const char *root = p->project_root ? p->project_root : "";
-	const struct detect_rule *r = detect_process(p->comm, p->exe, p->cmdline, 0);
+	/* a process some other rule names is labelled by it whatever its manifest says
+	 * (labels.h): only its language matters here */
+	const struct detect_rule *r = detect_runtime(p->comm, p->exe, p->cmdline);
 	enum manifest_eco eco = ECO_COUNT;
 	char entry[MANIFEST_NAME_MAX] = "";
-	if (r && r->role == ROLE_RUNTIME) {
+	if (r) {
 		eco = runtime_eco(r->label);
 		detect_runtime_entry(r, p->cmdline, entry, sizeof entry);
-	} else if (!r && root[0] && inside(p->exe, root)) { /* a compiled server of the project */
+	} else if (root[0] && inside(p->exe, root)) { /* a compiled server of the project */
 		eco = m->has[ECO_GO] ? ECO_GO : m->has[ECO_RUST] ? ECO_RUST : ECO_COUNT;
 	}
 	if (eco == ECO_COUNT || !m->has[eco])
