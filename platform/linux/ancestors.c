@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "array_grow.h"
+#include "procdir.h"
 
 struct ancestors {
 	struct procinfo *info;
@@ -55,12 +56,6 @@ static bool has(const pid_t *v, size_t n, pid_t pid)
 	return false;
 }
 
-static int cmp_pid(const void *x, const void *y)
-{
-	pid_t a = *(const pid_t *)x, b = *(const pid_t *)y;
-	return (a > b) - (a < b);
-}
-
 /* Adds pid's parent to want when it is a new ancestor. */
 static bool want_parent(struct ancestors *a, const struct procinfo_data *d, const pid_t *holders,
                         size_t nholders)
@@ -97,12 +92,7 @@ int ancestors_update(struct ancestors *a, const struct procinfo *holders, const 
 			a->want[a->nwant++] = a->pids[i];
 		}
 	for (int round = 0; round < ANCESTORS_DEPTH; round++) {
-		qsort(a->want, a->nwant, sizeof *a->want, cmp_pid);
-		size_t u = 0;
-		for (size_t i = 0; i < a->nwant; i++)
-			if (u == 0 || a->want[i] != a->want[u - 1])
-				a->want[u++] = a->want[i];
-		a->nwant = u;
+		a->nwant = procdir_sort_pids(a->want, a->nwant);
 		int rc = procinfo_update(a->info, a->want, a->nwant);
 		if (rc < 0)
 			return rc;
@@ -120,7 +110,7 @@ int ancestors_update(struct ancestors *a, const struct procinfo *holders, const 
 	for (size_t i = 0; i < a->nwant; i++)
 		if (procinfo_find(a->info, a->want[i]))
 			a->pids[a->n++] = a->want[i];
-	qsort(a->pids, a->n, sizeof *a->pids, cmp_pid);
+	a->n = procdir_sort_pids(a->pids, a->n);
 	return 0;
 }
 

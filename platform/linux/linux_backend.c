@@ -110,12 +110,6 @@ static int read_sockets(struct linux_backend *b, struct listener_set *out)
 	return procnet_collect(b->procfd, b->bindv6only, out);
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Every holder's pid of the sockets in s, ascending and unique, into b->pids. */
 static int holder_pids(struct linux_backend *b, const struct listener_set *s)
 {
@@ -128,13 +122,7 @@ static int holder_pids(struct linux_backend *b, const struct listener_set *s)
 		for (size_t j = 0; j < nh; j++)
 			b->pids[b->npids++] = h[j].pid;
 	}
-	if (b->npids > 1)
-		qsort(b->pids, b->npids, sizeof *b->pids, cmp_pid);
-	size_t n = 0;
-	for (size_t i = 0; i < b->npids; i++)
-		if (n == 0 || b->pids[i] != b->pids[n - 1])
-			b->pids[n++] = b->pids[i];
-	b->npids = n;
+	b->npids = procdir_sort_pids(b->pids, b->npids);
 	return 0;
 }
 

@@ -371,3 +371,14 @@ int64_t procdir_read_number(int procfd, const char *path)
 	uint64_t v;
 	return n > 0 && parse_uint(buf, (size_t)n, &v) && v <= INT64_MAX ? (int64_t)v : -1;
 }
+
+size_t procdir_sort_pids(pid_t *pids, size_t n)
+{
+	if (n > 1)
+		qsort(pids, n, sizeof *pids, cmp_pid);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || pids[i] != pids[u - 1])
+			pids[u++] = pids[i];
+	return u;
+}

@@ -73,4 +73,7 @@ int64_t procdir_system_stat(int procfd, const char *key);
 /* The number a small file holds (for example "sys/kernel/pid_max"), or -1. */
 int64_t procdir_read_number(int procfd, const char *path);
 
+/* Sorts pids[0..n) ascending and drops repeats; returns how many are left. */
+size_t procdir_sort_pids(pid_t *pids, size_t n);
+
 #endif
