@@ -26,6 +26,10 @@ static void print_one(const struct listener *l, const struct annotation *a)
 	printf("    command    %s\n", l->proc->cmdline);
 	if (l->proc->cwd[0])
 		printf("    directory  %s\n", l->proc->cwd);
+	if (l->proc->launcher && l->proc->launcher[0])
+		printf("    started by %s\n", l->proc->launcher);
+	if (a && a->label.from[0])
+		printf("    label from %s\n", a->label.from);
 	for (size_t i = 1; i < l->nholders; i++) {
 		const struct proc_info *h = l->holders[i];
 		printf("    %-10s %s (pid %ld, user %s)\n", listener_role_names[listener_holder_role(l, i)],
