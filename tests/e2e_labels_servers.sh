@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Labels on real servers, started the way their users start them (README "Labels"): each needs a
 # Debian package (nodejs, npm, node-express, python3-uvicorn, python3-flask, gunicorn,
-# ruby-sinatra) and is skipped, saying which, when it is missing; CI installs them all.
+# ruby-sinatra) and is skipped, saying which, when it is missing; CI installs them all. Each server
+# starts in its project folder through `env -C` (start_group must run in this shell, not a
+# subshell, to end the group when the script exits).
 #  - an Express app started with `npm start` (node server.js; package.json depends on express):
 #    "Express" from package.json, and the script in the holder's launcher;
 #  - a plain `node --inspect server.js` HTTP server: "Node.js server.js", its inspector port
@@ -85,7 +87,7 @@ const app = require("express")();
 app.get("/", (req, res) => res.send("shop"));
 app.listen($p, "127.0.0.1");
 JS
-	(cd "$work/shop" && start_group npm start --silent >"$work/shop.log" 2>&1)
+	start_group env -C "$work/shop" npm start --silent >"$work/shop.log" 2>&1
 	wait_listen "$p" || fail "npm start: nothing listens on $p: $(cat "$work/shop.log")"
 	expect "npm start, package.json depends on express" "$(label "$p")" \
 		"Express|manifest|package.json: express"
@@ -102,7 +104,7 @@ if command -v node >/dev/null; then
 	mkdir -p "$work/plain"
 	echo "require('http').createServer((q, s) => s.end('plain')).listen($p, '127.0.0.1');" \
 		>"$work/plain/server.js"
-	(cd "$work/plain" && start_group node --inspect=127.0.0.1:"$ip" server.js >"$work/plain.log" 2>&1)
+	start_group env -C "$work/plain" node --inspect=127.0.0.1:"$ip" server.js >"$work/plain.log" 2>&1
 	wait_listen "$p" && wait_listen "$ip" || fail "node --inspect: $(cat "$work/plain.log")"
 	expect "node --inspect server.js" "$(label "$p")" "Node.js server.js|runtime|runtime: node"
 	expect "its inspector" "$(label "$ip" | cut -d'|' -f1-2)" "Node inspector|process"
@@ -121,7 +123,7 @@ if command -v node >/dev/null; then
 process.title = "webpack";
 require("http").createServer((q, s) => s.end("bundle")).listen($p, "127.0.0.1");
 JS
-	(cd "$work/front" && start_group node serve.js >"$work/front.log" 2>&1)
+	start_group env -C "$work/front" node serve.js >"$work/front.log" 2>&1
 	wait_listen "$p" || fail "webpack stand-in: $(cat "$work/front.log")"
 	expect "a listening webpack on $p" "$(label "$p" | cut -d'|' -f1-2)" "webpack dev|process"
 	ran=$((ran + 1))
@@ -137,8 +139,8 @@ async def app(scope, receive, send):
     await send({"type": "http.response.body", "body": b"api"})
 PYAPP
 	touch "$work/api/requirements.txt"
-	(cd "$work/api" && start_group "$PY" -m uvicorn app:app --reload --host 127.0.0.1 --port "$p" \
-		>"$work/api.log" 2>&1)
+	start_group env -C "$work/api" "$PY" -m uvicorn app:app --reload --host 127.0.0.1 --port "$p" \
+		>"$work/api.log" 2>&1
 	wait_listen "$p" 2 || fail "uvicorn --reload: $(cat "$work/api.log")"
 	expect "uvicorn --reload" "$(label "$p" | cut -d'|' -f1-2)" "Uvicorn|process"
 	worker=$("$DEVPORTS" who "$p" --json --no-cache | "$PY" -c '
@@ -160,7 +162,7 @@ if command -v gunicorn >/dev/null && "$PY" -c 'import flask' 2>/dev/null; then
 	mkdir -p "$work/gun"
 	printf 'from flask import Flask\napp = Flask(__name__)\n' >"$work/gun/app.py"
 	echo flask >"$work/gun/requirements.txt"
-	(cd "$work/gun" && start_group gunicorn -w 2 -b 127.0.0.1:"$p" app:app >"$work/gun.log" 2>&1)
+	start_group env -C "$work/gun" gunicorn -w 2 -b 127.0.0.1:"$p" app:app >"$work/gun.log" 2>&1
 	wait_listen "$p" 3 || fail "gunicorn: $(cat "$work/gun.log")"
 	expect "gunicorn" "$(label "$p" | cut -d'|' -f1-2)" "Gunicorn|process"
 	ran=$((ran + 1))
@@ -176,7 +178,7 @@ from flask import Flask
 app = Flask(__name__)
 app.run(host="127.0.0.1", port=$p)
 PYAPP
-	(cd "$work/web" && start_group "$PY" app.py >"$work/web.log" 2>&1)
+	start_group env -C "$work/web" "$PY" app.py >"$work/web.log" 2>&1
 	wait_listen "$p" || fail "flask app: $(cat "$work/web.log")"
 	expect "python3 app.py, requirements.txt lists flask" "$(label "$p")" \
 		"Flask|manifest|requirements.txt: Flask"
@@ -200,7 +202,7 @@ class App < Sinatra::Base
 end
 App.run!
 RB
-	(cd "$work/rb" && start_group ruby app.rb >"$work/rb.log" 2>&1)
+	start_group env -C "$work/rb" ruby app.rb >"$work/rb.log" 2>&1
 	wait_listen "$p" || fail "sinatra: $(cat "$work/rb.log")"
 	expect "ruby app.rb, Gemfile lists sinatra" "$(label "$p")" "Sinatra|manifest|Gemfile: sinatra"
 	ran=$((ran + 1))
@@ -230,7 +232,7 @@ if command -v node >/dev/null; then
 		invalid) echo '{"name": "m", "main": "server.js", "dependencies": {"express": "^4",}}' >"$d/package.json" ;;
 		fifo) mkfifo "$d/package.json" ;;
 		esac
-		(cd "$d" && start_group node "$work/srv-$kind/server.js" >"$d.log" 2>&1)
+		start_group env -C "$d" node "$work/srv-$kind/server.js" >"$d.log" 2>&1
 	done
 	for kind in good big invalid fifo; do
 		eval "port=\$port_$kind"
