@@ -232,25 +232,27 @@ static void unwatch(struct procinfo *pi, struct slot *s)
 
 /* Watches s's exit with a pidfd in the epoll set, while fewer than pidfds_max are. The pidfd is
  * opened right after a full read: a pid reused in between would watch another process, whose
- * exit would only bring the next full read earlier. */
-static void watch(struct procinfo *pi, struct slot *s)
+ * exit would only bring the next full read earlier. Returns false when the process is gone
+ * already (it exited since it was read: the caller checks it now, rather than at its turn). */
+static bool watch(struct procinfo *pi, struct slot *s)
 {
 	if (pi->epfd < 0 || s->pidfd >= 0 || pi->pidfds >= pi->pidfds_max)
-		return;
+		return true;
 	int fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
 	if (fd < 0) {
 		if (errno == ENOSYS || errno == EMFILE || errno == ENFILE)
 			pi->pidfds_max = pi->pidfds; /* no more: the checks see exits */
-		return;
+		return errno != ESRCH;
 	}
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)(uint32_t)s->pid};
 	if (epoll_ctl(pi->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);
-		return;
+		return true;
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	s->pidfd = fd;
 	pi->pidfds++;
+	return true;
 }
 
 static void forget(struct procinfo *pi, struct slot *s)
@@ -819,9 +821,11 @@ int procinfo_update(struct procinfo *pi, const pid_t *pids, size_t n)
 			else
 				schedule(pi, s, false);
 		}
-		if (s->valid && s->pidfd < 0 && pi->poll > 1)
-			watch(pi, s); /* from the second update on: a one-shot run watches nothing */
-		if (!s->want && ((unsigned long)s->pid + pi->poll) % check_period(pi, s) == 0)
+		/* from the second update on: a one-shot run watches nothing; one that exited
+		 * since its first read is checked at once (its exit was watched by nobody) */
+		bool alive = !(s->valid && s->pidfd < 0 && pi->poll > 1) || watch(pi, s);
+		if (!s->want &&
+		    (!alive || ((unsigned long)s->pid + pi->poll) % check_period(pi, s) == 0))
 			check(pi, s);
 		if (s->want)
 			pi->want[pi->nwant++] = (unsigned)s->pid;
