@@ -1,11 +1,13 @@
 /* platform.c - dispatches the contract to the native or the fake backend. */
 #include "platform.h"
 #include "cache_file.h"
+#include "containers.h"
 #include "fake_backend.h"
 #include "lineage.h"
 #include "project_root.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -25,6 +27,7 @@ struct platform {
 	const struct platform_ops *ops;
 	void *impl;
 	enum platform_kind kind;
+	struct containers *containers; /* native only: the container engine's answers */
 };
 
 struct platform_proc {
@@ -49,6 +52,9 @@ int platform_open(struct platform **out, const struct platform_opts *opts)
 	}
 	p->kind = opts->kind;
 	*out = p;
+	if (rc == 0 && p->kind == PLATFORM_NATIVE)
+		rc = containers_new(&p->containers, opts->containers_wait_ms, getenv("DOCKER_HOST"),
+		                    getenv("XDG_RUNTIME_DIR"));
 	return rc;
 }
 
@@ -91,6 +97,8 @@ int platform_collect(struct platform *p, struct snapshot *out)
 		rc = lineage_fill(out);
 	if (rc == 0)
 		rc = snapshot_finish(out, time(NULL));
+	if (rc == 0 && p->containers)
+		rc = containers_fill(p->containers, out, platform_monotonic());
 	if (rc < 0)
 		snapshot_reset(out);
 	return rc;
@@ -108,6 +116,7 @@ void platform_close(struct platform **p)
 {
 	if (!p || !*p)
 		return;
+	containers_free(&(*p)->containers);
 	if ((*p)->ops->close)
 		(*p)->ops->close((*p)->impl);
 	free(*p);
@@ -172,6 +181,15 @@ int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len,
 	if (rc < 0 && len)
 		unit[0] = '\0';
 	return rc;
+}
+
+int platform_containers_status(struct platform *p, char *why, size_t len)
+{
+	if (!p->containers) {
+		snprintf(why, len, "a demo has no container engine");
+		return -ENOSYS;
+	}
+	return containers_status(p->containers, why, len);
 }
 
 int platform_tcp_port_free(struct platform *p, uint16_t port)

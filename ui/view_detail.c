@@ -151,6 +151,8 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 		if (l->nholders > 1)
 			holders(l, add(v, &n, "holders", 4)->text, TEXT_MAX);
 	}
+	if (l->container)
+		listener_container_str(l->container, l, add(v, &n, "container", 2)->text, TEXT_MAX);
 	struct line *socks = add(v, &n, "listening", 3);
 	size_t o = 0;
 	for (size_t i = 0; i < d->nsockets && o < TEXT_MAX; i++)
