@@ -5,13 +5,13 @@
 # with a container "web" (nginx:1.25) publishing PORT -> 80/tcp.
 # Checks, through the real binary with DOCKER_HOST=unix://<the socket>: `devports --json` and
 # `who PORT --json` label the row {"text": "web", "source": "container"} with the container
-# object; `who PORT` prints its container line. With no socket (and with a tcp:// DOCKER_HOST)
+# object; `who PORT` prints its container line; the dashboard (tmux, when there is one) labels
+# the row web once its thread has the answer, and inspect shows the container. With no socket (and with a tcp:// DOCKER_HOST)
 # the row is still "Docker proxy" with its docker_target hint, and the reason is given.
 set -u
 DEVPORTS=${1:?usage: e2e_containers.sh DEVPORTS}
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/procs.sh"
-. "$HERE/lib/report.sh"
+. "$HERE/lib/tmux.sh" # procs.sh and report.sh too; tmux itself only for the dashboard's part
 command -v python3 >/dev/null || skip "python3 is not installed"
 out=$(mktemp -d)
 at_exit 'rm -rf "$out"'
@@ -83,6 +83,23 @@ grep -qxF "    container  web · nginx:1.25 · port 80/tcp · docker" "$out/who"
 	{ cat "$out/who"; fail "who: no container line"; }
 grep -q "web$" <(head -n 1 "$out/who") || { cat "$out/who"; fail "who: the label is not web"; }
 pass "who $port: labelled web, with its container line"
+
+# The dashboard: the row becomes web when the engine's answer comes, inspect names the container.
+if command -v tmux >/dev/null && (need_tmux) >/dev/null 2>&1; then
+	start_pane 110 30
+	tm send-keys -t t "DOCKER_HOST=$DOCKER_HOST $DEVPORTS -i 0.5" Enter
+	wait_for "listening ·" 5 || fail "the dashboard did not start"
+	tm send-keys -t t / "$port" Enter
+	wait_re "$(row_re "$port").* web " 5 || fail "the dashboard's row for :$port is not web"
+	tm send-keys -t t i
+	wait_for "container   web · nginx:1.25 · port 80/tcp · docker" 3 ||
+		fail "inspect shows no container line"
+	tm send-keys -t t Escape
+	wait_for "k kill" 2 || fail "Esc did not return to the list"
+	tm send-keys -t t q
+	wait_gone "listening ·" 3 || fail "the dashboard did not quit at once"
+	pass "dashboard: :$port labelled web; inspect: container web · nginx:1.25 · port 80/tcp · docker"
+fi
 
 # No socket: today's label and hint, and why.
 export DOCKER_HOST="unix://$out/none.sock"

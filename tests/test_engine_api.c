@@ -19,6 +19,9 @@
 
 #include "containers.h"
 #include "engine_api.h"
+#include "labels.h"
+#include "model.h"
+#include "platform.h"
 #include "proc_helpers.h"
 
 static char dir[64];
@@ -524,4 +527,58 @@ Test(engine, a_published_port_no_container_has)
 	                 "docker lists no container publishing tcp port 9090");
 	containers_free(&c);
 	snapshot_free(&s);
+}
+
+/* The container comes after its row: the model labels the row again then (its inputs include the
+ * container), without a change of process. */
+Test(engine, the_model_labels_a_row_again_when_its_container_arrives)
+{
+	serve("ok", 8080);
+	char host[160];
+	snprintf(host, sizeof host, "unix://%s", sock);
+	struct containers *c;
+	cr_assert_eq(containers_new(&c, 0, host, NULL), 0);
+	struct model m;
+	model_init(&m);
+	struct snapshot snaps[2];
+	memset(snaps, 0, sizeof snaps);
+	const struct row *r = NULL;
+	for (int i = 0, k = 0; i < 80; i++, k ^= 1) { /* the model reads the last two snapshots */
+		proxy_snapshot(&snaps[k], 8080);
+		if (i > 0) /* the first tick knows no container, whatever the thread's speed */
+			cr_assert_eq(containers_fill(c, &snaps[k], ph_now()), 0);
+		cr_assert_geq(model_apply(&m, &snaps[k], i * 0.05, 1700000000 + i), 0);
+		r = NULL;
+		for (size_t j = 0; j < m.nrows; j++)
+			if (m.rows[j].l.port == 8080)
+				r = &m.rows[j];
+		cr_assert_not_null(r);
+		if (strcmp(r->label.text, "web") == 0)
+			break;
+		cr_assert_str_eq(r->label.text, "Docker proxy", "before the answer");
+		ph_sleep_ms(50);
+	}
+	cr_assert_str_eq(r->label.text, "web", "labelled again once the engine answered");
+	cr_assert_eq(r->label.source, LABEL_CONTAINER);
+	cr_assert_str_eq(r->label.from, "docker: container web, image nginx:1.25");
+	model_free(&m);
+	snapshot_free(&snaps[0]);
+	snapshot_free(&snaps[1]);
+	containers_free(&c);
+}
+
+Test(engine, the_platform_says_what_the_engine_said)
+{
+	struct platform *p = NULL;
+	struct platform_opts fake = {.kind = PLATFORM_FAKE};
+	char why[ENGINE_WHY_MAX];
+	cr_assert_eq(platform_open(&p, &fake), 0);
+	cr_assert_eq(platform_containers_status(p, why, sizeof why), -ENOSYS);
+	cr_assert_str_eq(why, "a demo has no container engine");
+	platform_close(&p);
+	struct platform_opts native = {.kind = PLATFORM_NATIVE, .containers_wait_ms = 300};
+	cr_assert_eq(platform_open(&p, &native), 0);
+	cr_assert_eq(platform_containers_status(p, why, sizeof why), -EAGAIN, "not asked yet");
+	cr_assert_str_eq(why, "the engine has not answered yet");
+	platform_close(&p);
 }
