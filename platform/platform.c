@@ -186,7 +186,8 @@ int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len,
 int platform_containers_status(struct platform *p, char *why, size_t len)
 {
 	if (!p->containers) {
-		snprintf(why, len, "a demo has no container engine");
+		snprintf(why, len, "%s", p->kind == PLATFORM_FAKE ? "a demo has no container engine"
+		                                                  : "not known on this system");
 		return -ENOSYS;
 	}
 	return containers_status(p->containers, why, len);

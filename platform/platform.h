@@ -119,7 +119,8 @@ int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len,
  * NUL-terminated): -EAGAIN (not asked yet: no container proxy so far, or no answer yet), -ENOENT
  * (no socket), -EACCES (permission denied on the socket), -ECONNREFUSED, -ETIMEDOUT, -EMSGSIZE,
  * -EBADMSG (a malformed answer), -EPROTO (an HTTP error), -EPROTONOSUPPORT (a DOCKER_HOST that
- * is not unix://), -ENOTSUP (no libcurl), -ENOSYS (the fake backend has no engine). */
+ * is not unix://), -ENOTSUP (no libcurl), -ENOSYS (no engine is asked: the fake backend, an
+ * unsupported system). */
 int platform_containers_status(struct platform *p, char *why, size_t len);
 
 /* Whether TCP port could be bound right now on 127.0.0.1, ::1, 0.0.0.0 and :: (real bind()

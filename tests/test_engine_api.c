@@ -114,8 +114,8 @@ static void expect_refused(const char *mode, int rc, const char *says)
 	struct engine_list l = {0};
 	char why[ENGINE_WHY_MAX];
 	double t0 = ph_now();
-	cr_assert_eq(engine_get_containers(sock, 1000, -1, &l, why, sizeof why), rc, "%s: %s",
-	             mode, why);
+	cr_assert_eq(engine_get_containers(sock, 1000, -1, &l, why, sizeof why), rc, "%s: %s", mode,
+	             why);
 	cr_assert_lt(ph_now() - t0, 3.0, "%s: bounded", mode);
 	cr_assert_eq(l.n, 0);
 	cr_assert(strstr(why, says), "%s: %s", mode, why);
@@ -182,8 +182,8 @@ Test(engine, a_socket_nobody_listens_on)
 	close(fd); /* bound, never listening: the file stays, connect() is refused */
 	struct engine_list l = {0};
 	char why[ENGINE_WHY_MAX];
-	cr_assert_eq(engine_get_containers(sock, 500, -1, &l, why, sizeof why), -ECONNREFUSED,
-	             "%s", why);
+	cr_assert_eq(engine_get_containers(sock, 500, -1, &l, why, sizeof why), -ECONNREFUSED, "%s",
+	             why);
 	cr_assert(strstr(why, "nothing answers on"), "%s", why);
 }
 
@@ -261,7 +261,8 @@ Test(engine, which_socket)
 	cr_assert_eq(engine_socket_choose(NULL, dir, path, why, sizeof why), 0);
 	cr_assert_str_eq(path, podman);
 	if (stat("/run/podman/podman.sock", &st) != 0) {
-		cr_assert_eq(engine_socket_choose(NULL, "/nonexistent", path, why, sizeof why), -ENOENT);
+		cr_assert_eq(engine_socket_choose(NULL, "/nonexistent", path, why, sizeof why),
+		             -ENOENT);
 		cr_assert_str_eq(why, "no Docker socket at /var/run/docker.sock (nor Podman's)");
 	}
 }
@@ -362,10 +363,16 @@ static void proxy_snapshot(struct snapshot *s, uint16_t port)
 	         "/usr/bin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port %u -container-ip "
 	         "172.17.0.2 -container-port 80",
 	         (unsigned)port);
-	struct proc_info proxy = {.id = {.pid = 2231, .start_ticks = 5}, .ppid = 1, .comm = "docker-proxy",
-	                          .cmdline = cmd, .user = "root"};
-	struct proc_info node = {.id = {.pid = 4000, .start_ticks = 9}, .ppid = 1, .comm = "node",
-	                         .cmdline = "node server.js", .user = "dev"};
+	struct proc_info proxy = {.id = {.pid = 2231, .start_ticks = 5},
+	                          .ppid = 1,
+	                          .comm = "docker-proxy",
+	                          .cmdline = cmd,
+	                          .user = "root"};
+	struct proc_info node = {.id = {.pid = 4000, .start_ticks = 9},
+	                         .ppid = 1,
+	                         .comm = "node",
+	                         .cmdline = "node server.js",
+	                         .user = "dev"};
 	snapshot_reset(s);
 	cr_assert_not_null(snapshot_add_process(s, &proxy));
 	cr_assert_not_null(snapshot_add_process(s, &node));

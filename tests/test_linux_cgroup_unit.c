@@ -47,8 +47,8 @@ Test(cgroup_unit, v2_v1_user_units_and_what_is_not_a_unit)
 	    {"0::/\n", -ENOENT, "", false},
 	    /* a service's own sub-cgroup (a delegated subtree) still runs in the service */
 	    {"0::/system.slice/docker.service/payload\n", 0, "docker.service", false},
-	    {"0::/system.slice/user-runtime-dir@1000.service\n", 0,
-	     "user-runtime-dir@1000.service", false},
+	    {"0::/system.slice/user-runtime-dir@1000.service\n", 0, "user-runtime-dir@1000.service",
+	     false},
 	    /* cgroup v1: the systemd hierarchy, whatever its line number; others ignored */
 	    {"12:cpu,cpuacct:/system.slice/other.service\n1:name=systemd:/system.slice/"
 	     "redis-server.service\n",
@@ -74,7 +74,8 @@ Test(cgroup_unit, v2_v1_user_units_and_what_is_not_a_unit)
 Test(cgroup_unit, a_line_cut_by_the_buffer_is_not_read)
 {
 	/* "x.service-helper.service" cut after "x.service" must not name x.service */
-	static const struct unit_case cut = {"12:cpu:/\n0::/system.slice/x.service", -ENOENT, "", false};
+	static const struct unit_case cut = {"12:cpu:/\n0::/system.slice/x.service", -ENOENT, "",
+	                                     false};
 	check(&cut, true);
 	static const struct unit_case whole = {"0::/system.slice/y.service\n0::/system.slice/x.ser",
 	                                       0, "y.service", false};

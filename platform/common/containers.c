@@ -18,10 +18,10 @@ struct containers {
 	int wait_ms; /* > 0: one-shot, asks on the caller's thread */
 	char *docker_host, *xdg_runtime;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;   /* a request or the stop, for the idle thread */
+	pthread_cond_t cv; /* a request or the stop, for the idle thread */
 	pthread_t thread;
 	bool started;
-	int stop_pipe[2];    /* written once by containers_free: wakes a request under way */
+	int stop_pipe[2]; /* written once by containers_free: wakes a request under way */
 	/* The caller's side: what it last asked for. */
 	uint64_t asked_sig;
 	double asked_at;

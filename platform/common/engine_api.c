@@ -29,8 +29,8 @@ const char *engine_name_of(const char *path)
 	return strstr(path, "podman") ? "podman" : "docker";
 }
 
-int engine_socket_choose(const char *docker_host, const char *xdg_runtime, char *path,
-                         char *why, size_t len)
+int engine_socket_choose(const char *docker_host, const char *xdg_runtime, char *path, char *why,
+                         size_t len)
 {
 	static const char unix_scheme[] = "unix://";
 	char safe[ENGINE_PATH_MAX];
@@ -40,8 +40,10 @@ int engine_socket_choose(const char *docker_host, const char *xdg_runtime, char 
 	if (docker_host && docker_host[0]) {
 		if (strncmp(docker_host, unix_scheme, sizeof unix_scheme - 1) != 0) {
 			sanitize_text(safe, sizeof safe, docker_host, strlen(docker_host));
-			snprintf(why, len, "DOCKER_HOST=%s is not supported: devports asks the engine "
-			         "on a unix socket only", safe);
+			snprintf(why, len,
+			         "DOCKER_HOST=%s is not supported: devports asks the engine "
+			         "on a unix socket only",
+			         safe);
 			return -EPROTONOSUPPORT;
 		}
 		snprintf(path, ENGINE_PATH_MAX, "%s", docker_host + sizeof unix_scheme - 1);
@@ -100,7 +102,8 @@ static const char *parse_port(const cJSON *o, struct engine_port *p)
 	if (!port_member(o, "PrivatePort", &p->private_port) ||
 	    !port_member(o, "PublicPort", &p->public_port))
 		return "a port number is not a number from 0 to 65535";
-	if (!text_member(o, "IP", p->ip, sizeof p->ip) || !text_member(o, "Type", type, sizeof type))
+	if (!text_member(o, "IP", p->ip, sizeof p->ip) ||
+	    !text_member(o, "Type", type, sizeof type))
 		return "IP or Type is not a string";
 	if (strcmp(type, "udp") == 0)
 		p->proto = PROTO_UDP;
@@ -176,8 +179,10 @@ int engine_parse(const char *text, size_t len, struct engine_list *out, char *wh
 	}
 	size_t n = (size_t)cJSON_GetArraySize(doc);
 	int rc = 0;
-	if (n && !(out->v = calloc(n, sizeof *out->v)))
+	if (n && !(out->v = calloc(n, sizeof *out->v))) {
+		snprintf(why, wlen, "out of memory");
 		rc = -ENOMEM;
+	}
 	const cJSON *e;
 	cJSON_ArrayForEach(e, doc)
 	{

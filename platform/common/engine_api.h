@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 enum {
-	ENGINE_WHY_MAX = 160,               /* a reason, for inspect and JSON */
-	ENGINE_PATH_MAX = 256,              /* a socket's path */
+	ENGINE_WHY_MAX = 160,                /* a reason, for inspect and JSON */
+	ENGINE_PATH_MAX = 256,               /* a socket's path */
 	ENGINE_ANSWER_MAX = 4 * 1024 * 1024, /* a larger answer is refused, not read */
 	ENGINE_ID_MAX = 80,
 	ENGINE_NAME_MAX = 128,
@@ -29,9 +29,9 @@ enum {
 enum { ENGINE_PROTO_OTHER = 0xff }; /* a port of another protocol than TCP or UDP (sctp) */
 
 struct engine_port {
-	uint16_t public_port;  /* the host's port; 0 when only exposed */
-	uint16_t private_port; /* the container's */
-	uint8_t proto;         /* enum listener_proto, or ENGINE_PROTO_OTHER */
+	uint16_t public_port;   /* the host's port; 0 when only exposed */
+	uint16_t private_port;  /* the container's */
+	uint8_t proto;          /* enum listener_proto, or ENGINE_PROTO_OTHER */
 	char ip[ENGINE_IP_MAX]; /* "0.0.0.0", "::", "" (every address) */
 };
 
@@ -59,8 +59,8 @@ const char *engine_name_of(const char *path);
  * xdg_runtime/podman/podman.sock (when xdg_runtime is set) and /run/podman/podman.sock. Returns
  * 0, -EPROTONOSUPPORT (DOCKER_HOST names no unix socket: tcp://, ssh://), -ENOENT (no socket);
  * why says so in words when it fails. */
-int engine_socket_choose(const char *docker_host, const char *xdg_runtime, char *path,
-                         char *why, size_t len);
+int engine_socket_choose(const char *docker_host, const char *xdg_runtime, char *path, char *why,
+                         size_t len);
 
 /* Pure: the answer text[0..len) of GET /containers/json into *out (emptied first). 0, -ENOMEM,
  * or -EBADMSG with why saying what is wrong ("not a JSON array", "container 3: Ports is not an

@@ -11,8 +11,9 @@
 /* Bytes of /proc/PID/cgroup read at most (cgroup v1 lists a dozen hierarchies). */
 enum { CGROUP_TEXT_MAX = 4096 };
 
-/* Pure: the systemd service in text[0..len) of a cgroup file: cgroup v2 "0::/system.slice/x.service"
- * or v1's systemd hierarchy "1:name=systemd:/...". The innermost path element that ends in
+/* Pure: the systemd service in text[0..len) of a cgroup file: cgroup v2
+ * "0::/system.slice/x.service" or v1's systemd hierarchy "1:name=systemd:/...". The innermost path
+ * element that ends in
  * ".service" and is not a user manager (user@UID.service); scopes (login sessions, terminals,
  * tmux-spawn-*.scope) and slices are never units. *user is true when the unit sits under a user
  * manager (systemctl --user). A line without its newline at the end of a full buffer is cut:
