@@ -242,6 +242,8 @@ Test(engine, which_socket)
 	char path[ENGINE_PATH_MAX], why[ENGINE_WHY_MAX];
 	cr_assert_eq(engine_socket_choose("unix:///tmp/x.sock", NULL, path, why, sizeof why), 0);
 	cr_assert_str_eq(path, "/tmp/x.sock");
+	cr_assert_eq(engine_socket_choose("unix://", NULL, path, why, sizeof why), -ENOENT);
+	cr_assert_str_eq(why, "DOCKER_HOST=unix:// names no socket");
 	cr_assert_eq(engine_socket_choose("tcp://10.0.0.2:2375", NULL, path, why, sizeof why),
 	             -EPROTONOSUPPORT);
 	cr_assert(strstr(why, "DOCKER_HOST=tcp://10.0.0.2:2375 is not supported"), "%s", why);

@@ -47,6 +47,10 @@ int engine_socket_choose(const char *docker_host, const char *xdg_runtime, char 
 			return -EPROTONOSUPPORT;
 		}
 		snprintf(path, ENGINE_PATH_MAX, "%s", docker_host + sizeof unix_scheme - 1);
+		if (!path[0]) {
+			snprintf(why, len, "DOCKER_HOST=unix:// names no socket");
+			return -ENOENT;
+		}
 		return 0;
 	}
 	char podman_user[ENGINE_PATH_MAX] = "";

@@ -57,7 +57,8 @@ const char *engine_name_of(const char *path);
 /* The socket to ask, into path (ENGINE_PATH_MAX): with docker_host set (DOCKER_HOST), its
  * unix://PATH; otherwise the first that exists of /var/run/docker.sock,
  * xdg_runtime/podman/podman.sock (when xdg_runtime is set) and /run/podman/podman.sock. Returns
- * 0, -EPROTONOSUPPORT (DOCKER_HOST names no unix socket: tcp://, ssh://), -ENOENT (no socket);
+ * 0, -EPROTONOSUPPORT (DOCKER_HOST names no unix socket: tcp://, ssh://), -ENOENT (no socket,
+ * or an empty unix:// path);
  * why says so in words when it fails. */
 int engine_socket_choose(const char *docker_host, const char *xdg_runtime, char *path, char *why,
                          size_t len);
