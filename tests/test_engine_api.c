@@ -591,3 +591,38 @@ Test(engine, the_platform_says_what_the_engine_said)
 	cr_assert_str_eq(why, "the engine has not answered yet");
 	platform_close(&p);
 }
+
+/* Whether libcurl is mapped into this process (Linux: /proc/self/maps); -1 when not known. */
+static int curl_mapped(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, "libcurl") != NULL;
+	fclose(f);
+	return found;
+}
+
+Test(engine, without_a_proxy_libcurl_is_not_even_loaded)
+{
+	if (curl_mapped() != 0)
+		cr_skip_test("/proc/self/maps cannot tell (or libcurl is already mapped)");
+	struct containers *c;
+	cr_assert_eq(containers_new(&c, 0, "unix:///nonexistent.sock", NULL), 0);
+	struct snapshot s = {0};
+	proxy_snapshot(&s, 8080);
+	for (size_t i = 0; i < s.set.n; i++) /* the same rows, held by something else */
+		((struct proc_info *)s.set.v[i].proc)->comm = "nginx";
+	cr_assert_eq(containers_fill(c, &s, ph_now()), 0);
+	cr_assert_eq(curl_mapped(), 0, "no proxy, no libcurl");
+	proxy_snapshot(&s, 8080); /* a docker-proxy now: the engine is asked, through libcurl */
+	cr_assert_eq(containers_fill(c, &s, ph_now()), 0);
+	for (int i = 0; i < 50 && !curl_mapped(); i++)
+		ph_sleep_ms(20);
+	cr_assert_eq(curl_mapped(), 1, "the check sees libcurl once it is loaded");
+	containers_free(&c);
+	snapshot_free(&s);
+}
