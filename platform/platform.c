@@ -1,6 +1,7 @@
 /* platform.c - dispatches the contract to the native or the fake backend. */
 #include "platform.h"
 #include "cache_file.h"
+#include "containers.h"
 #include "fake_backend.h"
 #include "detect.h"
 #include "lineage.h"
@@ -8,6 +9,7 @@
 #include "project_root.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -27,6 +29,7 @@ struct platform {
 	const struct platform_ops *ops;
 	void *impl;
 	enum platform_kind kind;
+	struct containers *containers; /* native only: the container engine's answers */
 };
 
 struct platform_proc {
@@ -51,6 +54,9 @@ int platform_open(struct platform **out, const struct platform_opts *opts)
 	}
 	p->kind = opts->kind;
 	*out = p;
+	if (rc == 0 && p->kind == PLATFORM_NATIVE)
+		rc = containers_new(&p->containers, opts->containers_wait_ms, getenv("DOCKER_HOST"),
+		                    getenv("XDG_RUNTIME_DIR"));
 	return rc;
 }
 
@@ -112,6 +118,8 @@ int platform_collect(struct platform *p, struct snapshot *out)
 		rc = fill_manifest(p, &out->procs[i], out, now);
 	if (rc == 0)
 		rc = snapshot_finish(out, time(NULL));
+	if (rc == 0 && p->containers)
+		rc = containers_fill(p->containers, out, platform_monotonic());
 	if (rc < 0)
 		snapshot_reset(out);
 	return rc;
@@ -129,6 +137,7 @@ void platform_close(struct platform **p)
 {
 	if (!p || !*p)
 		return;
+	containers_free(&(*p)->containers);
 	if ((*p)->ops->close)
 		(*p)->ops->close((*p)->impl);
 	free(*p);
@@ -193,6 +202,16 @@ int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len,
 	if (rc < 0 && len)
 		unit[0] = '\0';
 	return rc;
+}
+
+int platform_containers_status(struct platform *p, char *why, size_t len)
+{
+	if (!p->containers) {
+		snprintf(why, len, "%s", p->kind == PLATFORM_FAKE ? "a demo has no container engine"
+		                                                  : "not known on this system");
+		return -ENOSYS;
+	}
+	return containers_status(p->containers, why, len);
 }
 
 int platform_tcp_port_free(struct platform *p, uint16_t port)

@@ -42,6 +42,12 @@ struct platform_opts {
 	/* 0, or the one port the snapshots are about (`who PORT`): they hold every socket on it, and
 	 * a backend may leave the others out to skip reading their processes (Linux does). */
 	uint16_t only_port;
+	/* Native: how long a one-shot command's first platform_collect() that finds a container
+	 * proxy (docker-proxy, rootlessport, conmon) may wait for the container engine's answer,
+	 * asked on the caller's thread (the CLI passes 500 for `--json`, `list`, `who`...); 0: never
+	 * wait, ask on a thread of its own and use its last answer (the dashboard). See
+	 * platform/common/containers.h. */
+	int containers_wait_ms;
 };
 
 struct platform;
@@ -60,7 +66,9 @@ const char *platform_error(const struct platform *p);
 
 /* One snapshot (snapshot.h): every listening TCP socket and every bound, unconnected UDP socket,
  * IPv4 and IPv6, with the processes holding them, merged into rows by (protocol, address, port)
- * and sorted. Replaces out's content (its memory is reused); on error out is left empty. The
+ * and sorted. On a native backend a row held by a container proxy has listener.container set: the
+ * container from the engine's API (DOCKER_HOST=unix://PATH, /var/run/docker.sock, Podman's
+ * socket), or why it is not known. Replaces out's content (its memory is reused); on error out is left empty. The
  * rows of a snapshot that a model reads (model_apply) stay valid while out is not collected into
  * again. */
 int platform_collect(struct platform *p, struct snapshot *out);
@@ -105,6 +113,15 @@ int platform_connections(struct platform *p, const struct listener *l, int *coun
  * *user is true for a user unit (systemctl --user). 0, -ENOENT (not in a service unit), -ESRCH,
  * -EACCES, -ENOSYS. unit is always NUL-terminated, sanitized, "" on error. */
 int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len, bool *user);
+
+/* What the container engine last said, for a row held by a container proxy: 0 when it answered
+ * (why: "docker answered on /var/run/docker.sock"), or why not, in words into why (always
+ * NUL-terminated): -EAGAIN (not asked yet: no container proxy so far, or no answer yet), -ENOENT
+ * (no socket), -EACCES (permission denied on the socket), -ECONNREFUSED, -ETIMEDOUT, -EMSGSIZE,
+ * -EBADMSG (a malformed answer), -EPROTO (an HTTP error), -EPROTONOSUPPORT (a DOCKER_HOST that
+ * is not unix://), -ENOTSUP (no libcurl), -ENOSYS (no engine is asked: the fake backend, an
+ * unsupported system). */
+int platform_containers_status(struct platform *p, char *why, size_t len);
 
 /* Whether TCP port could be bound right now on 127.0.0.1, ::1, 0.0.0.0 and :: (real bind()
  * attempts, with SO_REUSEADDR as servers set it; an address family the machine lacks is

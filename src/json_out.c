@@ -83,6 +83,28 @@ static void add_annotation(cJSON *o, const struct annotation *a)
 	}
 }
 
+/* "container": the container a proxy row forwards into, or null; on a proxy row whose container
+ * is not known, "container_unknown" says why. */
+static void add_container(cJSON *o, const struct listener *l)
+{
+	const struct container_info *c = l->container;
+	if (!c || !c->name[0]) {
+		cJSON_AddNullToObject(o, "container");
+		if (c && c->why[0])
+			cJSON_AddStringToObject(o, "container_unknown", c->why);
+		return;
+	}
+	cJSON *j = cJSON_AddObjectToObject(o, "container");
+	cJSON_AddStringToObject(j, "engine", c->engine);
+	cJSON_AddStringToObject(j, "id", c->id);
+	cJSON_AddStringToObject(j, "name", c->name);
+	cJSON_AddStringToObject(j, "image", c->image);
+	if (c->port)
+		cJSON_AddNumberToObject(j, "port", c->port);
+	else
+		cJSON_AddNullToObject(j, "port");
+}
+
 cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 {
 	char addr[64];
@@ -105,6 +127,7 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 	cJSON_AddStringToObject(o, "owner", owner_unknown_keys[l->owner_why]);
 	cJSON_AddNumberToObject(o, "sockets", l->nsockets);
 	add_annotation(o, a);
+	add_container(o, l);
 	cJSON *procs = cJSON_AddArrayToObject(o, "processes");
 	for (size_t i = 0; procs && i < l->nholders; i++)
 		cJSON_AddItemToArray(procs, process_json(l, i, a));

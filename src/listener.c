@@ -28,6 +28,20 @@ int listener_key_cmp(const struct listener *a, const struct listener *b)
 	return cmp_num(a->port, b->port);
 }
 
+void listener_container_str(const struct container_info *c, const struct listener *l, char *buf,
+                            size_t len)
+{
+	if (!c->name[0]) {
+		snprintf(buf, len, "not known — %s", c->why[0] ? c->why : "the engine did not say");
+		return;
+	}
+	char port[32] = "";
+	if (c->port)
+		snprintf(port, sizeof port, " · port %u/%s", (unsigned)c->port, listener_proto_name(l));
+	snprintf(buf, len, "%s%s%s%s · %s", c->name, c->image[0] ? " · " : "", c->image, port,
+	         c->engine);
+}
+
 bool listener_held_by(const struct listener *l, pid_t pid)
 {
 	for (size_t i = 0; i < l->nholders; i++)
@@ -171,12 +185,51 @@ static char *proc_text_copy(struct proc_info *dst, const struct proc_info *p, ch
 	return text;
 }
 
+/* The container's strings, in this order. */
+static void container_strings(struct container_info *c, const char **out[5])
+{
+	out[0] = &c->engine;
+	out[1] = &c->id;
+	out[2] = &c->name;
+	out[3] = &c->image;
+	out[4] = &c->why;
+}
+
+static size_t container_text_size(const struct container_info *c)
+{
+	struct container_info copy = *c;
+	const char **f[5];
+	container_strings(&copy, f);
+	size_t n = 0;
+	for (size_t k = 0; k < 5; k++)
+		n += strlen(*f[k] ? *f[k] : "") + 1;
+	return n;
+}
+
+/* Copies c into *dst with its strings in text (room for container_text_size(c)). */
+static char *container_copy(struct container_info *dst, const struct container_info *c, char *text)
+{
+	*dst = *c;
+	const char **f[5];
+	container_strings(dst, f);
+	for (size_t k = 0; k < 5; k++) {
+		const char *src = *f[k] ? *f[k] : "";
+		size_t n = strlen(src) + 1;
+		memcpy(text, src, n);
+		*f[k] = text;
+		text += n;
+	}
+	return text;
+}
+
 struct listener *listener_clone(const struct listener *l)
 {
 	size_t nprocs = l->nholders ? l->nholders : 1; /* a hidden row keeps its stand-in */
-	size_t text = 0;
+	size_t text = 0, ncont = l->container ? 1 : 0;
 	for (size_t i = 0; i < nprocs; i++)
 		text += proc_text_size(l->nholders ? l->holders[i] : l->proc);
+	if (l->container)
+		text += container_text_size(l->container);
 	struct clone {
 		struct listener l;
 		const struct proc_info *holders[]; /* then nprocs proc_infos, then the text */
@@ -184,15 +237,24 @@ struct listener *listener_clone(const struct listener *l)
 	size_t head = sizeof(struct clone) + nprocs * sizeof(struct proc_info *);
 	head = (head + _Alignof(struct proc_info) - 1) / _Alignof(struct proc_info) *
 	       _Alignof(struct proc_info);
-	struct clone *c = malloc(head + nprocs * sizeof(struct proc_info) + text);
+	/* then the container, if any (proc_info's alignment suits it), then the text */
+	_Static_assert(_Alignof(struct proc_info) % _Alignof(struct container_info) == 0,
+	               "a container_info may follow the proc_infos");
+	struct clone *c = malloc(head + nprocs * sizeof(struct proc_info) +
+	                         ncont * sizeof(struct container_info) + text);
 	if (!c)
 		return NULL;
 	struct proc_info *procs = (struct proc_info *)((char *)c + head);
-	char *t = (char *)(procs + nprocs);
+	struct container_info *cont = (struct container_info *)(procs + nprocs);
+	char *t = (char *)(cont + ncont);
 	c->l = *l;
 	for (size_t i = 0; i < nprocs; i++) {
 		t = proc_text_copy(&procs[i], l->nholders ? l->holders[i] : l->proc, t);
 		c->holders[i] = &procs[i];
+	}
+	if (l->container) {
+		t = container_copy(cont, l->container, t);
+		c->l.container = cont;
 	}
 	c->l.proc = &procs[0];
 	c->l.holders = l->nholders ? c->holders : NULL;

@@ -103,12 +103,15 @@ extern const char *const owner_unknown_keys[OWNER_UNKNOWN_COUNT];
 extern const char *const owner_unknown_text[OWNER_UNKNOWN_COUNT];
 
 /* The container a port forwards into, as the container engine's API describes it: the row is
- * held by docker-proxy, or by Podman's rootlessport or conmon. Strings sanitized, never NULL. */
+ * held by docker-proxy, or by Podman's rootlessport or conmon. Strings sanitized, never NULL.
+ * When the engine could not say, name is "" and why says why ("no Docker socket at
+ * /var/run/docker.sock"); why is "" otherwise. */
 struct container_info {
 	const char *engine; /* "docker", "podman" */
 	const char *id;     /* the container's full id */
 	const char *name;   /* "web" */
 	const char *image;  /* "nginx:1.25" */
+	const char *why;    /* "" when known */
 	uint16_t port;      /* the container's port the row forwards to; 0 when not known */
 };
 
@@ -132,8 +135,9 @@ struct listener {
 	 * Never NULL in a row of a snapshot or a clone. */
 	const struct proc_info *proc;
 	const struct proc_info *const *holders; /* nholders entries, lead first, then by pid */
-	/* The container the row forwards into, when the engine said (filled by the platform layer
-	 * after the merge); NULL otherwise. */
+	/* For a row held by a container proxy (docker-proxy, rootlessport, conmon) on a native
+	 * backend: the container it forwards into, or why it is not known (filled by the platform
+	 * layer after the merge, platform/common/containers.h); NULL for every other row. */
 	const struct container_info *container;
 };
 
@@ -154,6 +158,12 @@ enum holder_role listener_holder_role(const struct listener *l, size_t i);
 /* The PROCESS cell: the lead's command name, "node ×3" when three processes share the socket;
  * for an unknown owner its short reason ("hidden", "not found yet", "not readable"). */
 void listener_process_str(const struct listener *l, char *buf, size_t len);
+
+/* The container line of inspect and `who`: "web · nginx:1.25 · port 80/tcp · docker", or
+ * "not known — no Docker socket at /var/run/docker.sock". */
+enum { LISTENER_CONTAINER_STR_MAX = 512 };
+void listener_container_str(const struct container_info *c, const struct listener *l, char *buf,
+                            size_t len);
 
 /* Whether pid is one of l's holders. */
 bool listener_held_by(const struct listener *l, pid_t pid);

@@ -38,8 +38,8 @@ static void project_name(const char *root, char *out, size_t len)
 	snprintf(out, len, "%s", slash ? slash + 1 : root);
 }
 
-/* What a row's label and hints are computed from, as one hash: its socket's fields and every
- * holder's identity and text (their fingerprints). */
+/* What a row's label and hints are computed from, as one hash: its socket's fields, every
+ * holder's identity and text (their fingerprints) and the container the engine named. */
 static uint64_t inputs_of(const struct listener *l)
 {
 	uint64_t h = HASH_SEED;
@@ -48,6 +48,13 @@ static uint64_t inputs_of(const struct listener *l)
 		h = hash_u64(h, v[k]);
 	for (size_t i = 0; i < l->nholders; i++) /* the lead is holders[0] */
 		h = hash_u64(h, l->holders[i]->fingerprint);
+	if (l->container) { /* its answer may come later than the row: labelled again then */
+		const struct container_info *c = l->container;
+		const char *text[] = {c->engine, c->id, c->name, c->image, c->why};
+		for (size_t k = 0; k < sizeof text / sizeof text[0]; k++)
+			h = hash_str(h, text[k]);
+		h = hash_u64(h, c->port);
+	}
 	return l->owner_hidden ? hash_str(h, l->proc->user) : h;
 }
 

@@ -40,8 +40,18 @@ void snapshot_free(struct snapshot *s)
 	free(s->pids);
 	free(s->holders);
 	free(s->standins);
+	free(s->containers);
 	arena_free(&s->strings);
 	*s = (struct snapshot){0};
+}
+
+struct container_info *snapshot_containers(struct snapshot *s, size_t n)
+{
+	if (!array_grow((void **)&s->containers, &s->capcontainers, n ? n : 1,
+	                sizeof *s->containers, 4))
+		return NULL;
+	memset(s->containers, 0, (n ? n : 1) * sizeof *s->containers);
+	return s->containers;
 }
 
 const char *snapshot_str(struct snapshot *s, const char *text)

@@ -38,6 +38,8 @@ struct snapshot {
 	size_t capholders;
 	struct proc_info *standins; /* the stand-in owners of hidden rows */
 	size_t capstandins;
+	struct container_info *containers; /* what the rows' container pointers point at */
+	size_t capcontainers;
 };
 
 /* Empties s for a new poll, keeping its memory. A zeroed snapshot is empty and valid. */
@@ -48,6 +50,10 @@ void snapshot_free(struct snapshot *s);
  */
 const char *snapshot_str(struct snapshot *s, const char *text);
 
+/* Room for n container_info (zeroed) that rows may point at (listener.container), valid as long
+ * as the snapshot's content; a second call before the next reset moves the first's. NULL when
+ * out of memory. */
+struct container_info *snapshot_containers(struct snapshot *s, size_t n);
 /* Adds a process; its strings are copied (NULL ones become ""). A pid added again replaces the
  * first. Returns the stored entry (valid until the next add or the finish), or NULL: -ENOMEM. */
 struct proc_info *snapshot_add_process(struct snapshot *s, const struct proc_info *p);

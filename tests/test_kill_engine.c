@@ -215,7 +215,8 @@ Test(engine, the_fake_knows_connections_ancestors_and_free_ports)
 	cr_assert_eq(platform_http_check(p, on(3000), 1000, &c), -ENOSYS, "no network in a demo");
 	char unit[32];
 	bool user;
-	cr_assert_eq(platform_service_unit(p, 977, unit, sizeof unit, &user), -ENOSYS);
+	cr_assert_eq(platform_service_unit(p, 977, unit, sizeof unit, &user), -ENOENT,
+	             "the scenario gives it no unit");
 }
 
 Test(engine, scenario_fields_for_kill_are_checked)

@@ -1,5 +1,5 @@
 /* test_linux_inspect.c - what the Linux backend tells inspect and kill besides the snapshot: the
- * systemd unit in a cgroup file, established connections (a recorded dump and real ones), free
+ * systemd unit of a real process, established connections (a recorded dump and real ones), free
  * ports by real binds, process handles. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
@@ -36,35 +36,6 @@ static void fini(void)
 }
 
 TestSuite(linux_inspect, .init = init, .fini = fini);
-
-Test(linux_inspect, the_systemd_unit_of_a_cgroup)
-{
-	static const struct {
-		const char *cgroup;
-		int rc;
-		const char *unit;
-		bool user;
-	} cases[] = {
-	    {"0::/system.slice/nginx.service\n", 0, "nginx.service", false},
-	    {"0::/user.slice/user-1000.slice/user@1000.service/app.slice/web.service\n", 0,
-	     "web.service", true},
-	    {"0::/user.slice/user-1000.slice/user@1000.service/init.scope\n", -ENOENT, "", false},
-	    {"0::/user.slice/user-1000.slice/session-3.scope\n", -ENOENT, "", false},
-	    {"12:cpu:/\n1:name=systemd:/system.slice/redis-server.service\n0::/\n", 0,
-	     "redis-server.service", false},
-	    {"0::/system.slice/docker-4f2a.scope\n", -ENOENT, "", false},
-	    {"0::/\n", -ENOENT, "", false},
-	    {"", -ENOENT, "", false},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char unit[64];
-		bool user = true;
-		cr_assert_eq(linux_unit_parse(cases[i].cgroup, unit, sizeof unit, &user),
-		             cases[i].rc, "%s", cases[i].cgroup);
-		cr_assert_str_eq(unit, cases[i].unit);
-		cr_assert_eq(user, cases[i].user, "%s", cases[i].cgroup);
-	}
-}
 
 /* One SOCK_DIAG_BY_FAMILY message for an IPv4 TCP socket, then NLMSG_DONE. */
 static size_t dump_msg(unsigned char *buf, uint8_t state, const char *src, uint16_t sport,

@@ -16,6 +16,9 @@ static void gather(struct app *a, struct detail *d)
 	d->proc = *l->proc;
 	d->proc_rc = l->owner_hidden ? -EACCES : -ENOSYS;
 	d->connections_rc = -ENOSYS;
+	d->unit[0] = '\0';
+	d->unit_user = false;
+	d->unit_rc = -ENOSYS;
 	d->nchain = 0;
 	d->nsockets = 0;
 	if (a->platform && !l->owner_hidden) {
@@ -27,6 +30,8 @@ static void gather(struct app *a, struct detail *d)
 		else if (d->proc_rc == 0)
 			d->proc_rc = -ESRCH;
 		d->nchain = ancestry_walk(a->platform, &d->proc, d->chain, ANCESTRY_MAX, &d->strings);
+		d->unit_rc = platform_service_unit(a->platform, l->proc->id.pid, d->unit,
+		                                   sizeof d->unit, &d->unit_user);
 	}
 	if (a->platform && l->proto == PROTO_TCP)
 		d->connections_rc = platform_connections(a->platform, l, &d->connections);

@@ -23,6 +23,9 @@ struct detail {
 	size_t nchain;
 	char sockets[KILL_PORTS_MAX][KILL_WHERE_MAX]; /* every listening socket of the process */
 	size_t nsockets;
+	char unit[128];          /* the service unit that runs the process ("" when none) */
+	bool unit_user;          /* it is a user unit (systemctl --user) */
+	int unit_rc;             /* platform_service_unit()'s: -ENOENT none, -ENOSYS not known */
 	int connections;         /* established connections to the listener */
 	int connections_rc;      /* 0, or why they could not be counted (-ENOSYS: not here) */
 	struct http_check *http; /* the check under way or done; NULL when none could start */

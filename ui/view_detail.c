@@ -65,6 +65,19 @@ static void connections(const struct detail *d, char *buf, size_t len)
 		snprintf(buf, len, "cannot count them: %s", strerror(-d->connections_rc));
 }
 
+/* The service unit that runs the process: "nginx.service", "web.service (user unit)", "none". */
+static void unit(const struct detail *d, char *buf, size_t len)
+{
+	if (d->unit_rc == 0)
+		snprintf(buf, len, "%s%s", d->unit, d->unit_user ? " (user unit)" : "");
+	else if (d->unit_rc == -ENOENT)
+		snprintf(buf, len, "none (not run by a service manager)");
+	else if (d->unit_rc == -ENOSYS)
+		snprintf(buf, len, "not known here (macOS does not say which launchd job runs a process)");
+	else
+		snprintf(buf, len, "not known: %s", strerror(-d->unit_rc));
+}
+
 static void http(const struct detail *d, char *buf, size_t len, enum style *st)
 {
 	if (d->http) {
@@ -129,6 +142,7 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 		if (l->proc->launcher && l->proc->launcher[0])
 			snprintf(add(v, &n, "started by", 1)->text, TEXT_MAX, "%s",
 			         l->proc->launcher);
+		unit(d, add(v, &n, "unit", 1)->text, TEXT_MAX);
 		snprintf(add(v, &n, "user", 1)->text, TEXT_MAX, "%s (uid %u)", p->user,
 		         (unsigned)p->uid);
 		struct line *pid = add(v, &n, "pid", 1);
@@ -142,6 +156,8 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 		if (l->nholders > 1)
 			holders(l, lab, add(v, &n, "holders", 4)->text, TEXT_MAX);
 	}
+	if (l->container)
+		listener_container_str(l->container, l, add(v, &n, "container", 2)->text, TEXT_MAX);
 	struct line *socks = add(v, &n, "listening", 3);
 	size_t o = 0;
 	for (size_t i = 0; i < d->nsockets && o < TEXT_MAX; i++)

@@ -1,7 +1,8 @@
-/* curl_lib.c - opens libcurl with dlopen and resolves the few functions the HTTP check calls. */
+/* curl_lib.c - opens libcurl with dlopen and resolves the few functions devports calls. */
 #include "curl_lib.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -46,11 +47,17 @@ static bool load(struct curl_lib *lib)
 	return lib->global_init(CURL_GLOBAL_NOTHING) == CURLE_OK;
 }
 
+static struct curl_lib lib;
+static bool ready;
+
+static void load_once(void)
+{
+	ready = load(&lib);
+}
+
 const struct curl_lib *curl_lib_get(void)
 {
-	static struct curl_lib lib;
-	static int state; /* 0 not tried, 1 ready, -1 failed */
-	if (state == 0)
-		state = load(&lib) ? 1 : -1;
-	return state > 0 ? &lib : NULL;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_once);
+	return ready ? &lib : NULL;
 }

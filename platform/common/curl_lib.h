@@ -1,10 +1,11 @@
-/* curl_lib.h - libcurl, loaded on the first HTTP check instead of at start.
+/* curl_lib.h - libcurl, loaded when it is first needed instead of at start.
  *
- * Only inspect's HTTP check uses libcurl, yet linking it maps it and its TLS, LDAP and Kerberos
- * dependencies into every run: about 6 MB of resident memory for `devports --json` and for a
- * dashboard that may never inspect anything. So devports builds against libcurl's headers and
- * opens the shared library (Debian's libcurl4, a dependency of libcurl4-openssl-dev) the first
- * time a check starts. */
+ * Only inspect's HTTP check and the container engine's API (engine_api.h, asked only when a
+ * docker-proxy, rootlessport or conmon row exists) use libcurl, yet linking it maps it and its
+ * TLS, LDAP and Kerberos dependencies into every run: about 6 MB of resident memory for
+ * `devports --json` and for a dashboard that may never inspect anything. So devports builds
+ * against libcurl's headers and opens the shared library (Debian's libcurl4, a dependency of
+ * libcurl4-openssl-dev) the first time a check or a request starts. */
 #ifndef DEVPORTS_CURL_LIB_H
 #define DEVPORTS_CURL_LIB_H
 
@@ -28,8 +29,8 @@ struct curl_lib {
 	CURLMcode (*multi_cleanup)(CURLM *m);
 };
 
-/* libcurl's functions, loaded and initialised once; NULL when the library cannot be opened (the
- * check then says so). Not thread-safe: the dashboard's loop and the CLI call it from one thread. */
+/* libcurl's functions, loaded and initialised once (the first call, from any thread, does it;
+ * others wait for it); NULL when the library cannot be opened (the caller then says so). */
 const struct curl_lib *curl_lib_get(void);
 
 #endif

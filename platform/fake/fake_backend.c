@@ -262,6 +262,20 @@ static int fake_tcp_port_free(void *impl, uint16_t port)
 	return 0;
 }
 
+/* The scenario's "unit" of the process (a scenario has no user units). */
+static int fake_service_unit(void *impl, pid_t pid, char *unit, size_t len, bool *user)
+{
+	struct fake *f = impl;
+	*user = false;
+	const struct proc_info *p = f->sc.n_steps ? find_process(f, pid) : NULL;
+	if (!p)
+		return -ESRCH;
+	if (!p->unit || !p->unit[0])
+		return -ENOENT;
+	snprintf(unit, len, "%s", p->unit);
+	return 0;
+}
+
 static void fake_close(void *impl)
 {
 	struct fake *f = impl;
@@ -281,6 +295,7 @@ static const struct platform_ops fake_ops = {
     .proc_wait = fake_proc_wait,
     .proc_close = fake_proc_close,
     .connections = fake_connections,
+    .service_unit = fake_service_unit,
     .tcp_port_free = fake_tcp_port_free,
 };
 

@@ -31,12 +31,12 @@ static const char *const listener_keys[] = {
     "port",   "proto",   "address",     "v6only",  "owner_hidden", "inode", "uid",
     "user",   "pid",     "ppid",        "name",    "cmdline",      "cwd",   "exe",
     "uptime", "started", "start_ticks", "rss_kib", "threads",      "project_root",
-    "ignores_sigterm", "connections", "owner", NULL,
+    "ignores_sigterm", "connections", "owner", "unit", NULL,
 };
 /* An entry of "processes": a process that holds no socket (an ancestor shown by inspect). */
 static const char *const process_keys[] = {
     "pid", "ppid", "name", "cmdline", "cwd", "exe", "project_root", "user", "uid",
-    "uptime", "started", "start_ticks", "rss_kib", "threads", NULL,
+    "uptime", "started", "start_ticks", "rss_kib", "threads", "unit", NULL,
 };
 /* A hidden owner is known only by the socket's uid: nothing else of the process can be read. */
 static const char *const hidden_keys[] = {
@@ -355,9 +355,11 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
 	    {"cwd", offsetof(struct proc_info, cwd), PROC_PATH_MAX},
 	    {"exe", offsetof(struct proc_info, exe), PROC_PATH_MAX},
 	    {"project_root", offsetof(struct proc_info, project_root), PROC_PATH_MAX},
+	    {"unit", offsetof(struct proc_info, unit), PROC_PATH_MAX},
 	};
-	const char *raw[5] = {NULL, NULL, NULL, NULL, NULL};
-	for (size_t i = 0; i < 5; i++) {
+	enum { NTEXTS = sizeof texts / sizeof texts[0] };
+	const char *raw[NTEXTS] = {NULL};
+	for (size_t i = 0; i < NTEXTS; i++) {
 		if (get_text(cx, obj, where, texts[i].field, &raw[i]) < 0)
 			return -EINVAL;
 		if (raw[i] && put_text(cx, (const char **)((char *)p + texts[i].offset),

@@ -35,6 +35,7 @@
  *   cmdline       arguments joined by spaces; default: name
  *   cwd, exe      paths; default ""
  *   project_root  the project the process works in; default: cwd when it is inside a home directory
+ *   unit          the systemd service that runs it ("postgresql@15-main.service"); default ""
  *   uptime        the process's age in seconds when this step begins
  *   started       or its start as a UTC date, "2026-11-22T10:00:00Z" (not both)
  *                 default: the process starts when this step begins

@@ -4,6 +4,7 @@
 #include "ancestors.h"
 #include "array_grow.h"
 #include "cache_file.h"
+#include "cgroup_unit.h"
 #include "linux_extra.h"
 #include "owners.h"
 #include "owners_file.h"
@@ -299,6 +300,13 @@ static int linux_process(void *impl, pid_t pid, struct arena *strings, struct pr
 {
 	struct linux_backend *b = impl;
 	return procinfo_read(b->procinfo, pid, strings, out);
+}
+
+/* The systemd unit pid runs in, read under the proc root (cgroup_unit.h). */
+static int linux_service_unit(void *impl, pid_t pid, char *unit, size_t len, bool *user)
+{
+	const struct linux_backend *b = impl;
+	return cgroup_unit_read(b->procfd, pid, unit, len, user);
 }
 
 static const struct platform_ops linux_ops;

@@ -1,7 +1,8 @@
 /* linux_extra.h - the Linux backend's process handles (linux_kill.c) and what inspect and kill ask
- * besides the snapshot (linux_inspect.c): established connections, the systemd unit, free ports,
- * the HTTP check. These fill the optional entries of the backend's platform_ops (platform.h);
- * they work on the live system whatever proc_root says: a pidfd only exists for real processes.
+ * besides the snapshot (linux_inspect.c): established connections, free ports, the HTTP check.
+ * These fill the optional entries of the backend's platform_ops (platform.h); they work on the
+ * live system whatever proc_root says: a pidfd only exists for real processes. (The systemd unit
+ * is read under the proc root: cgroup_unit.h, through linux_backend.c.)
  */
 #ifndef DEVPORTS_LINUX_EXTRA_H
 #define DEVPORTS_LINUX_EXTRA_H
@@ -17,7 +18,6 @@ int linux_proc_signal(void *impl, void *proc, int sig);
 int linux_proc_wait(void *impl, void *proc, int timeout_ms);
 void linux_proc_close(void *impl, void *proc);
 int linux_connections(void *impl, const struct listener *l, int *count);
-int linux_service_unit(void *impl, pid_t pid, char *unit, size_t len, bool *user);
 int linux_tcp_port_free(void *impl, uint16_t port);
 int linux_http_check(void *impl, const struct listener *l, int timeout_ms, struct http_check **out);
 
@@ -33,12 +33,6 @@ const struct owners_stats *linux_owners_stats(struct platform *p);
  * with written true, at the last write ("written", or why not). NULL when not known (no
  * cache, no collect yet) or when p is not the Linux backend. */
 const char *linux_cache_result(struct platform *p, bool written);
-
-/* Pure: the systemd service in the text of /proc/PID/cgroup (cgroup v2 "0::/system.slice/x.service"
- * or v1 "1:name=systemd:/..."): the last path element that ends in ".service" and is not a user
- * manager (user@UID.service). *user is true when it sits under a user manager. 0, or -ENOENT
- * (a scope, a session, no systemd). unit is sanitized and NUL-terminated. */
-int linux_unit_parse(const char *cgroup, char *unit, size_t len, bool *user);
 
 /* Pure: walks one received datagram of a TCP sock_diag dump (states ESTABLISHED) with
  * sockdiag_walk and adds to *count every connection accepted on l's port and address (any address

@@ -1,5 +1,6 @@
 /* procinfo.c - process data through libproc2, with a per-pid cache for collect (see procinfo.h). */
 #include "array_grow.h"
+#include "cgroup_unit.h"
 #include "hash.h"
 #include "procinfo.h"
 #include "procdir.h"
@@ -57,6 +58,7 @@ struct proc_raw {
 	char cwd[PROC_PATH_MAX];
 	char exe[PROC_PATH_MAX];
 	char project_root[PROC_PATH_MAX];
+	char unit[PROC_PATH_MAX];
 };
 
 /* A process's data as the cache keeps it: the numbers of struct proc_info as they are, then its
@@ -64,11 +66,12 @@ struct proc_raw {
 struct procinfo_data {
 	uint64_t base; /* proc_fingerprint_base() of what was packed */
 	unsigned char head[offsetof(struct proc_info, comm)];
-	char text[]; /* comm, user, cmdline, cwd, exe, project_root */
+	char text[]; /* comm, user, cmdline, cwd, exe, project_root, unit */
 };
-/* The first strings of proc_info_strings(), in its order: what is read (the others are worked
- * out by the platform layer and the snapshot, and are "" here). */
-enum { NSTRINGS = PROC_READ_STRINGS + 1 };
+/* The first strings of proc_info_strings(), in its order: what is read, project_root ("" here:
+ * the platform layer fills it) and the service unit (the others are worked out by the platform
+ * layer and the snapshot, and are "" here). */
+enum { NSTRINGS = PROC_READ_STRINGS + 2 };
 
 /* The strings of a proc_raw, in the order of procinfo_data's text. */
 static const struct {
@@ -80,6 +83,7 @@ static const struct {
     {offsetof(struct proc_raw, cwd), PROC_PATH_MAX},
     {offsetof(struct proc_raw, exe), PROC_PATH_MAX},
     {offsetof(struct proc_raw, project_root), PROC_PATH_MAX},
+    {offsetof(struct proc_raw, unit), PROC_PATH_MAX},
 };
 _Static_assert(sizeof strings / sizeof strings[0] == NSTRINGS, "one entry per string");
 
@@ -354,8 +358,8 @@ static ssize_t read_comm(const struct procinfo *pi, pid_t pid, char *raw)
 
 /* The files of /proc/PID that libproc2 does not read, into raw's strings (sanitized) and
  * raw->print: the command name (raw bytes to comm_raw, COMM_RAW_MAX), the command line, the
- * working directory and the executable. Reads files only: safe on any thread. Returns the raw
- * command name's length (0 when it could not be read). */
+ * working directory, the executable and the service unit (cgroup). Reads files only: safe on
+ * any thread. Returns the raw command name's length (0 when it could not be read). */
 static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw,
                          char *comm_raw)
 {
@@ -371,6 +375,8 @@ static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *
 	n = procdir_readlink(pi->procfd, pid, "exe", path, sizeof path);
 	if (n > 0)
 		sanitize_text(raw->exe, sizeof raw->exe, path, (size_t)n);
+	bool user_unit;
+	cgroup_unit_read(pi->procfd, pid, raw->unit, sizeof raw->unit, &user_unit);
 	return len > 0 ? (size_t)len : 0;
 }
 
@@ -497,7 +503,7 @@ struct fetched {
 
 /* What read_files() found of one process, kept until libproc2's numbers are in. */
 struct files_read {
-	char *text; /* comm, cmdline, cwd, exe, each with its NUL; NULL: not read */
+	char *text; /* comm, cmdline, cwd, exe, unit, each with its NUL; NULL: not read */
 	uint64_t print;
 	uint8_t comm_len;
 };
@@ -514,7 +520,8 @@ struct files_part {
 
 static const size_t file_strings[] = {
     offsetof(struct proc_raw, comm), offsetof(struct proc_raw, cmdline),
-    offsetof(struct proc_raw, cwd), offsetof(struct proc_raw, exe)};
+    offsetof(struct proc_raw, cwd), offsetof(struct proc_raw, exe),
+    offsetof(struct proc_raw, unit)};
 enum { FILE_STRINGS = sizeof file_strings / sizeof file_strings[0] };
 
 static void *files_part_run(void *arg)

@@ -1,5 +1,5 @@
 /* procinfo.h - what devports shows about a process, read through libproc2 (plus cwd and exe from
- * /proc/PID links), sanitized once here.
+ * /proc/PID links, the service unit from /proc/PID/cgroup), sanitized once here.
  *
  * For collect, a cache keyed by pid keeps each holder's data. A process is read in full (libproc2,
  * about 30-50 us: it reads status, stat and cmdline) when it is new, when something shown changed,

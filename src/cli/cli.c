@@ -181,6 +181,8 @@ struct platform *cli_open_platform(const struct cli_opts *o)
 		.force_proc_net = o->force_proc_net,
 		.scenario_path = o->demo_file,
 		.only_port = o->only_port,
+		/* a one-shot command prints once: it may wait a little for the container engine */
+		.containers_wait_ms = o->command ? 500 : 0,
 	};
 	char cache_dir[PROC_PATH_MAX];
 	if (!o->demo && !o->no_cache && platform_cache_dir(cache_dir, sizeof cache_dir) == 0)

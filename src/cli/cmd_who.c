@@ -35,6 +35,11 @@ static void print_one(const struct listener *l, const struct annotation *a)
 		printf("    %-10s %s (pid %ld, user %s)\n", listener_role_names[listener_holder_role(l, i)],
 		       h->comm, (long)h->id.pid, h->user);
 	}
+	if (l->container) {
+		char c[LISTENER_CONTAINER_STR_MAX];
+		listener_container_str(l->container, l, c, sizeof c);
+		printf("    container  %s\n", c);
+	}
 	for (size_t i = 0; a && i < a->hints.n; i++)
 		printf("    ! %s\n", a->hints.v[i].text);
 }
