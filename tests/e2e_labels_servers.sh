@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Labels on real servers, started the way their users start them (README "Labels"): each needs a
-# Debian package (nodejs, npm, node-express, python3-uvicorn, python3-flask, gunicorn,
-# ruby-sinatra) and is skipped, saying which, when it is missing; CI installs them all. Each server
+# Debian package (nodejs, npm, node-express, python3-uvicorn, python3-flask, python3-django,
+# gunicorn, ruby-sinatra) and is skipped, saying which, when it is missing; CI installs them all. Each server
 # starts in its project folder through `env -C` (start_group must run in this shell, not a
 # subshell, to end the group when the script exits).
 #  - an Express app started with `npm start` (node server.js; package.json depends on express):
@@ -13,8 +13,9 @@
 #    8081 when free, "webpack dev" and never 8081's port-table guess;
 #  - uvicorn --reload: the row "Uvicorn", and its worker (`python3 -c from multiprocessing...`)
 #    "Uvicorn" from its parent;
-#  - gunicorn's workers; `python3 app.py` in a project whose requirements.txt lists flask; a
-#    Sinatra app (`ruby app.rb`, Gemfile);
+#  - gunicorn's workers; Django's runserver (its reloader's child holds the socket); `python3
+#    app.py` in a project whose requirements.txt lists flask; a Sinatra app (`ruby app.rb`,
+#    Gemfile);
 #  - four node servers, each working in a project whose package.json is valid (express), 10 MB,
 #    invalid JSON, or a FIFO: only the first gets the manifest's label, the others say
 #    "Node.js server.js" (and nothing waits on the FIFO).
@@ -166,6 +167,19 @@ if command -v gunicorn >/dev/null && "$PY" -c 'import flask' 2>/dev/null; then
 	wait_listen "$p" 3 || fail "gunicorn: $(cat "$work/gun.log")"
 	expect "gunicorn" "$(label "$p" | cut -d'|' -f1-2)" "Gunicorn|process"
 	ran=$((ran + 1))
+fi
+
+# ---- Django's runserver: its autoreloader's child holds the socket
+if "$PY" -c 'import django' 2>/dev/null; then
+	p=$(port_from 8500)
+	mkdir -p "$work/dj"
+	"$PY" -m django startproject shopsite "$work/dj" >"$work/dj.log" 2>&1 || fail "django startproject: $(cat "$work/dj.log")"
+	start_group env -C "$work/dj" "$PY" manage.py runserver 127.0.0.1:"$p" >>"$work/dj.log" 2>&1
+	wait_listen "$p" || fail "runserver: $(cat "$work/dj.log")"
+	expect "manage.py runserver" "$(label "$p" | cut -d'|' -f1-2)" "Django|process"
+	ran=$((ran + 1))
+else
+	echo "SKIP: Django's runserver (needs python3-django)"
 fi
 
 # ---- python3 app.py, requirements.txt lists flask
