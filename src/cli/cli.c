@@ -10,6 +10,7 @@
 #include "config.h"
 #include "sanitize.h"
 #include "ui.h"
+#include "version.h" /* DEVPORTS_COMMIT, written by the build (cmake/version.cmake) */
 
 static const struct command {
 	const char *name;
@@ -56,13 +57,14 @@ static void usage(FILE *out)
 	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
 	             "      --no-cache           neither read nor write the owner cache (README.md)\n"
 	             "      --force              kill: send SIGKILL when SIGTERM was not enough\n"
-	             "      --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
+	             "  -s, --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
 	             "                           USR2) instead of SIGTERM\n"
-	             "      --yes                kill: do not ask (needed without a terminal)\n"
+	             "  -y, --yes                kill: do not ask (needed without a terminal)\n"
 	             "  -h, --help               this help\n"
 	             "  -V, --version            the version\n"
 	             "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
 	             "             ~/.config/devports/config.json (devports config check reads it)\n"
+	             "dashboard keys, files, environment: man devports\n"
 	             "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
 	             "            free: no free port; config check: no file), 2 error\n");
 }
@@ -96,7 +98,10 @@ static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 			*done = true;
 			return EXIT_OK;
 		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("devports %s\n", DEVPORTS_VERSION);
+			if (DEVPORTS_COMMIT[0])
+				printf("devports %s (commit %s)\n", DEVPORTS_VERSION, DEVPORTS_COMMIT);
+			else
+				printf("devports %s\n", DEVPORTS_VERSION);
 			*done = true;
 			return EXIT_OK;
 		} else if (!strcmp(a, "--json")) {
