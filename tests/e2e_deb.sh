@@ -3,13 +3,14 @@
 # configured with -DCMAKE_INSTALL_PREFIX=/usr, then `cpack -G DEB`. Checks the package with
 # dpkg-deb, without installing it: its name and version, Depends derived by dpkg-shlibdeps from
 # the libraries the binary links (libc, ncurses, libproc2, cJSON), Recommends, and its files.
-# Skips when cpack, dpkg-deb or dpkg-shlibdeps (dpkg-dev) is missing.
+# Skips when cpack, dpkg-deb, dpkg-shlibdeps (dpkg-dev) or file is missing (CPack's shlibdeps
+# step runs file on each installed file to find the binaries).
 set -u
 bin=${1:?usage: e2e_deb.sh DEVPORTS}
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/lib/report.sh"
-for t in cpack dpkg-deb dpkg-shlibdeps; do
-	command -v $t >/dev/null || skip "$t not found (apt-get install cmake dpkg-dev)"
+for t in cpack dpkg-deb dpkg-shlibdeps file; do
+	command -v $t >/dev/null || skip "$t not found (apt-get install cmake dpkg-dev file)"
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
