@@ -39,8 +39,8 @@ struct platform_opts {
 	 * cache_dir_resolve()'s), which lets a one-shot run verify what the last run found instead
 	 * of reading every process; NULL: no cache, nothing read or written. Linux only for now. */
 	const char *cache_dir;
-	/* 0, or the one port the snapshots are about (`who PORT`): they hold every socket on it, and
-	 * a backend may leave the others out to skip reading their processes (Linux does). */
+	/* 0, or the one port the snapshots are about (`who PORT`): they hold every socket on it,
+	 * and a backend may leave the others out to skip reading their processes (Linux does). */
 	uint16_t only_port;
 };
 
@@ -68,8 +68,7 @@ int platform_collect(struct platform *p, struct snapshot *out);
 /* Full data for one process (for inspect and kill), project_root included; its strings go into
  * `strings` (they live until it is reset or freed). -ESRCH when it is gone, -EACCES when hidden.
  */
-int platform_process(struct platform *p, pid_t pid, struct arena *strings,
-                     struct proc_info *out);
+int platform_process(struct platform *p, pid_t pid, struct arena *strings, struct proc_info *out);
 
 /* Frees everything; *p becomes NULL. NULL-safe. Every platform_proc and http_check opened on p
  * must be closed first. */
@@ -194,7 +193,9 @@ struct platform_ops {
 void *platform_backend(struct platform *p, const struct platform_ops *ops);
 
 /* Each backend's constructor: fills *impl and *ops. */
-int platform_native_open(const struct platform_opts *opts, void **impl, const struct platform_ops **ops);
-int platform_fake_open(const struct platform_opts *opts, void **impl, const struct platform_ops **ops);
+int platform_native_open(const struct platform_opts *opts, void **impl,
+                         const struct platform_ops **ops);
+int platform_fake_open(const struct platform_opts *opts, void **impl,
+                       const struct platform_ops **ops);
 
 #endif

@@ -6,9 +6,9 @@
 #include <string.h>
 
 const char *const detect_role_names[ROLE_COUNT] = {
-	[ROLE_NONE] = "none",         [ROLE_DEV] = "dev",       [ROLE_DATABASE] = "database",
-	[ROLE_SERVICE] = "service",   [ROLE_SYSTEM] = "system", [ROLE_APP] = "app",
-	[ROLE_DOCKER] = "docker",     [ROLE_AIRPLAY] = "airplay", [ROLE_RUNTIME] = "runtime",
+    [ROLE_NONE] = "none",       [ROLE_DEV] = "dev",         [ROLE_DATABASE] = "database",
+    [ROLE_SERVICE] = "service", [ROLE_SYSTEM] = "system",   [ROLE_APP] = "app",
+    [ROLE_DOCKER] = "docker",   [ROLE_AIRPLAY] = "airplay", [ROLE_RUNTIME] = "runtime",
 };
 
 /* The kernel keeps 15 bytes of a command name: one this long may have been cut. */
@@ -99,7 +99,7 @@ struct words {
 	struct word v[WORDS_MAX];    /* the command line's arguments */
 	struct word base[WORDS_MAX]; /* base_of() each */
 	size_t n;
-	struct word comm, exe;       /* the command name; the executable's base_of() */
+	struct word comm, exe; /* the command name; the executable's base_of() */
 };
 
 static bool prog_matches(const char *pattern, const struct words *w)

@@ -32,12 +32,12 @@ enum { DETECT_ARGS_MAX = 3, DETECT_LABEL_MAX = 31 };
 /* One rule. Every condition that is given must hold. A name pattern is one or more alternatives
  * separated by '|', each an exact name or a prefix ending in '*' ("python*"). */
 struct detect_rule {
-	const char *label;     /* what the row says ("Vite"), at most DETECT_LABEL_MAX bytes; NULL:
-	                          classify only and let the port table label it */
+	const char *label; /* what the row says ("Vite"), at most DETECT_LABEL_MAX bytes; NULL:
+	                      classify only and let the port table label it */
 	enum detect_role role;
-	const char *prog;      /* the program: the command name, the executable's file name or the
-	                          first argument's file name. A 15-byte command name may be cut by
-	                          the kernel: it matches a longer name it begins. */
+	const char *prog; /* the program: the command name, the executable's file name or the
+	                     first argument's file name. A 15-byte command name may be cut by
+	                     the kernel: it matches a longer name it begins. */
 	const char *args[DETECT_ARGS_MAX]; /* consecutive arguments, each compared by its file
 	                          name (".../node_modules/.bin/next" is "next") without a trailing
 	                          ':' or a ".js", ".mjs", ".cjs" ending */

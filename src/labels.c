@@ -7,10 +7,10 @@
 #include "port_table.h"
 
 const char *const label_source_names[LABEL_SOURCE_COUNT] = {
-	[LABEL_NONE] = "none",
-	[LABEL_PORT] = "port",
-	[LABEL_PROCESS] = "process",
-	[LABEL_CONFIG] = "config",
+    [LABEL_NONE] = "none",
+    [LABEL_PORT] = "port",
+    [LABEL_PROCESS] = "process",
+    [LABEL_CONFIG] = "config",
 };
 
 static void set_text(struct label *out, const char *text, enum label_source source)

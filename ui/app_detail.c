@@ -26,7 +26,8 @@ static void gather(struct app *a, struct detail *d)
 			d->proc = fresh;
 		else if (d->proc_rc == 0)
 			d->proc_rc = -ESRCH;
-		d->nchain = ancestry_walk(a->platform, &d->proc, d->chain, ANCESTRY_MAX, &d->strings);
+		d->nchain =
+		    ancestry_walk(a->platform, &d->proc, d->chain, ANCESTRY_MAX, &d->strings);
 	}
 	if (a->platform && l->proto == PROTO_TCP)
 		d->connections_rc = platform_connections(a->platform, l, &d->connections);

@@ -94,9 +94,9 @@ static void holders(const struct listener *l, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < l->nholders && o < len; i++) {
 		const struct proc_info *h = l->holders[i];
-		o += (size_t)snprintf(buf + o, len - o, "%s%ld %s %s (%s)", i ? " · " : "",
-		                      (long)h->id.pid, listener_role_names[listener_holder_role(l, i)],
-		                      h->comm, h->user);
+		o += (size_t)snprintf(
+		    buf + o, len - o, "%s%ld %s %s (%s)", i ? " · " : "", (long)h->id.pid,
+		    listener_role_names[listener_holder_role(l, i)], h->comm, h->user);
 	}
 }
 
@@ -161,8 +161,8 @@ void view_detail_draw(const struct app *a, struct frame *f, int y, int h)
 		         d->row.label.text[0] ? " · " : "", d->row.label.text);
 	else
 		snprintf(head, sizeof head, "%s · %s (pid %ld)%s%s%s%s%s", where, l->proc->comm,
-		         (long)l->proc->id.pid, d->row.label.text[0] ? " · " : "", d->row.label.text,
-		         d->row.label.source == LABEL_PORT ? "?" : "",
+		         (long)l->proc->id.pid, d->row.label.text[0] ? " · " : "",
+		         d->row.label.text, d->row.label.source == LABEL_PORT ? "?" : "",
 		         d->row.project[0] ? " · " : "", d->row.project);
 	frame_put(f, y, 1, f->w - 1, ST_GROUP, head);
 	int n = compose(a, d, v), row = y + 2, bottom = y + h;

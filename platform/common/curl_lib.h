@@ -8,7 +8,8 @@
 #ifndef DEVPORTS_CURL_LIB_H
 #define DEVPORTS_CURL_LIB_H
 
-#define CURL_DISABLE_TYPECHECK /* the type-checking macros would hide the calls through pointers */
+#define CURL_DISABLE_TYPECHECK /* the type-checking macros would hide the calls through pointers   \
+                                */
 #include <curl/curl.h>
 
 struct curl_lib {
@@ -29,7 +30,8 @@ struct curl_lib {
 };
 
 /* libcurl's functions, loaded and initialised once; NULL when the library cannot be opened (the
- * check then says so). Not thread-safe: the dashboard's loop and the CLI call it from one thread. */
+ * check then says so). Not thread-safe: the dashboard's loop and the CLI call it from one thread.
+ */
 const struct curl_lib *curl_lib_get(void);
 
 #endif

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 
 const char *const project_root_markers[] = {
-	".git", "package.json", "pyproject.toml", "Cargo.toml", "go.mod", "Gemfile", "composer.json", NULL,
+    ".git",   "package.json", "pyproject.toml", "Cargo.toml",
+    "go.mod", "Gemfile",      "composer.json",  NULL,
 };
 
 /* An open-addressing hash table (linear probing) of twice as many slots as entries, so a probe
