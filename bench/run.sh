@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks devports against `ss -tulnpH` on the generated load from ../shared/bench.
+# Benchmarks devports against `ss -tulnpH` on the load of bench/load.c (devports_load).
 #   bench/run.sh [laptop|heavy|scale|both|all] [RUNS] one-shot: devports --json vs ss (a first
 #       run, with no owner cache, and a second one, and `who PORT` with it), per-poll cost
 #       (both = laptop heavy; all = laptop heavy scale; scale = 2,500 listeners in 2,600
@@ -7,6 +7,8 @@
 #   DASHBOARD=60 bench/run.sh heavy                  also the dashboard's CPU over 60 s at 1 Hz,
 #       and again while 50 listeners a second start and stop elsewhere (tests' dp_churn)
 #   BUILD=build-bench bench/run.sh                   binaries from another build directory
+#   LOAD=path/to/load bench/run.sh                   another load generator with the same
+#       interface (default: the build's devports_load)
 #   BEFORE=build-old bench/run.sh                    also an older build, in the same run: its
 #       one-shot beside this one's and ss, and its dashboard
 #   ISOLATE=1 bench/run.sh                           in a network namespace of its own: the
@@ -26,10 +28,10 @@ scenarios=${1:-both}
 runs=${2:-21}
 [ "$scenarios" = both ] && scenarios="laptop heavy"
 [ "$scenarios" = all ] && scenarios="laptop heavy scale"
-shared=$(cd "${SHARED:-../shared/bench}" && pwd)
 build=$(cd "${BUILD:-build}" 2>/dev/null && pwd) || build=
 bin=$build/devports
-[ -n "$build" ] && [ -x "$bin" ] && [ -x "$build/devports_pollbench" ] ||
+load=${LOAD:-$build/devports_load}
+[ -n "$build" ] && [ -x "$bin" ] && [ -x "$build/devports_pollbench" ] && [ -x "$load" ] ||
 	{ echo "bench: build first (cmake -B build && cmake --build build), or set BUILD"; exit 2; }
 before=
 if [ -n "${BEFORE:-}" ]; then
@@ -40,7 +42,6 @@ churn=$build/tests/dp_churn
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (the load generator changes uids)"; exit 2; }
 command -v ss >/dev/null || { echo "bench: ss not found: apt-get install iproute2"; exit 2; }
 [ -z "${DASHBOARD:-}" ] || command -v tmux >/dev/null || { echo "bench: tmux not found"; exit 2; }
-make -s -C "$shared" load >/dev/null
 
 echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r), $bin," \
 	"network namespace: ${BENCH_NETNS:-shared}"
@@ -113,7 +114,7 @@ for sc in $scenarios; do
 	scale) args=(custom -P 2600 -F 10 -L 2500) ;;
 	*) args=("$sc") ;;
 	esac
-	"$shared/load" "${args[@]}" -t 15 -o "$tmp/$sc" >"$tmp/ready.$sc" &
+	"$load" "${args[@]}" -t 15 -o "$tmp/$sc" >"$tmp/ready.$sc" &
 	load_pid=$!
 	read -r line <"$tmp/ready.$sc"
 	echo "  load: $line"

@@ -114,8 +114,8 @@ static void port_reach(struct annotator *a)
 	for (size_t lo = 0, hi; lo < set->n; lo = hi) {
 		const struct listener *rows[MATES_MAX];
 		size_t n = 0;
-		for (hi = lo; hi < set->n && same_group(&set->v[a->order[hi]],
-		                                         &set->v[a->order[lo]]); hi++)
+		for (hi = lo;
+		     hi < set->n && same_group(&set->v[a->order[hi]], &set->v[a->order[lo]]); hi++)
 			if (n < MATES_MAX)
 				rows[n++] = &set->v[a->order[hi]];
 		struct reach r;
@@ -169,8 +169,8 @@ void annotator_free(struct annotator *a)
 	*a = (struct annotator){.set = a->set, .cfg = a->cfg, .kernel = a->kernel};
 }
 
-int annotate_set(const struct listener_set *set, enum reach_kernel kernel,
-                 const struct config *cfg, struct annotation **out)
+int annotate_set(const struct listener_set *set, enum reach_kernel kernel, const struct config *cfg,
+                 struct annotation **out)
 {
 	*out = NULL;
 	if (set->n == 0)

@@ -60,7 +60,7 @@ void annotator_free(struct annotator *a);
 
 /* One annotation per listener of set, in the same order, into *out (malloc'd: free() it; NULL
  * when set is empty). cfg may be NULL. Returns 0 or -ENOMEM (*out is then NULL). */
-int annotate_set(const struct listener_set *set, enum reach_kernel kernel,
-                 const struct config *cfg, struct annotation **out);
+int annotate_set(const struct listener_set *set, enum reach_kernel kernel, const struct config *cfg,
+                 struct annotation **out);
 
 #endif

@@ -70,8 +70,7 @@ __attribute__((format(printf, 3, 4))) static int fail(const struct reader *r, co
 	return -EINVAL;
 }
 
-__attribute__((format(printf, 2, 3))) static void warn(const struct reader *r, const char *fmt,
-                                                       ...)
+__attribute__((format(printf, 2, 3))) static void warn(const struct reader *r, const char *fmt, ...)
 {
 	struct config *c = r->c;
 	char msg[256];
@@ -172,8 +171,10 @@ static int read_port_map(const struct reader *r, const cJSON *v, const char *key
 		char name[64];
 		safe(name, sizeof name, m->string);
 		if (!parse_port_key(m->string, &e->port, &e->protos))
-			return fail(r, key, "\"%s\" is not a port (write \"3000\", \"3000/tcp\" or "
-			                    "\"3000/udp\")", name);
+			return fail(r, key,
+			            "\"%s\" is not a port (write \"3000\", \"3000/tcp\" or "
+			            "\"3000/udp\")",
+			            name);
 		if (!cJSON_IsString(m) || !m->valuestring[0])
 			return fail(r, key, "\"%s\": expected %s (a string)", name, what);
 		const char *text = m->valuestring;
@@ -229,8 +230,10 @@ static int read_hide_ports(const struct reader *r, const cJSON *v, const char *k
 		return -ENOMEM;
 	for (const cJSON *e = v->child; e; e = e->next, i++) {
 		if (!parse_range(e, &c->hide_ports[i]))
-			return fail(r, key, "item %zu: expected a port (1-65535) or a range like "
-			                    "\"49152-65535\"", i + 1);
+			return fail(r, key,
+			            "item %zu: expected a port (1-65535) or a range like "
+			            "\"49152-65535\"",
+			            i + 1);
 		c->nhide_ports = i + 1;
 	}
 	return 0;
@@ -258,15 +261,15 @@ static const struct config_key {
 	const char *name;
 	int (*read)(const struct reader *r, const cJSON *v, const char *key);
 } config_keys[] = {
-	{.name = "interval", .read = read_interval},
-	{.name = "sort", .read = read_sort},
-	{.name = "show_udp", .read = read_show_udp},
-	{.name = "show_dynamic", .read = read_show_dynamic},
-	{.name = "labels", .read = read_labels},
-	{.name = "expect", .read = read_expect},
-	{.name = "hide_ports", .read = read_hide_ports},
-	{.name = "hide_processes", .read = read_hide_processes},
-	{.name = "comment", .read = NULL},
+    {.name = "interval", .read = read_interval},
+    {.name = "sort", .read = read_sort},
+    {.name = "show_udp", .read = read_show_udp},
+    {.name = "show_dynamic", .read = read_show_dynamic},
+    {.name = "labels", .read = read_labels},
+    {.name = "expect", .read = read_expect},
+    {.name = "hide_ports", .read = read_hide_ports},
+    {.name = "hide_processes", .read = read_hide_processes},
+    {.name = "comment", .read = NULL},
 };
 
 static const struct config_key *find_key(const char *name)
@@ -293,8 +296,10 @@ static int read_document(const struct reader *r, const cJSON *doc)
 				return fail(r, name, "is given twice");
 		const struct config_key *k = find_key(m->string);
 		if (!k) {
-			warn(r, "unknown key \"%s\" ignored (known: interval, sort, show_udp, "
-			        "show_dynamic, labels, expect, hide_ports, hide_processes)", name);
+			warn(r,
+			     "unknown key \"%s\" ignored (known: interval, sort, show_udp, "
+			     "show_dynamic, labels, expect, hide_ports, hide_processes)",
+			     name);
 			continue;
 		}
 		if (k->read && !cJSON_IsNull(m)) {

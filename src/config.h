@@ -30,9 +30,9 @@ enum { CONFIG_LABEL_MAX = 32, CONFIG_WARNINGS_MAX = 8, CONFIG_MESSAGE_MAX = 384 
 /* One "labels" or "expect" entry. */
 struct config_port_text {
 	uint16_t port;
-	uint8_t protos;             /* enum port_proto_mask (port_table.h) */
-	char text[PROC_PATH_MAX];   /* sanitized; a label is cut to CONFIG_LABEL_MAX - 1 bytes; an
-	                               expected directory has "~/" expanded */
+	uint8_t protos;           /* enum port_proto_mask (port_table.h) */
+	char text[PROC_PATH_MAX]; /* sanitized; a label is cut to CONFIG_LABEL_MAX - 1 bytes; an
+	                             expected directory has "~/" expanded */
 };
 
 struct config_range {

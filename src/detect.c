@@ -7,9 +7,9 @@
 #include <string.h>
 
 const char *const detect_role_names[ROLE_COUNT] = {
-	[ROLE_NONE] = "none",         [ROLE_DEV] = "dev",       [ROLE_DATABASE] = "database",
-	[ROLE_SERVICE] = "service",   [ROLE_SYSTEM] = "system", [ROLE_APP] = "app",
-	[ROLE_DOCKER] = "docker",     [ROLE_AIRPLAY] = "airplay", [ROLE_RUNTIME] = "runtime",
+    [ROLE_NONE] = "none",       [ROLE_DEV] = "dev",         [ROLE_DATABASE] = "database",
+    [ROLE_SERVICE] = "service", [ROLE_SYSTEM] = "system",   [ROLE_APP] = "app",
+    [ROLE_DOCKER] = "docker",   [ROLE_AIRPLAY] = "airplay", [ROLE_RUNTIME] = "runtime",
 };
 
 /* The kernel keeps 15 bytes of a command name: one this long may have been cut. */
@@ -100,7 +100,7 @@ struct words {
 	struct word v[WORDS_MAX];    /* the command line's arguments */
 	struct word base[WORDS_MAX]; /* base_of() each */
 	size_t n;
-	struct word comm, exe;       /* the command name; the executable's base_of() */
+	struct word comm, exe; /* the command name; the executable's base_of() */
 };
 
 static bool prog_matches(const char *pattern, const struct words *w)
@@ -173,9 +173,8 @@ static bool rule_matches(const struct detect_rule *r, const struct words *w, con
 }
 
 /* The first rule that matches, among the rules of role only when only_role is true. */
-static const struct detect_rule *first_match(const char *comm, const char *exe,
-                                             const char *cmdline, uint16_t port, bool only_role,
-                                             enum detect_role role)
+static const struct detect_rule *first_match(const char *comm, const char *exe, const char *cmdline,
+                                             uint16_t port, bool only_role, enum detect_role role)
 {
 	struct words w;
 	w.n = split(cmdline, w.v, WORDS_MAX);
@@ -341,7 +340,8 @@ bool detect_launcher(const char *cmdline, char *out, size_t len)
 {
 	struct word v[WORDS_MAX];
 	size_t n = split(cmdline, v, WORDS_MAX);
-	/* the program is one of the first words: `npm`, `node /usr/bin/pnpm`, `/usr/bin/env yarn` */
+	/* the program is one of the first words: `npm`, `node /usr/bin/pnpm`, `/usr/bin/env yarn`
+	 */
 	for (size_t k = 0; k < n && k < 3; k++)
 		for (size_t j = 0; j < detect_launchers_len; j++)
 			if (name_matches(detect_launchers[j].prog, base_of(v[k]), false))

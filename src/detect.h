@@ -33,12 +33,12 @@ enum { DETECT_ARGS_MAX = 3, DETECT_LABEL_MAX = 31 };
 /* One rule. Every condition that is given must hold. A name pattern is one or more alternatives
  * separated by '|', each an exact name or a prefix ending in '*' ("python*"). */
 struct detect_rule {
-	const char *label;     /* what the row says ("Vite"), at most DETECT_LABEL_MAX bytes; NULL:
-	                          classify only and let the port table label it */
+	const char *label; /* what the row says ("Vite"), at most DETECT_LABEL_MAX bytes; NULL:
+	                      classify only and let the port table label it */
 	enum detect_role role;
-	const char *prog;      /* the program: the command name, the executable's file name or the
-	                          first argument's file name. A 15-byte command name may be cut by
-	                          the kernel: it matches a longer name it begins. */
+	const char *prog; /* the program: the command name, the executable's file name or the
+	                     first argument's file name. A 15-byte command name may be cut by
+	                     the kernel: it matches a longer name it begins. */
 	const char *args[DETECT_ARGS_MAX]; /* consecutive arguments, each compared by its file
 	                          name (".../node_modules/.bin/next" is "next") without a trailing
 	                          ':' or a ".js", ".mjs", ".cjs" ending */
@@ -78,12 +78,12 @@ void detect_runtime_entry(const struct detect_rule *r, const char *cmdline, char
 
 /* How a language runtime's command line names the file it runs (detect_rules.c). */
 struct detect_runtime {
-	const char *label;      /* the runtime rule's label */
-	const char *value_opts; /* options that take the next argument: "-r|--require" */
-	const char *stop_opts;  /* options after which no file is run: "-e|--eval" */
-	const char *module_opt; /* the option whose value is the module run: "-m"; NULL none */
+	const char *label;       /* the runtime rule's label */
+	const char *value_opts;  /* options that take the next argument: "-r|--require" */
+	const char *stop_opts;   /* options after which no file is run: "-e|--eval" */
+	const char *module_opt;  /* the option whose value is the module run: "-m"; NULL none */
 	const char *subcommands; /* words before the file: "run|serve" (deno, bun, dotnet) */
-	bool program_is_file;   /* the program is the file (a compiled Go binary) */
+	bool program_is_file;    /* the program is the file (a compiled Go binary) */
 };
 extern const struct detect_runtime detect_runtimes[];
 extern const size_t detect_runtimes_len;
@@ -95,12 +95,12 @@ bool detect_launcher(const char *cmdline, char *out, size_t len);
 
 /* How a package manager names the script it runs (detect_rules.c). */
 struct detect_launcher {
-	const char *name;    /* "npm" */
-	const char *prog;    /* "npm|npm-cli": the program, or the script node runs */
-	const char *run;     /* the words before a script's name: "run|run-script" */
-	const char *direct;  /* scripts named without them: "start|test" */
+	const char *name;        /* "npm" */
+	const char *prog;        /* "npm|npm-cli": the program, or the script node runs */
+	const char *run;         /* the words before a script's name: "run|run-script" */
+	const char *direct;      /* scripts named without them: "start|test" */
 	const char *not_scripts; /* with any_word: words that are commands, not scripts */
-	bool any_word;       /* any other word names a script (`pnpm dev`, `yarn dev`) */
+	bool any_word;           /* any other word names a script (`pnpm dev`, `yarn dev`) */
 };
 extern const struct detect_launcher detect_launchers[];
 extern const size_t detect_launchers_len;

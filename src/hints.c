@@ -3,25 +3,25 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
 #include <strings.h>
 
 #include "config.h"
 
 const struct hint_kind_def hint_kinds[HINT_KIND_COUNT] = {
-	[HINT_AIRPLAY] = {HINT_AIRPLAY, "airplay", true},
-	[HINT_EXPECTED] = {HINT_EXPECTED, "unexpected_owner", false},
-	[HINT_DOCKER] = {HINT_DOCKER, "docker_target", false},
-	[HINT_SHADOWED] = {HINT_SHADOWED, "localhost_shadowed", false},
-	[HINT_LAN] = {HINT_LAN, "lan_exposed", false},
+    [HINT_AIRPLAY] = {HINT_AIRPLAY, "airplay", true},
+    [HINT_EXPECTED] = {HINT_EXPECTED, "unexpected_owner", false},
+    [HINT_DOCKER] = {HINT_DOCKER, "docker_target", false},
+    [HINT_SHADOWED] = {HINT_SHADOWED, "localhost_shadowed", false},
+    [HINT_LAN] = {HINT_LAN, "lan_exposed", false},
 };
 
 static const char airplay_text[] =
-	"macOS AirPlay Receiver — turn it off in System Settings > General > AirDrop & Handoff, "
-	"or use another port; killing it does not help, launchd restarts it";
+    "macOS AirPlay Receiver — turn it off in System Settings > General > AirDrop & Handoff, "
+    "or use another port; killing it does not help, launchd restarts it";
 
 static const char lan_text[] = "reachable from your network — bind 127.0.0.1";
 
@@ -165,7 +165,8 @@ static void own_hints(const struct listener *l, const struct label *lab, const s
 	if (airplay_receiver(l, lab))
 		add(h, HINT_AIRPLAY, "%s", airplay_text);
 	expected_hint(l, lab, cfg, h);
-	if (lab->role == ROLE_DOCKER && hints_docker_target(l->proc->cmdline, target, sizeof target))
+	if (lab->role == ROLE_DOCKER &&
+	    hints_docker_target(l->proc->cmdline, target, sizeof target))
 		add(h, HINT_DOCKER, "forwards to %s (a container)", target);
 }
 
@@ -184,8 +185,8 @@ static bool on_localhost(const struct listener *l)
 
 /* Whether two listeners belong to one server: the same process, the same hidden user, or two
  * docker-proxies forwarding to the same container port (Docker runs one per IP family). */
-static bool same_server(const struct listener *a, const struct label *la,
-                        const struct listener *b, const struct label *lb)
+static bool same_server(const struct listener *a, const struct label *la, const struct listener *b,
+                        const struct label *lb)
 {
 	char ta[96], tb[96];
 	if (a->owner_hidden || b->owner_hidden)
@@ -212,8 +213,8 @@ static void addr_port(const struct listener *l, char *buf, size_t len)
 static bool reaches_server(const struct hint_port *p, size_t k, size_t self)
 {
 	int row = p->reach->hit[k].row;
-	return row >= 0 && same_server(p->mates[self], p->labels[self], p->mates[row],
-	                               p->labels[row]);
+	return row >= 0 &&
+	       same_server(p->mates[self], p->labels[self], p->mates[row], p->labels[row]);
 }
 
 /* What to use instead: an address that reaches the server ("use 127.0.0.1:5000"), localhost
@@ -253,17 +254,20 @@ static void shadowed_hint(const struct hint_port *p, size_t self, struct hint_li
 		const char *verb = r->hit[k].tie ? "may reach" : "reaches";
 		if (airplay_receiver(w, p->labels[row]))
 			add(h, HINT_SHADOWED,
-			    "localhost may reach %s (AirPlay) on %s, not this server — %s%s%sturn AirPlay "
+			    "localhost may reach %s (AirPlay) on %s, not this server — %s%s%sturn "
+			    "AirPlay "
 			    "off",
 			    w->proc->comm, where, use[0] ? "use " : "", use, use[0] ? ", or " : "");
 		else if (use[0])
-			add(h, HINT_SHADOWED, "localhost (%s) %s %s on %s, not this server — use %s",
-			    dest, verb, who, where, use);
+			add(h, HINT_SHADOWED,
+			    "localhost (%s) %s %s on %s, not this server — use %s", dest, verb, who,
+			    where, use);
 		else
-			add(h, HINT_SHADOWED, "localhost (%s) %s %s on %s, not this server — %s", dest,
-			    verb, who, where,
-			    listener_is_wildcard(l) ? "only other addresses of this machine reach it"
-			                            : "no connection reaches it");
+			add(h, HINT_SHADOWED, "localhost (%s) %s %s on %s, not this server — %s",
+			    dest, verb, who, where,
+			    listener_is_wildcard(l)
+			        ? "only other addresses of this machine reach it"
+			        : "no connection reaches it");
 		return;
 	}
 }

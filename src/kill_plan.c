@@ -35,8 +35,10 @@ static void hidden_text(const struct listener *l, char *buf, size_t len)
 	if (l->owner_why == OWNER_NOT_FOUND)
 		snprintf(buf, len, "no process holding it was found yet — try again in a moment");
 	else if (l->owner_why == OWNER_UNREADABLE)
-		snprintf(buf, len, "owned by %s, whose process cannot be read even as root (another pid "
-		         "namespace or a restricted /proc)", l->proc->user[0] ? l->proc->user : "?");
+		snprintf(buf, len,
+		         "owned by %s, whose process cannot be read even as root (another pid "
+		         "namespace or a restricted /proc)",
+		         l->proc->user[0] ? l->proc->user : "?");
 	else
 		kill_plan_sudo_text(l->proc->user, buf, len);
 }

@@ -2,8 +2,8 @@
  * devports may signal it at all. No OS calls: everything comes from a snapshot.
  *
  * The target is the lead holder of the socket (listener.h: the ancestor among its holders, a
- * pre-fork server's master, not its workers), never a wrapper above them: `npm run dev` -> `sh -c` -> node signals
- * node, the process the kernel says holds the socket.
+ * pre-fork server's master, not its workers), never a wrapper above them: `npm run dev` -> `sh -c`
+ * -> node signals node, the process the kernel says holds the socket.
  */
 #ifndef DEVPORTS_KILL_PLAN_H
 #define DEVPORTS_KILL_PLAN_H

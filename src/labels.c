@@ -7,11 +7,9 @@
 #include "port_table.h"
 
 const char *const label_source_names[LABEL_SOURCE_COUNT] = {
-	[LABEL_NONE] = "none",           [LABEL_PORT] = "port",
-	[LABEL_PROCESS] = "process",     [LABEL_CONFIG] = "config",
-	[LABEL_MANIFEST] = "manifest",   [LABEL_PARENT] = "parent",
-	[LABEL_RUNTIME] = "runtime",     [LABEL_SERVICE] = "service",
-	[LABEL_CONTAINER] = "container",
+    [LABEL_NONE] = "none",       [LABEL_PORT] = "port",         [LABEL_PROCESS] = "process",
+    [LABEL_CONFIG] = "config",   [LABEL_MANIFEST] = "manifest", [LABEL_PARENT] = "parent",
+    [LABEL_RUNTIME] = "runtime", [LABEL_SERVICE] = "service",   [LABEL_CONTAINER] = "container",
 };
 
 static bool given(const char *s)
@@ -28,8 +26,7 @@ static void set(struct label *out, enum label_source source, const char *text, c
 
 /* The evidence of the process and what was worked out about it, strongest first (labels.h);
  * false when none names it. */
-static bool from_process(struct label *out, const struct listener *l,
-                         const struct detect_rule *r)
+static bool from_process(struct label *out, const struct listener *l, const struct detect_rule *r)
 {
 	const struct proc_info *p = l->proc;
 	const struct container_info *c = l->container;
@@ -41,18 +38,21 @@ static bool from_process(struct label *out, const struct listener *l,
 			return true;
 	}
 	if (c && given(c->name)) {
-		snprintf(from, sizeof from, "%s: container %s%s%s", given(c->engine) ? c->engine : "container",
-		         c->name, given(c->image) ? ", image " : "", given(c->image) ? c->image : "");
+		snprintf(from, sizeof from, "%s: container %s%s%s",
+		         given(c->engine) ? c->engine : "container", c->name,
+		         given(c->image) ? ", image " : "", given(c->image) ? c->image : "");
 		set(out, LABEL_CONTAINER, c->name, from);
 		return true;
 	}
 	if (given(p->manifest)) {
-		set(out, LABEL_MANIFEST, p->manifest, given(p->manifest_from) ? p->manifest_from : "");
+		set(out, LABEL_MANIFEST, p->manifest,
+		    given(p->manifest_from) ? p->manifest_from : "");
 		out->role = ROLE_DEV;
 		return true;
 	}
 	if (given(p->parent_label)) {
-		snprintf(from, sizeof from, "parent: %s", given(p->parent_from) ? p->parent_from : "?");
+		snprintf(from, sizeof from, "parent: %s",
+		         given(p->parent_from) ? p->parent_from : "?");
 		set(out, LABEL_PARENT, p->parent_label, from);
 		return true;
 	}

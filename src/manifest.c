@@ -17,7 +17,8 @@
  * not a name, and is never printed). */
 static bool name_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '@' || c == '/' || c == '.' || c == '_' || c == '-';
+	return isalnum((unsigned char)c) || c == '@' || c == '/' || c == '.' || c == '_' ||
+	       c == '-';
 }
 
 /* Whether dep (n bytes) is what pattern names: equal, or begun by a pattern ending in '*'.
@@ -76,15 +77,14 @@ static size_t requirement_name(const char *s, size_t n)
 
 /* ---- JSON manifests: package.json, composer.json ---- */
 
-static void json_keys(struct manifest *m, enum manifest_eco eco, const char *file,
-                      const cJSON *doc, const char *member)
+static void json_keys(struct manifest *m, enum manifest_eco eco, const char *file, const cJSON *doc,
+                      const char *member)
 {
 	const cJSON *o = cJSON_GetObjectItemCaseSensitive(doc, member), *e;
 	if (!cJSON_IsObject(o))
 		return;
-	cJSON_ArrayForEach(e, o)
-		if (e->string)
-			consider(m, eco, file, e->string, strlen(e->string));
+	cJSON_ArrayForEach(e, o) if (e->string)
+	    consider(m, eco, file, e->string, strlen(e->string));
 }
 
 static void package_json(struct manifest *m, const char *file, const cJSON *doc)
@@ -99,10 +99,8 @@ static void package_json(struct manifest *m, const char *file, const cJSON *doc)
 	const cJSON *scripts = cJSON_GetObjectItemCaseSensitive(doc, "scripts");
 	size_t o = strlen(m->scripts);
 	if (cJSON_IsObject(scripts))
-		cJSON_ArrayForEach(e, scripts)
-			if (cJSON_IsString(e) && o < sizeof m->scripts)
-				o += (size_t)snprintf(m->scripts + o, sizeof m->scripts - o, "%s\n",
-				                      e->valuestring);
+		cJSON_ArrayForEach(e, scripts) if (cJSON_IsString(e) && o < sizeof m->scripts) o +=
+		    (size_t)snprintf(m->scripts + o, sizeof m->scripts - o, "%s\n", e->valuestring);
 }
 
 static int parse_json(struct manifest *m, enum manifest_kind kind, const char *file,
@@ -197,12 +195,14 @@ static void go_name(struct manifest *m, struct line path)
 		while (start > 0 && path.s[start - 1] != '/')
 			start--;
 		size_t digits = 0;
-		while (start + 1 + digits < end && isdigit((unsigned char)path.s[start + 1 + digits]))
+		while (start + 1 + digits < end &&
+		       isdigit((unsigned char)path.s[start + 1 + digits]))
 			digits++;
-		bool version = end - start >= 2 && path.s[start] == 'v' && digits == end - start - 1;
+		bool version =
+		    end - start >= 2 && path.s[start] == 'v' && digits == end - start - 1;
 		if (!version || start == 0) {
-			snprintf(m->name[ECO_GO], sizeof m->name[ECO_GO], "%.*s", (int)(end - start),
-			         path.s + start);
+			snprintf(m->name[ECO_GO], sizeof m->name[ECO_GO], "%.*s",
+			         (int)(end - start), path.s + start);
 			return;
 		}
 		end = start - 1;
@@ -287,10 +287,10 @@ static void toml_item(struct toml_reader *t, struct line sec, struct line key, s
 {
 	if (t->kind != MANIFEST_PYPROJECT)
 		return;
-	bool deps = (section_is(sec, "project") && key.n == 12 &&
-	             memcmp(key.s, "dependencies", 12) == 0) ||
-	            section_is(sec, "project.optional-dependencies") ||
-	            section_is(sec, "dependency-groups");
+	bool deps =
+	    (section_is(sec, "project") && key.n == 12 && memcmp(key.s, "dependencies", 12) == 0) ||
+	    section_is(sec, "project.optional-dependencies") ||
+	    section_is(sec, "dependency-groups");
 	if (deps)
 		consider(t->m, ECO_PYTHON, t->file, item.s, requirement_name(item.s, item.n));
 }
@@ -308,7 +308,8 @@ static bool toml_strings(struct toml_reader *t, struct line sec, struct line key
 			const char *end = memchr(l.s + i + 1, c, l.n - i - 1);
 			if (!end)
 				return false;
-			toml_item(t, sec, key, (struct line){l.s + i + 1, (size_t)(end - l.s - i - 1)});
+			toml_item(t, sec, key,
+			          (struct line){l.s + i + 1, (size_t)(end - l.s - i - 1)});
 			i = (size_t)(end - l.s);
 		}
 	}
@@ -346,7 +347,8 @@ static void toml(struct toml_reader *t, const char *text, size_t len)
 		key = (struct line){l.s, (size_t)(eq - l.s)};
 		while (key.n && isspace((unsigned char)key.s[key.n - 1]))
 			key.n--;
-		if (key.n >= 2 && (key.s[0] == '"' || key.s[0] == '\'') && key.s[key.n - 1] == key.s[0])
+		if (key.n >= 2 && (key.s[0] == '"' || key.s[0] == '\'') &&
+		    key.s[key.n - 1] == key.s[0])
 			key = (struct line){key.s + 1, key.n - 2};
 		struct line value = {eq + 1, l.n - (size_t)(eq + 1 - l.s)};
 		while (value.n && isspace((unsigned char)value.s[0]))
@@ -357,16 +359,17 @@ static void toml(struct toml_reader *t, const char *text, size_t len)
 			struct line name;
 			if (quoted(value, &name) && name.n && name.n < MANIFEST_NAME_MAX &&
 			    requirement_name(name.s, name.n) == name.n)
-				snprintf(t->m->name[ECO_RUST], MANIFEST_NAME_MAX, "%.*s", (int)name.n,
-				         name.s);
+				snprintf(t->m->name[ECO_RUST], MANIFEST_NAME_MAX, "%.*s",
+				         (int)name.n, name.s);
 		}
 		if (value.n && value.s[0] == '[')
-			in_array = !toml_strings(t, sec, key, (struct line){value.s + 1, value.n - 1});
+			in_array =
+			    !toml_strings(t, sec, key, (struct line){value.s + 1, value.n - 1});
 	}
 }
 
-int manifest_parse(struct manifest *m, enum manifest_kind kind, const char *file,
-                   const char *text, size_t len, char *why, size_t whylen)
+int manifest_parse(struct manifest *m, enum manifest_kind kind, const char *file, const char *text,
+                   size_t len, char *why, size_t whylen)
 {
 	why[0] = '\0';
 	if ((unsigned)kind >= MANIFEST_KIND_COUNT)
@@ -405,8 +408,8 @@ static bool names_file(const char *text, const char *word)
 		char before = p == text ? ' ' : p[-1], after = p[n];
 		if ((isspace((unsigned char)before) || before == '/' || before == '"' ||
 		     before == '\'') &&
-		    (after == '\0' || isspace((unsigned char)after) || after == '"' || after == '\'' ||
-		     after == ';' || after == '&'))
+		    (after == '\0' || isspace((unsigned char)after) || after == '"' ||
+		     after == '\'' || after == ';' || after == '&'))
 			return true;
 	}
 	return false;
@@ -424,7 +427,7 @@ static enum manifest_eco runtime_eco(const char *label)
 	static const struct {
 		const char *label;
 		enum manifest_eco eco;
-	} map[] = {{"Node.js", ECO_NODE}, {"Deno", ECO_NODE}, {"Bun", ECO_NODE},
+	} map[] = {{"Node.js", ECO_NODE},  {"Deno", ECO_NODE}, {"Bun", ECO_NODE},
 	           {"Python", ECO_PYTHON}, {"Ruby", ECO_RUBY}, {"PHP", ECO_PHP},
 	           {"Go", ECO_GO}};
 	for (size_t i = 0; label && i < sizeof map / sizeof map[0]; i++)
@@ -459,8 +462,9 @@ bool manifest_match(const struct manifest *m, const struct proc_info *p, char *l
 		return false;
 	if (eco == ECO_NODE) {
 		const char *main = m->main[0] ? file_name(m->main) : "index.js";
-		bool runs = (p->launcher && p->launcher[0]) ||
-		            (entry[0] && (strcmp(entry, main) == 0 || names_file(m->scripts, entry)));
+		bool runs =
+		    (p->launcher && p->launcher[0]) ||
+		    (entry[0] && (strcmp(entry, main) == 0 || names_file(m->scripts, entry)));
 		if (!runs)
 			return false;
 	} else if (eco == ECO_PYTHON || eco == ECO_RUBY || eco == ECO_PHP) {

@@ -46,13 +46,14 @@ enum { MANIFEST_FROM_MAX = 80, MANIFEST_NAME_MAX = 48, MANIFEST_SCRIPTS_MAX = 20
 /* What one project's manifests say, language by language. */
 struct manifest {
 	struct manifest_found {
-		const struct manifest_rule *rule; /* the first rule (table order) a dependency met */
-		char from[MANIFEST_FROM_MAX];      /* "package.json: express" */
+		const struct manifest_rule
+		    *rule;                    /* the first rule (table order) a dependency met */
+		char from[MANIFEST_FROM_MAX]; /* "package.json: express" */
 	} found[ECO_COUNT];
-	bool has[ECO_COUNT];                  /* a manifest of this language was read */
+	bool has[ECO_COUNT];                     /* a manifest of this language was read */
 	char name[ECO_COUNT][MANIFEST_NAME_MAX]; /* go.mod's module, Cargo.toml's package name */
-	char main[MANIFEST_NAME_MAX];          /* package.json's main, "" when it has none */
-	char scripts[MANIFEST_SCRIPTS_MAX];    /* package.json's scripts' commands, '\n' between */
+	char main[MANIFEST_NAME_MAX];            /* package.json's main, "" when it has none */
+	char scripts[MANIFEST_SCRIPTS_MAX]; /* package.json's scripts' commands, '\n' between */
 };
 
 /* Reads one manifest's text (text[0..len), need not be NUL-terminated) into m, which holds what
@@ -60,8 +61,8 @@ struct manifest {
  * when its rule comes before what m found for the language. file is the file's name, for the
  * evidence ("requirements-dev.txt"). Returns 0, or -EINVAL with a short reason in why (capacity
  * whylen): the text is not what the kind says (invalid JSON); m is then unchanged. */
-int manifest_parse(struct manifest *m, enum manifest_kind kind, const char *file,
-                   const char *text, size_t len, char *why, size_t whylen);
+int manifest_parse(struct manifest *m, enum manifest_kind kind, const char *file, const char *text,
+                   size_t len, char *why, size_t whylen);
 
 /* Whether p runs its project's code as m describes it, and what it is then: *label ("Express",
  * "Go api") into label (capacity labellen), and the evidence ("package.json: express") into from.

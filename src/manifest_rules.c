@@ -5,17 +5,21 @@
 #include "manifest.h"
 
 const char *const manifest_file_names[MANIFEST_KIND_COUNT] = {
-	[MANIFEST_PACKAGE_JSON] = "package.json", [MANIFEST_PYPROJECT] = "pyproject.toml",
-	[MANIFEST_REQUIREMENTS] = "requirements.txt", [MANIFEST_PIPFILE] = "Pipfile",
-	[MANIFEST_GEMFILE] = "Gemfile",           [MANIFEST_COMPOSER] = "composer.json",
-	[MANIFEST_GO_MOD] = "go.mod",             [MANIFEST_CARGO] = "Cargo.toml",
+    [MANIFEST_PACKAGE_JSON] = "package.json",
+    [MANIFEST_PYPROJECT] = "pyproject.toml",
+    [MANIFEST_REQUIREMENTS] = "requirements.txt",
+    [MANIFEST_PIPFILE] = "Pipfile",
+    [MANIFEST_GEMFILE] = "Gemfile",
+    [MANIFEST_COMPOSER] = "composer.json",
+    [MANIFEST_GO_MOD] = "go.mod",
+    [MANIFEST_CARGO] = "Cargo.toml",
 };
 
 const enum manifest_eco manifest_kind_eco[MANIFEST_KIND_COUNT] = {
-	[MANIFEST_PACKAGE_JSON] = ECO_NODE, [MANIFEST_PYPROJECT] = ECO_PYTHON,
-	[MANIFEST_REQUIREMENTS] = ECO_PYTHON, [MANIFEST_PIPFILE] = ECO_PYTHON,
-	[MANIFEST_GEMFILE] = ECO_RUBY,      [MANIFEST_COMPOSER] = ECO_PHP,
-	[MANIFEST_GO_MOD] = ECO_GO,         [MANIFEST_CARGO] = ECO_RUST,
+    [MANIFEST_PACKAGE_JSON] = ECO_NODE,   [MANIFEST_PYPROJECT] = ECO_PYTHON,
+    [MANIFEST_REQUIREMENTS] = ECO_PYTHON, [MANIFEST_PIPFILE] = ECO_PYTHON,
+    [MANIFEST_GEMFILE] = ECO_RUBY,        [MANIFEST_COMPOSER] = ECO_PHP,
+    [MANIFEST_GO_MOD] = ECO_GO,           [MANIFEST_CARGO] = ECO_RUST,
 };
 
 /* clang-format off */

@@ -10,10 +10,10 @@
 #include "model.h"
 
 const char *const model_sort_names[SORT_COUNT] = {
-	[SORT_PORT] = "port",
-	[SORT_PROCESS] = "process",
-	[SORT_PID] = "pid",
-	[SORT_UPTIME] = "uptime",
+    [SORT_PORT] = "port",
+    [SORT_PROCESS] = "process",
+    [SORT_PID] = "pid",
+    [SORT_UPTIME] = "uptime",
 };
 
 static int by_key(const struct row *a, const struct row *b)
@@ -54,10 +54,10 @@ static int by_uptime(const void *x, const void *y)
 }
 
 static int (*const sorters[SORT_COUNT])(const void *, const void *) = {
-	[SORT_PORT] = by_port,
-	[SORT_PROCESS] = by_process,
-	[SORT_PID] = by_pid,
-	[SORT_UPTIME] = by_uptime,
+    [SORT_PORT] = by_port,
+    [SORT_PROCESS] = by_process,
+    [SORT_PID] = by_pid,
+    [SORT_UPTIME] = by_uptime,
 };
 
 static bool matches(const struct row *r, const char *filter)
@@ -117,8 +117,8 @@ void model_rebuild(struct model *m)
 	if (!group)
 		return;
 	for (int g = 0; g < RANGE_COUNT; g++) {
-		bool collapsed = g == RANGE_DYNAMIC && !m->show_all && !m->unfold_dynamic &&
-		                 !m->filter[0];
+		bool collapsed =
+		    g == RANGE_DYNAMIC && !m->show_all && !m->unfold_dynamic && !m->filter[0];
 		size_t n = 0, total = 0;
 		for (size_t i = 0; i < m->nrows; i++) {
 			const struct row *r = &m->rows[i];
@@ -133,13 +133,16 @@ void model_rebuild(struct model *m)
 		}
 		if (total == 0)
 			continue;
-		if (!push_line(m, (struct model_line){.kind = LINE_HEADER, .range = (enum port_range)g,
-		                                      .shown = n, .total = total,
+		if (!push_line(m, (struct model_line){.kind = LINE_HEADER,
+		                                      .range = (enum port_range)g,
+		                                      .shown = n,
+		                                      .total = total,
 		                                      .collapsed = collapsed}))
 			break;
 		qsort(group, n, sizeof *group, sorters[m->sort]);
 		for (size_t k = 0; k < n; k++)
-			push_line(m, (struct model_line){.kind = LINE_ROW, .range = (enum port_range)g,
+			push_line(m, (struct model_line){.kind = LINE_ROW,
+			                                 .range = (enum port_range)g,
 			                                 .row = (size_t)(group[k] - m->rows)});
 	}
 	free(group);

@@ -2,9 +2,9 @@
 #include "ranges.h"
 
 const struct range_def ranges_table[RANGE_COUNT] = {
-	[RANGE_WELL_KNOWN] = {RANGE_WELL_KNOWN, 0, 1023, "Well-known", "well_known"},
-	[RANGE_REGISTERED] = {RANGE_REGISTERED, 1024, 49151, "Registered", "registered"},
-	[RANGE_DYNAMIC] = {RANGE_DYNAMIC, 49152, 65535, "Dynamic", "dynamic"},
+    [RANGE_WELL_KNOWN] = {RANGE_WELL_KNOWN, 0, 1023, "Well-known", "well_known"},
+    [RANGE_REGISTERED] = {RANGE_REGISTERED, 1024, 49151, "Registered", "registered"},
+    [RANGE_DYNAMIC] = {RANGE_DYNAMIC, 49152, 65535, "Dynamic", "dynamic"},
 };
 
 enum port_range ranges_of(uint16_t port)

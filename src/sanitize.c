@@ -17,7 +17,8 @@ static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	static const struct {
 		unsigned char mask, lead;
 		uint32_t min;
-	} forms[] = {{0x80, 0x00, 0}, {0xe0, 0xc0, 0x80}, {0xf0, 0xe0, 0x800}, {0xf8, 0xf0, 0x10000}};
+	} forms[] = {
+	    {0x80, 0x00, 0}, {0xe0, 0xc0, 0x80}, {0xf0, 0xe0, 0x800}, {0xf8, 0xf0, 0x10000}};
 	for (size_t len = 1; len <= 4; len++) {
 		if ((s[0] & forms[len - 1].mask) != forms[len - 1].lead)
 			continue;

@@ -10,16 +10,26 @@
 #include "ranges.h"
 #include "sanitize.h"
 
-enum col { COL_PORT, COL_PROTO, COL_ADDR, COL_PID, COL_USER, COL_PROCESS, COL_LABEL, COL_COMMAND,
-	   COL_COUNT };
+enum col {
+	COL_PORT,
+	COL_PROTO,
+	COL_ADDR,
+	COL_PID,
+	COL_USER,
+	COL_PROCESS,
+	COL_LABEL,
+	COL_COMMAND,
+	COL_COUNT
+};
 
 static const struct {
 	const char *title;
 	bool right; /* right-aligned */
 } columns[COL_COUNT] = {
-	[COL_PORT] = {"PORT", true},     [COL_PROTO] = {"PROTO", false}, [COL_ADDR] = {"ADDRESS", false},
-	[COL_PID] = {"PID", true},       [COL_USER] = {"USER", false},   [COL_PROCESS] = {"PROCESS", false},
-	[COL_LABEL] = {"LABEL", false},  [COL_COMMAND] = {"COMMAND", false},
+    [COL_PORT] = {"PORT", true},     [COL_PROTO] = {"PROTO", false},
+    [COL_ADDR] = {"ADDRESS", false}, [COL_PID] = {"PID", true},
+    [COL_USER] = {"USER", false},    [COL_PROCESS] = {"PROCESS", false},
+    [COL_LABEL] = {"LABEL", false},  [COL_COMMAND] = {"COMMAND", false},
 };
 
 enum { CELL_MAX = PROC_CMDLINE_MAX + 8 };
@@ -33,7 +43,8 @@ static void cell_text(const struct listener *l, const struct annotation *a, enum
 		snprintf(buf, len, "%u", (unsigned)l->port);
 		break;
 	case COL_PROTO:
-		snprintf(buf, len, "%s%s", listener_proto_name(l), l->family == FAMILY_V6 ? "6" : "");
+		snprintf(buf, len, "%s%s", listener_proto_name(l),
+		         l->family == FAMILY_V6 ? "6" : "");
 		break;
 	case COL_ADDR:
 		listener_addr_str(l, buf, len);
@@ -51,7 +62,8 @@ static void cell_text(const struct listener *l, const struct annotation *a, enum
 		listener_process_str(l, buf, len);
 		break;
 	case COL_LABEL: /* "?": a guess from the port number; "!": see the hints below the table */
-		snprintf(buf, len, "%s%s%s%s", a->label.text, a->label.source == LABEL_PORT ? "?" : "",
+		snprintf(buf, len, "%s%s%s%s", a->label.text,
+		         a->label.source == LABEL_PORT ? "?" : "",
 		         a->label.text[0] && a->hints.n ? " " : "", a->hints.n ? "!" : "");
 		break;
 	case COL_COMMAND:

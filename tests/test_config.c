@@ -12,6 +12,13 @@
 #include "model.h"
 #include "port_table.h"
 
+/* The nanoseconds of a file's modification time: POSIX's st_mtim, macOS's st_mtimespec. */
+#ifdef __APPLE__
+#define STAT_MTIME_NSEC(st) ((st).st_mtimespec.tv_nsec)
+#else
+#define STAT_MTIME_NSEC(st) ((st).st_mtim.tv_nsec)
+#endif
+
 static struct config c;
 
 static void setup(void)
@@ -226,8 +233,8 @@ Test(config, load_reads_a_file_and_never_rewrites_it)
 	cr_assert(strstr(c.error, ":1:15: invalid JSON: trailing comma before '}'"), "%s", c.error);
 	cr_assert_eq(stat(path, &after), 0);
 	cr_assert_eq(before.st_size, after.st_size);
-	cr_assert_eq(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
-	cr_assert_eq(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
+	cr_assert_eq(before.st_mtime, after.st_mtime);
+	cr_assert_eq(STAT_MTIME_NSEC(before), STAT_MTIME_NSEC(after));
 	unlink(path);
 
 	config_free(&c);

@@ -357,3 +357,92 @@ Test(keys, every_key_in_the_table_is_tested)
 			cr_assert(found, "key '%s' has no test", keys_table[i].name);
 		}
 }
+
+/* How the man page (doc/devports.1) writes a key code, or NULL for one that is not a key. */
+static const char *man_name(int key)
+{
+	switch (key) {
+	case KEY_UP:
+		return "\\(ua";
+	case KEY_DOWN:
+		return "\\(da";
+	case KEY_PPAGE:
+		return "PgUp";
+	case KEY_NPAGE:
+		return "PgDn";
+	case KEY_HOME:
+		return "Home";
+	case KEY_END:
+		return "End";
+	case '\r':
+	case KEY_ENTER:
+		return "Enter";
+	case 27:
+		return "Esc";
+	case 12:
+		return "^L";
+	case KEY_RESIZE:
+		return NULL; /* the terminal's size changed: no key to press */
+	default: {
+		static char c[2];
+		cr_assert(key > ' ' && key < 0x7f, "key %d has no name for the man page", key);
+		c[0] = (char)key;
+		return c;
+	}
+	}
+}
+
+/* Whether `word` is one of the keys on the tag lines of the man page (".BR i \", \" Enter"): a
+ * whole token, between spaces, quotes, commas or line ends. */
+static bool tag_has(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = strstr(line, word); p; p = strstr(p + 1, word)) {
+		bool before = p == line || strchr(" \",", p[-1]);
+		bool after = !p[n] || strchr(" \",\n", p[n]);
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
+Test(keys, the_man_page_lists_every_key_of_every_mode)
+{
+	static const struct {
+		enum app_mode mode;
+		const char *section;
+	} sections[] = {
+		{MODE_LIST, ".SS \"In the list\""},
+		{MODE_KILL, ".SS \"In the kill box\""},
+		{MODE_DETAIL, ".SS \"In inspect\""},
+	};
+	FILE *in = fopen(TESTS_DIR "/../doc/devports.1", "r");
+	cr_assert(in, "doc/devports.1 not readable");
+	char tags[3][2048] = {{0}}; /* the tag lines of each mode's section, one after another */
+	char line[512];
+	int cur = -1;
+	bool tag_next = false;
+	while (fgets(line, sizeof line, in)) {
+		if (!strncmp(line, ".SH", 3))
+			cur = -1;
+		for (int s = 0; s < 3; s++)
+			if (!strncmp(line, sections[s].section, strlen(sections[s].section)))
+				cur = s;
+		if (cur >= 0 && tag_next)
+			strncat(tags[cur], line, sizeof tags[cur] - strlen(tags[cur]) - 1);
+		tag_next = !strncmp(line, ".TP", 3);
+	}
+	fclose(in);
+	for (size_t i = 0; i < keys_table_len; i++) {
+		const struct key_binding *b = &keys_table[i];
+		int s = b->mode == MODE_LIST ? 0 : b->mode == MODE_KILL ? 1 : 2;
+		cr_assert(b->mode == sections[s].mode);
+		for (int k = 0; k < KEYS_PER_BINDING && b->keys[k]; k++) {
+			const char *name = man_name(b->keys[k]);
+			if (!name)
+				continue;
+			cr_assert(tag_has(tags[s], name), "the man page's %s does not list the key %s (%s)",
+			          sections[s].section, name, b->help);
+		}
+	}
+}

@@ -18,7 +18,7 @@
 static char top[64]; /* the tree of each test, and HOME */
 
 /* top/rel (rel formatted), in one of a few rotating buffers: good for the next few calls only. */
-static const char *at(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static const char *at(const char *fmt, ...)
 {
 	static char buf[4][512];
 	static int next;

@@ -29,7 +29,8 @@ static void gather(struct app *a, struct detail *d)
 			d->proc = fresh;
 		else if (d->proc_rc == 0)
 			d->proc_rc = -ESRCH;
-		d->nchain = ancestry_walk(a->platform, &d->proc, d->chain, ANCESTRY_MAX, &d->strings);
+		d->nchain =
+		    ancestry_walk(a->platform, &d->proc, d->chain, ANCESTRY_MAX, &d->strings);
 		d->unit_rc = platform_service_unit(a->platform, l->proc->id.pid, d->unit,
 		                                   sizeof d->unit, &d->unit_user);
 	}

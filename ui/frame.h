@@ -9,25 +9,25 @@
 /* What a cell means; theme.c maps each to colours and attributes. */
 enum style {
 	ST_NORMAL = 0,
-	ST_TITLE,    /* the top bar */
-	ST_COLUMNS,  /* column titles */
-	ST_GROUP,    /* a range header */
-	ST_SELECTED, /* the cursor's row */
+	ST_TITLE,         /* the top bar */
+	ST_COLUMNS,       /* column titles */
+	ST_GROUP,         /* a range header */
+	ST_SELECTED,      /* the cursor's row */
 	ST_SELECTED_GONE, /* the cursor on a tombstone */
-	ST_NEW,      /* a row that appeared in the last 5 s */
-	ST_GONE,     /* a tombstone */
-	ST_DIM,      /* secondary text: pids, uptime, guesses */
-	ST_LAN,      /* the LAN badge */
-	ST_HINT,     /* a hint marker and its text */
-	ST_STATUS,   /* the status line */
-	ST_KEY,      /* a key in the key bar */
-	ST_ERROR,    /* an error message */
-	ST_PAUSED,   /* the PAUSED badge */
+	ST_NEW,           /* a row that appeared in the last 5 s */
+	ST_GONE,          /* a tombstone */
+	ST_DIM,           /* secondary text: pids, uptime, guesses */
+	ST_LAN,           /* the LAN badge */
+	ST_HINT,          /* a hint marker and its text */
+	ST_STATUS,        /* the status line */
+	ST_KEY,           /* a key in the key bar */
+	ST_ERROR,         /* an error message */
+	ST_PAUSED,        /* the PAUSED badge */
 	ST_COUNT
 };
 
 struct cell {
-	char ch[5];    /* one UTF-8 character, NUL-terminated; "" for the right half of a wide one */
+	char ch[5]; /* one UTF-8 character, NUL-terminated; "" for the right half of a wide one */
 	uint8_t style; /* enum style */
 };
 

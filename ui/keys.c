@@ -140,6 +140,8 @@ static enum reaction kill_now(struct app *a)
 	return app_kill_open(a, SIGKILL);
 }
 
+/* One binding a line: the formatter would put each field of the long ones on a line of its own. */
+/* clang-format off */
 const struct key_binding keys_table[] = {
 	{MODE_LIST, {KEY_UP}, "↑", "move up", NULL, up},
 	{MODE_LIST, {KEY_DOWN}, "↓", "move down", NULL, down},
@@ -178,6 +180,7 @@ const struct key_binding keys_table[] = {
 	{MODE_DETAIL, {KEY_ESC, 'q', 'i'}, "Esc", "back to the list", "back", app_detail_close},
 	{MODE_DETAIL, {KEY_CTRL_L, KEY_RESIZE}, "^L", "redraw the screen", NULL, repaint},
 };
+/* clang-format on */
 
 const size_t keys_table_len = sizeof keys_table / sizeof keys_table[0];
 

@@ -11,7 +11,7 @@ struct key_binding {
 	int keys[KEYS_PER_BINDING]; /* curses key codes; 0 ends the list */
 	const char *name;           /* as shown in help and the key bar: "↑/↓", "/" */
 	const char *help;           /* one line for the help screen */
-	const char *bar;            /* the word in the key bar ("filter"), or NULL: not in the bar */
+	const char *bar; /* the word in the key bar ("filter"), or NULL: not in the bar */
 	enum reaction (*run)(struct app *a);
 };
 

@@ -79,7 +79,8 @@ static void compose(const struct app *a, struct status *s)
 		s->wrap = true;
 	} else if (sel && sel->l.owner_hidden && sel->l.owner_why != OWNER_NOT_READABLE) {
 		/* not a matter of sudo: say what it is */
-		snprintf(text, len, " :%u %s", (unsigned)sel->l.port, owner_unknown_text[sel->l.owner_why]);
+		snprintf(text, len, " :%u %s", (unsigned)sel->l.port,
+		         owner_unknown_text[sel->l.owner_why]);
 		s->wrap = true;
 	} else if (hidden) {
 		size_t denied = model_count_hidden_by(&a->model, OWNER_NOT_READABLE);

@@ -17,7 +17,7 @@
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t suspend_asked; /* Ctrl-Z (SIGTSTP): handled in the loop */
-static const double busy_wait = 0.05; /* seconds between turns while work is under way */
+static const double busy_wait = 0.05;       /* seconds between turns while work is under way */
 static bool curses_on;
 
 static void restore_terminal(void)
@@ -100,11 +100,14 @@ static bool suspend(void)
 static bool start_curses(void)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "devports: the dashboard needs a terminal; use `devports list` or --json\n");
+		fprintf(
+		    stderr,
+		    "devports: the dashboard needs a terminal; use `devports list` or --json\n");
 		return false;
 	}
 	if (!newterm(NULL, stdout, stdin)) {
-		fprintf(stderr, "devports: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
+		fprintf(stderr, "devports: cannot use terminal type '%s'\n",
+		        getenv("TERM") ? getenv("TERM") : "");
 		return false;
 	}
 	curses_on = true;
@@ -196,7 +199,8 @@ static int run(struct app *a)
 		if (app_busy(a) && wait > busy_wait) /* a kill or a check wants frequent turns */
 			wait = busy_wait;
 		int wait_ms = wait > 0 ? (int)(wait * 1000) + 1 : 0;
-		/* An HTTP check waits on its socket and the terminal together; otherwise curses waits. */
+		/* An HTTP check waits on its socket and the terminal together; otherwise curses
+		 * waits. */
 		timeout(app_wait(a, STDIN_FILENO, wait_ms) ? 0 : wait_ms);
 		int ch = getch();
 		if (ch == ERR) {

@@ -33,7 +33,6 @@ void view_format_duration(int64_t seconds, char *buf, size_t len);
 /* Writes text on up to max_lines lines of w columns from (y, x), breaking after a space when one
  * is near, else anywhere; the last line ends in "…" when text goes on. f NULL only counts. Returns
  * the lines used (0 for ""). */
-int view_wrap(struct frame *f, int y, int x, int w, int max_lines, enum style st,
-              const char *text);
+int view_wrap(struct frame *f, int y, int x, int w, int max_lines, enum style st, const char *text);
 
 #endif

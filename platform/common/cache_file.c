@@ -3,9 +3,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +65,9 @@ static int open_dir(const char *dir, bool create, const char **why)
 		/* O_NOFOLLOW with O_DIRECTORY refuses a symlink with ENOTDIR, not ELOOP */
 		bool symlink = (err == ELOOP || err == ENOTDIR) && lstat(dir, &link) == 0 &&
 		               S_ISLNK(link.st_mode);
-		*why = symlink ? "unsafe folder (a symlink)" : err == ENOENT ? "missing"
-		                                                             : "unusable folder";
+		*why = symlink         ? "unsafe folder (a symlink)"
+		       : err == ENOENT ? "missing"
+		                       : "unusable folder";
 		return -err;
 	}
 	struct stat st;

@@ -8,26 +8,26 @@
 
 /* Versioned names first: the unversioned ones exist only with the -dev package. */
 static const char *const library_names[] = {
-	"libcurl.so.4", "libcurl-gnutls.so.4", "libcurl.4.dylib", "libcurl.so", "libcurl.dylib",
+    "libcurl.so.4", "libcurl-gnutls.so.4", "libcurl.4.dylib", "libcurl.so", "libcurl.dylib",
 };
 
 static const struct {
 	const char *symbol;
 	size_t offset;
 } symbols[] = {
-	{"curl_global_init", offsetof(struct curl_lib, global_init)},
-	{"curl_multi_init", offsetof(struct curl_lib, multi_init)},
-	{"curl_easy_init", offsetof(struct curl_lib, easy_init)},
-	{"curl_easy_setopt", offsetof(struct curl_lib, easy_setopt)},
-	{"curl_easy_getinfo", offsetof(struct curl_lib, easy_getinfo)},
-	{"curl_easy_strerror", offsetof(struct curl_lib, easy_strerror)},
-	{"curl_easy_cleanup", offsetof(struct curl_lib, easy_cleanup)},
-	{"curl_multi_add_handle", offsetof(struct curl_lib, multi_add_handle)},
-	{"curl_multi_remove_handle", offsetof(struct curl_lib, multi_remove_handle)},
-	{"curl_multi_perform", offsetof(struct curl_lib, multi_perform)},
-	{"curl_multi_info_read", offsetof(struct curl_lib, multi_info_read)},
-	{"curl_multi_wait", offsetof(struct curl_lib, multi_wait)},
-	{"curl_multi_cleanup", offsetof(struct curl_lib, multi_cleanup)},
+    {"curl_global_init", offsetof(struct curl_lib, global_init)},
+    {"curl_multi_init", offsetof(struct curl_lib, multi_init)},
+    {"curl_easy_init", offsetof(struct curl_lib, easy_init)},
+    {"curl_easy_setopt", offsetof(struct curl_lib, easy_setopt)},
+    {"curl_easy_getinfo", offsetof(struct curl_lib, easy_getinfo)},
+    {"curl_easy_strerror", offsetof(struct curl_lib, easy_strerror)},
+    {"curl_easy_cleanup", offsetof(struct curl_lib, easy_cleanup)},
+    {"curl_multi_add_handle", offsetof(struct curl_lib, multi_add_handle)},
+    {"curl_multi_remove_handle", offsetof(struct curl_lib, multi_remove_handle)},
+    {"curl_multi_perform", offsetof(struct curl_lib, multi_perform)},
+    {"curl_multi_info_read", offsetof(struct curl_lib, multi_info_read)},
+    {"curl_multi_wait", offsetof(struct curl_lib, multi_wait)},
+    {"curl_multi_cleanup", offsetof(struct curl_lib, multi_cleanup)},
 };
 
 static bool load(struct curl_lib *lib)

@@ -9,7 +9,8 @@
 #ifndef DEVPORTS_CURL_LIB_H
 #define DEVPORTS_CURL_LIB_H
 
-#define CURL_DISABLE_TYPECHECK /* the type-checking macros would hide the calls through pointers */
+#define CURL_DISABLE_TYPECHECK /* the type-checking macros would hide the calls through pointers   \
+                                */
 #include <curl/curl.h>
 
 struct curl_lib {

@@ -143,8 +143,7 @@ int http_check_start(struct http_check **out, const struct listener *target, int
 	}
 	CURL *e = c->easy;
 	cl->easy_setopt(e, CURLOPT_URL, c->r.url);
-	cl->easy_setopt(e, CURLOPT_PROXY,
-	                 ""); /* straight to this machine, whatever the env says */
+	cl->easy_setopt(e, CURLOPT_PROXY, ""); /* straight to this machine, whatever the env says */
 	cl->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	cl->easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
 	cl->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -211,7 +210,7 @@ bool http_check_wait(struct http_check *c, int extra_fd, int timeout_ms)
 		return false;
 	}
 	cl->multi_wait(c->multi, extra_fd >= 0 ? &extra : NULL, extra_fd >= 0 ? 1 : 0,
-	                timeout_ms < 0 ? 0 : timeout_ms, &numfds);
+	               timeout_ms < 0 ? 0 : timeout_ms, &numfds);
 	http_check_step(c);
 	return extra_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN);
 }

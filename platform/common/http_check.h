@@ -30,10 +30,6 @@ int http_check_target(const struct listener *l, struct listener *target);
  * begun talking yet: call http_check_step() or http_check_wait(). */
 int http_check_start(struct http_check **out, const struct listener *target, int timeout_ms);
 
-
-
-
-
 /* Pure: fills r->text from the other fields, for the outcome; timeout_ms names the limit. */
 void http_result_describe(struct http_result *r, int timeout_ms);
 

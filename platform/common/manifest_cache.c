@@ -23,7 +23,7 @@ struct entry {
 	uint64_t stamp;    /* of the manifest files as last looked at */
 	double recheck_at; /* when they are looked at again */
 	double used_at;
-	bool any;          /* a manifest was read */
+	bool any; /* a manifest was read */
 	struct manifest m;
 	char problems[MANIFEST_PROBLEMS_MAX];
 };

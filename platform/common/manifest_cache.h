@@ -17,8 +17,8 @@
 
 #define MANIFEST_RECHECK_SECONDS 5.0
 enum {
-	MANIFEST_FILE_MAX = 1 << 20, /* bytes: a bigger manifest is not read */
-	MANIFEST_CACHE_MAX = 256,    /* projects remembered; the least recently used goes first */
+	MANIFEST_FILE_MAX = 1 << 20,   /* bytes: a bigger manifest is not read */
+	MANIFEST_CACHE_MAX = 256,      /* projects remembered; the least recently used goes first */
 	MANIFEST_REQUIREMENTS_MAX = 4, /* requirements*.txt files read in one project */
 	MANIFEST_PROBLEMS_MAX = 240,
 };

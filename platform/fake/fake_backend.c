@@ -104,13 +104,15 @@ static int add_step(const struct fake *f, const struct scenario_step *st, struct
 		const struct scenario_listener *l = &set->v[i];
 		if (l->sock.owner_hidden) {
 			rc = snapshot_add_socket(out, &l->sock, NULL, 0,
-			                         (enum owner_unknown)l->sock.owner_why, l->proc.user);
+			                         (enum owner_unknown)l->sock.owner_why,
+			                         l->proc.user);
 			continue;
 		}
 		/* The first visible listener of a socket adds it with the pids of all of them. */
 		bool seen = false;
 		for (size_t k = 0; k < i && !seen; k++)
-			seen = !set->v[k].sock.owner_hidden && same_socket(&set->v[k].sock, &l->sock);
+			seen =
+			    !set->v[k].sock.owner_hidden && same_socket(&set->v[k].sock, &l->sock);
 		if (seen)
 			continue;
 		size_t npids = 0;
@@ -122,7 +124,8 @@ static int add_step(const struct fake *f, const struct scenario_step *st, struct
 				continue;
 			pids[npids++] = pid;
 			if (has_pid(added, nadded, pid))
-				continue; /* a process is added once, as its first listener gives it */
+				continue; /* a process is added once, as its first listener gives it
+				           */
 			added[nadded++] = pid;
 			if (!snapshot_add_process(out, &m->proc))
 				rc = -ENOMEM;
@@ -194,8 +197,8 @@ static bool ignores_sigterm(const struct fake *f, pid_t pid)
 {
 	const struct scenario_step *st = current_step(f);
 	for (size_t i = 0; st->extra && i < st->listeners.n; i++)
-		if (!st->listeners.v[i].sock.owner_hidden && st->listeners.v[i].proc.id.pid == pid &&
-		    st->extra[i].ignores_sigterm)
+		if (!st->listeners.v[i].sock.owner_hidden &&
+		    st->listeners.v[i].proc.id.pid == pid && st->extra[i].ignores_sigterm)
 			return true;
 	return false;
 }
@@ -240,7 +243,8 @@ static int fake_connections(void *impl, const struct listener *l, int *count)
 		return -EINVAL;
 	const struct scenario_step *st = current_step(f);
 	for (size_t i = 0; st->extra && i < st->listeners.n; i++)
-		if (listener_same_key(&st->listeners.v[i].sock, l) && st->extra[i].connections >= 0) {
+		if (listener_same_key(&st->listeners.v[i].sock, l) &&
+		    st->extra[i].connections >= 0) {
 			*count = st->extra[i].connections;
 			return 0;
 		}

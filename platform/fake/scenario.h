@@ -86,7 +86,7 @@ struct scenario_ctx {
 	int64_t open_time; /* playback start, seconds since the epoch */
 	char *err;         /* message buffer */
 	size_t errlen;
-	const struct scenario *sc;             /* the steps read so far */
+	const struct scenario *sc;            /* the steps read so far */
 	const struct scenario_listeners *cur; /* the current step's listeners read so far */
 	struct arena *strings;                /* where the process strings go (sc's arena) */
 };

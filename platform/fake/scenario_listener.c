@@ -28,15 +28,20 @@ static const double exact_max = 9007199254740992.0; /* 2^53: the largest exact J
 static const double boot_age = 30 * 86400.0; /* the demo machine booted 30 days before playback */
 
 static const char *const listener_keys[] = {
-    "port",   "proto",   "address",     "v6only",  "owner_hidden", "inode", "uid",
-    "user",   "pid",     "ppid",        "name",    "cmdline",      "cwd",   "exe",
-    "uptime", "started", "start_ticks", "rss_kib", "threads",      "project_root",
-    "ignores_sigterm", "connections", "owner", "unit", NULL,
+    "port",        "proto",        "address",
+    "v6only",      "owner_hidden", "inode",
+    "uid",         "user",         "pid",
+    "ppid",        "name",         "cmdline",
+    "cwd",         "exe",          "uptime",
+    "started",     "start_ticks",  "rss_kib",
+    "threads",     "project_root", "ignores_sigterm",
+    "connections", "owner",        "unit",
+    NULL,
 };
 /* An entry of "processes": a process that holds no socket (an ancestor shown by inspect). */
 static const char *const process_keys[] = {
-    "pid", "ppid", "name", "cmdline", "cwd", "exe", "project_root", "user", "uid",
-    "uptime", "started", "start_ticks", "rss_kib", "threads", "unit", NULL,
+    "pid", "ppid",   "name",    "cmdline",     "cwd",     "exe",     "project_root", "user",
+    "uid", "uptime", "started", "start_ticks", "rss_kib", "threads", "unit",         NULL,
 };
 /* A hidden owner is known only by the socket's uid: nothing else of the process can be read. */
 static const char *const hidden_keys[] = {
@@ -202,10 +207,10 @@ static int read_user(const struct scenario_ctx *cx, const cJSON *obj, const char
 	if (has_uid && !has_user) {
 		char digits[16];
 		snprintf(digits, sizeof digits, "%u", (unsigned)p->uid);
-		p->user = base && base->uid == p->uid       ? base->user
-		          : p->uid == 0                      ? "root"
-		          : p->uid == DEFAULT_UID            ? "dev"
-		                                             : arena_strdup(cx->strings, digits);
+		p->user = base && base->uid == p->uid ? base->user
+		          : p->uid == 0               ? "root"
+		          : p->uid == DEFAULT_UID     ? "dev"
+		                                      : arena_strdup(cx->strings, digits);
 	}
 	if (!has_user && !has_uid && !base) {
 		p->uid = hidden ? 0 : DEFAULT_UID;
@@ -377,7 +382,8 @@ static int read_process(const struct scenario_ctx *cx, const cJSON *obj, const c
 			p->cmdline = p->comm;
 		/* A scenario has no files to look for project markers in: a working directory in
 		 * someone's home stands for its project unless the scenario says otherwise. */
-		const char *home_sub = strncmp(p->cwd, "/home/", 6) == 0 ? strchr(p->cwd + 6, '/') : NULL;
+		const char *home_sub =
+		    strncmp(p->cwd, "/home/", 6) == 0 ? strchr(p->cwd + 6, '/') : NULL;
 		if (!raw[4] && home_sub && home_sub[1])
 			p->project_root = p->cwd;
 	}

@@ -50,10 +50,10 @@
  * field it leaves out from the latest such listener, start time included: describe a process once,
  * then repeat only port, address and pid. Listeners of one step on the same proto, address, port
  * (and inode) with different pids are one socket that all of them hold, as a pre-fork server's
- * parent and workers do: one row with every holder. A "comment" member is allowed in every object. Unknown
- * or repeated members are errors, so are values of the wrong type; null means "the default".
- * Every text is sanitized (sanitize.h) here, once. The JSON must be strict (RFC 8259: no trailing
- * commas, no comments); a syntax error is reported with its line and column.
+ * parent and workers do: one row with every holder. A "comment" member is allowed in every object.
+ * Unknown or repeated members are errors, so are values of the wrong type; null means "the
+ * default". Every text is sanitized (sanitize.h) here, once. The JSON must be strict (RFC 8259: no
+ * trailing commas, no comments); a syntax error is reported with its line and column.
  *
  * "processes" (optional, at the top level, next to "steps") lists processes that hold no socket,
  * described like listeners without the socket fields: the parents that inspect shows in a
@@ -249,13 +249,12 @@ int scenario_parse(struct scenario *sc, const char *text, size_t len, const char
 {
 	char safe_label[LABEL_MAX];
 	sanitize_text(safe_label, sizeof safe_label, label, strlen(label));
-	struct scenario_ctx cx = {
-	    .label = safe_label,
-	    .open_time = open_time,
-	    .err = err,
-	    .errlen = errlen,
-	    .sc = sc,
-	    .strings = &sc->strings};
+	struct scenario_ctx cx = {.label = safe_label,
+	                          .open_time = open_time,
+	                          .err = err,
+	                          .errlen = errlen,
+	                          .sc = sc,
+	                          .strings = &sc->strings};
 	*sc = (struct scenario){0};
 	err[0] = '\0';
 	cJSON *doc = NULL;

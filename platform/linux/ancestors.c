@@ -87,7 +87,8 @@ int ancestors_update(struct ancestors *a, const struct procinfo *holders, const 
 	 * known from the last update are asked for at once, so a settled tree takes one round */
 	for (size_t i = 0; i < a->n; i++)
 		if (!has(pids, n, a->pids[i])) {
-			if (!array_grow((void **)&a->want, &a->capwant, a->nwant + 1, sizeof *a->want, 16))
+			if (!array_grow((void **)&a->want, &a->capwant, a->nwant + 1,
+			                sizeof *a->want, 16))
 				return -ENOMEM;
 			a->want[a->nwant++] = a->pids[i];
 		}

@@ -34,8 +34,8 @@ struct linux_backend {
 	struct procinfo *procinfo;
 	struct ancestors *ancestors; /* the holders' parents and theirs */
 	uid_t euid;
-	uint16_t only_port; /* platform_opts.only_port */
-	double dumps_ms; /* CPU time of the last poll's socket dumps (for benchmarks) */
+	uint16_t only_port;        /* platform_opts.only_port */
+	double dumps_ms;           /* CPU time of the last poll's socket dumps (for benchmarks) */
 	struct listener_set socks; /* the sockets of this poll */
 	uint64_t *inodes;
 	size_t ninodes, capinodes;
@@ -46,10 +46,10 @@ struct linux_backend {
 	/* the owner cache's file (owners_file.h), when opts->cache_dir was given */
 	char *cache_dir;
 	struct owners_file_id cache_id;
-	double saved_at;        /* monotonic seconds of the last write; 0: none yet */
-	bool save_due;          /* this collect prepares a seed to write */
-	bool collected_since;   /* a collect since the last write */
-	const char *cache_read; /* what became of the file at open: "used", or why not */
+	double saved_at;         /* monotonic seconds of the last write; 0: none yet */
+	bool save_due;           /* this collect prepares a seed to write */
+	bool collected_since;    /* a collect since the last write */
+	const char *cache_read;  /* what became of the file at open: "used", or why not */
 	const char *cache_write; /* the last write: "written", or why not */
 	char error[256];
 };
@@ -383,7 +383,8 @@ int platform_native_open(const struct platform_opts *opts, void **impl,
 	int rc;
 	if ((rc = usernames_new(&b->names)) < 0 || (rc = owners_new(&b->owners, b->procfd)) < 0)
 		return rc;
-	if ((rc = procinfo_new(&b->procinfo, b->procfd, b->names, strcmp(root, "/proc") == 0)) < 0) {
+	if ((rc = procinfo_new(&b->procinfo, b->procfd, b->names, strcmp(root, "/proc") == 0)) <
+	    0) {
 		snprintf(b->error, sizeof b->error, "libproc2: cannot read processes (%s)",
 		         strerror(rc == -ENOMEM ? ENOMEM : EINVAL));
 		return rc;

@@ -11,11 +11,11 @@
 #include <time.h>
 
 enum {
-	SHALLOW_PIDS = 64, /* processes a discovery may read at any poll... */
+	SHALLOW_PIDS = 64,  /* processes a discovery may read at any poll... */
 	SHALLOW_FDS = 1024, /* ...and file descriptors: a few old processes with many fds cost as
 	                       much as many new ones */
-	LIST_POLLS = 3,    /* whole listings for new processes, with no socket to look for */
-	RELIST_POLLS = 64, /* the whole process list, at least this often */
+	LIST_POLLS = 3,     /* whole listings for new processes, with no socket to look for */
+	RELIST_POLLS = 64,  /* the whole process list, at least this often */
 };
 static const double DEEP_INTERVAL = 3.0;     /* seconds between discoveries that go deeper */
 static const double DEEP_COST_FACTOR = 30.0; /* ... and at least this times their CPU time */
@@ -110,8 +110,8 @@ int owners_export(const struct owners *o, uint64_t (*start_of)(void *ctx, pid_t 
 		for (uint32_t j = 0; e->state == ENTRY_KNOWN && j < e->nh; j++) {
 			uint64_t start = start_of(ctx, e->h[j].pid);
 			if (start)
-				out->h[out->nh++] = (struct owners_seed_holder){
-				    e->h[j].pid, e->h[j].fd, start};
+				out->h[out->nh++] =
+				    (struct owners_seed_holder){e->h[j].pid, e->h[j].fd, start};
 		}
 		ss->n = (uint32_t)out->nh - ss->first;
 		ss->unknown = ss->n == 0; /* not found yet, or no holder's start known */
@@ -482,9 +482,9 @@ static int discover(struct owners *o, double now)
 	for (; k < o->np; k++) {
 		if (o->unfound == 0)
 			break;
-		bool shallow_done =
-		    read >= SHALLOW_PIDS || o->stats.fds_read - fds0 >= SHALLOW_FDS;
-		if (shallow_done && o->tick == 1) { /* from a seed: the rest at once, over threads */
+		bool shallow_done = read >= SHALLOW_PIDS || o->stats.fds_read - fds0 >= SHALLOW_FDS;
+		if (shallow_done &&
+		    o->tick == 1) { /* from a seed: the rest at once, over threads */
 			size_t rest = k;
 			for (size_t r = k; r < o->np; r++)
 				if (order[r]->scanned != o->tick)
@@ -600,11 +600,14 @@ static const char *apply_seed(struct owners *o, const struct owners_seed *s, dou
 		}
 		for (uint32_t k = 0; k < ss->n; k++) {
 			const struct owners_seed_holder *h = &s->h[ss->first + k];
-			/* a process gone, or new since the seed (read in full below): not checked */
+			/* a process gone, or new since the seed (read in full below): not checked
+			 */
 			if (owners_find_pid(o, h->pid) && !pid_in(h->pid, s->last_pid, last_after))
-				checks[nchecks++] = (struct owner_check){
-				    .pid = h->pid, .fd = h->fd, .inode = e->inode,
-				    .start_ticks = h->start_ticks};
+				checks[nchecks++] =
+				    (struct owner_check){.pid = h->pid,
+				                         .fd = h->fd,
+				                         .inode = e->inode,
+				                         .start_ticks = h->start_ticks};
 		}
 	}
 	owners_check_all(o, checks, nchecks);

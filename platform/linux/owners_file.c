@@ -58,8 +58,14 @@ int owners_file_identity(int procfd, struct owners_file_id *out)
 	return 0;
 }
 
-static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static void put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+static void put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
 static uint32_t get32(const unsigned char *p)
 {
 	uint32_t v;
@@ -181,7 +187,8 @@ int owners_file_decode(const void *buf, size_t len, const struct owners_file_id 
 	for (size_t i = 0; i < ns; i++, p += RECORD_SIZE) {
 		struct owners_seed_socket *s = &out->s[i];
 		uint32_t flags = get32(p + 12);
-		*s = (struct owners_seed_socket){.inode = get64(p), .n = get32(p + 8),
+		*s = (struct owners_seed_socket){.inode = get64(p),
+		                                 .n = get32(p + 8),
 		                                 .missed = flags == FLAG_MISSED,
 		                                 .first = (uint32_t)held,
 		                                 .unknown = flags == FLAG_UNKNOWN};

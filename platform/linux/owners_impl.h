@@ -19,12 +19,12 @@ struct owner_entry {
 	uint32_t since; /* the update that first listed it */
 	struct owner_holder *h;
 	uint32_t nh, caph;
-	uint8_t state;   /* enum entry_state */
-	bool sought;     /* searched by the current discovery */
-	bool tried;      /* a discovery has looked for it already (the next will go deep) */
-	bool found_now;  /* got its first holder this poll: completion looks for the others */
+	uint8_t state;    /* enum entry_state */
+	bool sought;      /* searched by the current discovery */
+	bool tried;       /* a discovery has looked for it already (the next will go deep) */
+	bool found_now;   /* got its first holder this poll: completion looks for the others */
 	bool seed_failed; /* the first update from a seed: every holder the seed named failed */
-	double retry_at; /* ENTRY_MISS: monotonic seconds */
+	double retry_at;  /* ENTRY_MISS: monotonic seconds */
 	double retry_delay;
 };
 
@@ -37,8 +37,8 @@ struct owner_pid {
 	                      * is what completion follows); valid when ppid_read */
 	bool ppid_read;
 	uint64_t start_ticks; /* read with ppid (0: not read) */
-	bool holds;   /* held a listed socket at the last look */
-	bool related; /* completion: the parent of a holder */
+	bool holds;           /* held a listed socket at the last look */
+	bool related;         /* completion: the parent of a holder */
 };
 
 struct owners {
@@ -60,8 +60,8 @@ struct owners {
 	bool want_export;         /* owners_want_export() for the next update... */
 	int64_t want_forks;       /* ...and the counters it read, before the sockets were */
 	long want_last_pid;
-	int64_t export_forks;     /* for owners_export(): the fork count and the last pid read */
-	long export_last_pid;     /*   before the sockets of update export_tick were */
+	int64_t export_forks; /* for owners_export(): the fork count and the last pid read */
+	long export_last_pid; /*   before the sockets of update export_tick were */
 	uint32_t export_tick;
 
 	struct owner_entry *e, *etmp; /* sorted by inode */

@@ -1,8 +1,8 @@
 /* procinfo.c - process data through libproc2, with a per-pid cache for collect (see procinfo.h). */
+#include "procinfo.h"
 #include "array_grow.h"
 #include "cgroup_unit.h"
 #include "hash.h"
-#include "procinfo.h"
 #include "procdir.h"
 #include "sanitize.h"
 
@@ -31,8 +31,8 @@ enum {
 	COMM_RAW_MAX = 64,
 	COMM_FDS_MAX = 4096, /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
 	PIDFDS_MAX = 8192,   /* pidfds watching exits, at most (and 1/2 of the limit) */
-	SELECT_MAX = 255,   /* pids one procps_pids_select() call accepts */
-	FILE_THREADS = 3,   /* threads reading the files libproc2 does not (one per other CPU)... */
+	SELECT_MAX = 255,    /* pids one procps_pids_select() call accepts */
+	FILE_THREADS = 3, /* threads reading the files libproc2 does not (one per other CPU)... */
 	FILES_PER_THREAD = 64, /* ...each with at least this many processes */
 };
 
@@ -360,8 +360,7 @@ static ssize_t read_comm(const struct procinfo *pi, pid_t pid, char *raw)
  * raw->print: the command name (raw bytes to comm_raw, COMM_RAW_MAX), the command line, the
  * working directory, the executable and the service unit (cgroup). Reads files only: safe on
  * any thread. Returns the raw command name's length (0 when it could not be read). */
-static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw,
-                         char *comm_raw)
+static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw, char *comm_raw)
 {
 	ssize_t len = read_comm(pi, pid, comm_raw);
 	if (len > 0)
@@ -423,8 +422,7 @@ static size_t fill(struct procinfo *pi, const struct pids_stack *s, struct proc_
 	return len;
 }
 
-int procinfo_read(struct procinfo *pi, pid_t pid, struct arena *strings_out,
-                  struct proc_info *out)
+int procinfo_read(struct procinfo *pi, pid_t pid, struct arena *strings_out, struct proc_info *out)
 {
 	unsigned one = (unsigned)pid;
 	if (pid <= 0)
@@ -468,7 +466,6 @@ const struct procinfo_data *procinfo_find(const struct procinfo *pi, pid_t pid)
 	const struct slot *s = find_slot(pi, pid);
 	return s && s->valid ? s->data : NULL;
 }
-
 
 /* A due poll `interval` polls ahead, spread by pid over half to one and a half intervals, so
  * that processes read together (the first poll reads them all) do not come due together. */
@@ -531,7 +528,8 @@ static void *files_part_run(void *arg)
 	for (size_t i = 0; raw && i < pt->n; i++) {
 		memset(raw, 0, sizeof *raw);
 		struct files_read *f = &pt->out[i];
-		f->comm_len = (uint8_t)read_files(pt->pi, (pid_t)pt->pids[i], raw, pt->got[i].comm_raw);
+		f->comm_len =
+		    (uint8_t)read_files(pt->pi, (pid_t)pt->pids[i], raw, pt->got[i].comm_raw);
 		f->print = raw->print;
 		size_t len[FILE_STRINGS], total = 0;
 		for (size_t k = 0; k < FILE_STRINGS; k++)
@@ -556,8 +554,8 @@ static int cmp_unsigned(const void *a, const void *b)
 
 /* Starts threads reading the files of want[0..nwant) into files[] when there are enough
  * processes and CPUs; returns how many started (0: the caller reads them as it goes). */
-static size_t files_start(const struct procinfo *pi, struct files_read *files,
-                          struct fetched *got, struct files_part *parts, pthread_t *tid)
+static size_t files_start(const struct procinfo *pi, struct files_read *files, struct fetched *got,
+                          struct files_part *parts, pthread_t *tid)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t threads = pi->nwant / FILES_PER_THREAD, started = 0;
@@ -571,8 +569,8 @@ static size_t files_start(const struct procinfo *pi, struct files_read *files,
 	for (size_t t = 0; t < threads; t++) {
 		size_t from = t * per < pi->nwant ? t * per : pi->nwant;
 		size_t to = from + per < pi->nwant ? from + per : pi->nwant;
-		parts[started] = (struct files_part){pi, pi->want + from, to - from, files + from,
-		                                     got + from};
+		parts[started] =
+		    (struct files_part){pi, pi->want + from, to - from, files + from, got + from};
 		if (pthread_create(&tid[started], NULL, files_part_run, &parts[started]) != 0)
 			break; /* the files not read in a thread are read by the caller */
 		started++;
@@ -603,8 +601,8 @@ static int fetch_read(struct procinfo *pi, struct fetched *got)
 		}
 		for (int i = 0; i < f->counts->total; i++) {
 			unsigned pid = (unsigned)f->stacks[i]->head[I_PID].result.s_int;
-			const unsigned *at = bsearch(&pid, pi->want + off, (size_t)count, sizeof pid,
-			                             cmp_unsigned);
+			const unsigned *at =
+			    bsearch(&pid, pi->want + off, (size_t)count, sizeof pid, cmp_unsigned);
 			if (!at)
 				continue;
 			size_t k = (size_t)(at - pi->want);

@@ -23,12 +23,13 @@ static int unsupported_process(void *impl, pid_t pid, struct arena *strings, str
 }
 
 static const struct platform_ops unsupported_ops = {
-	.name = unsupported_name,
-	.collect = unsupported_collect,
-	.process = unsupported_process,
+    .name = unsupported_name,
+    .collect = unsupported_collect,
+    .process = unsupported_process,
 };
 
-int platform_native_open(const struct platform_opts *opts, void **impl, const struct platform_ops **ops)
+int platform_native_open(const struct platform_opts *opts, void **impl,
+                         const struct platform_ops **ops)
 {
 	(void)opts;
 	*impl = NULL;

@@ -26,8 +26,9 @@ struct cli_opts {
 	const char *signal;    /* kill --signal NAME; NULL: SIGTERM */
 	int nargs;             /* positional arguments after the subcommand */
 	char **args;
-	const struct config *config; /* the user's config file as loaded (config.h); never NULL in
-	                                cli_main's commands: an absent or ignored file is defaults */
+	const struct config
+	    *config; /* the user's config file as loaded (config.h); never NULL in
+	                cli_main's commands: an absent or ignored file is defaults */
 };
 
 /* Runs devports with argv; returns the process exit code. */

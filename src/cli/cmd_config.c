@@ -61,7 +61,8 @@ static int check(const struct config *c)
 	for (size_t i = 0; i < c->nwarnings; i++)
 		fprintf(stderr, "devports: warning: %s\n", c->warnings[i]);
 	if (c->error[0]) {
-		fprintf(stderr, "devports: %s (the file is ignored: devports runs on its defaults)\n",
+		fprintf(stderr,
+		        "devports: %s (the file is ignored: devports runs on its defaults)\n",
 		        c->error);
 		return EXIT_ERROR;
 	}
@@ -84,7 +85,8 @@ int cmd_config(const struct cli_opts *o)
 		return EXIT_ERROR;
 	}
 	if (!c->path[0]) {
-		fprintf(stderr, "devports: no config file: neither XDG_CONFIG_HOME nor HOME is set\n");
+		fprintf(stderr,
+		        "devports: no config file: neither XDG_CONFIG_HOME nor HOME is set\n");
 		return EXIT_ERROR;
 	}
 	if (strcmp(what, "path") == 0) {

@@ -32,8 +32,9 @@ static void print_one(const struct listener *l, const struct annotation *a)
 		printf("    label from %s\n", a->label.from);
 	for (size_t i = 1; i < l->nholders; i++) {
 		const struct proc_info *h = l->holders[i];
-		printf("    %-10s %s (pid %ld, user %s)\n", listener_role_names[listener_holder_role(l, i)],
-		       h->comm, (long)h->id.pid, h->user);
+		printf("    %-10s %s (pid %ld, user %s)\n",
+		       listener_role_names[listener_holder_role(l, i)], h->comm, (long)h->id.pid,
+		       h->user);
 	}
 	if (l->container) {
 		char c[LISTENER_CONTAINER_STR_MAX];
@@ -63,7 +64,8 @@ static void print_reach(const struct annotator *a, size_t tcp)
 		else if (w->owner_hidden)
 			snprintf(who, sizeof who, "owner unknown (user %s)", w->proc->user);
 		else
-			snprintf(who, sizeof who, "%s (pid %ld)", w->proc->comm, (long)w->proc->id.pid);
+			snprintf(who, sizeof who, "%s (pid %ld)", w->proc->comm,
+			         (long)w->proc->id.pid);
 		printf("%s → %s%s\n", name, who,
 		       w && v.hit[k].tie ? ", or another socket on its address (the one bound last)"
 		                         : "");

@@ -142,7 +142,8 @@ const struct listener *respawn_leftover(const struct kill_plan *plan,
 	for (size_t i = 0; i < snap->n; i++) {
 		const struct listener *l = &snap->v[i];
 		if (same_port(l, &plan->sel) && !l->owner_hidden &&
-		    l->proc->id.pid != plan->target.id.pid && kill_plan_holds(plan, l->proc->id.pid))
+		    l->proc->id.pid != plan->target.id.pid &&
+		    kill_plan_holds(plan, l->proc->id.pid))
 			return l;
 	}
 	return NULL;

@@ -1,0 +1,33 @@
+# fish completion for devports(1): subcommands, options, signal names, scenario files, and the
+# PORT of `who` and `kill` from the ports listening now (`devports list`).
+
+function __devports_ports
+    set -l tokens (commandline -opc)
+    set -l demo
+    if contains -- --demo $tokens
+        set demo --demo
+    end
+    $tokens[1] $demo list 2>/dev/null | string match -r '^ *\d+\s+(?:tcp|udp)\S*\s+\S+\s+\S+\s+\S+\s+\S+' |
+        string replace -r '^ *(\d+)\s+(\S+)\s+(\S+)\s+\S+\s+\S+\s+(\S+).*' '$1\t$4 $3 $2' | sort -u -n -k1,1
+end
+
+set -l commands list who kill free config
+complete -c devports -f
+complete -c devports -n "not __fish_seen_subcommand_from $commands" -a list -d 'every listener as a table (or JSON)'
+complete -c devports -n "not __fish_seen_subcommand_from $commands" -a who -d 'who holds PORT'
+complete -c devports -n "not __fish_seen_subcommand_from $commands" -a kill -d 'stop what holds PORT'
+complete -c devports -n "not __fish_seen_subcommand_from $commands" -a free -d 'the first free TCP port from PORT'
+complete -c devports -n "not __fish_seen_subcommand_from $commands" -a config -d 'check the config file, or say where it is'
+complete -c devports -n "__fish_seen_subcommand_from who kill" -a '(__devports_ports)'
+complete -c devports -n "__fish_seen_subcommand_from config" -a 'check path'
+
+complete -c devports -s i -l interval -x -d 'dashboard refresh, 0.2 to 60 seconds'
+complete -c devports -l json -d 'JSON instead of text'
+complete -c devports -l demo -F -d 'play a JSON scenario instead of this machine'
+complete -c devports -l proc-net -d 'read /proc/net instead of netlink (Linux)'
+complete -c devports -l no-cache -d 'neither read nor write the owner cache'
+complete -c devports -n "__fish_seen_subcommand_from kill" -l force -d 'SIGKILL when SIGTERM was not enough'
+complete -c devports -n "__fish_seen_subcommand_from kill" -s s -l signal -x -a 'TERM INT HUP QUIT KILL USR1 USR2' -d 'the signal to send'
+complete -c devports -n "__fish_seen_subcommand_from kill" -s y -l yes -d 'do not ask'
+complete -c devports -s h -l help -d 'print the usage'
+complete -c devports -s V -l version -d 'print the version'
