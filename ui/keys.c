@@ -152,6 +152,8 @@ const struct key_binding keys_table[] = {
 	{MODE_LIST, {'K'}, "K", "kill with SIGKILL (asks first)", NULL, kill_now},
 	{MODE_LIST, {'i', '\r', KEY_ENTER}, "i", "inspect the selected listener (Enter too)",
 	 "inspect", app_detail_open},
+	{MODE_LIST, {'g'}, "g", "go to the tmux pane that runs the selected server", NULL,
+	 app_tmux_switch},
 	{MODE_LIST, {'/'}, "/", "filter by port, process, label, project or user", "filter",
 	 start_filter},
 	{MODE_LIST, {KEY_ESC}, "Esc", "clear the filter", NULL, clear_filter},
@@ -175,6 +177,7 @@ const struct key_binding keys_table[] = {
 	 app_detail_refresh},
 	{MODE_DETAIL, {'k'}, "k", "kill this listener's process (asks first)", "kill", kill_term},
 	{MODE_DETAIL, {'K'}, "K", "kill with SIGKILL (asks first)", NULL, kill_now},
+	{MODE_DETAIL, {'g'}, "g", "go to the tmux pane that runs it", "pane", app_tmux_switch},
 	{MODE_DETAIL, {KEY_ESC, 'q', 'i'}, "Esc", "back to the list", "back", app_detail_close},
 	{MODE_DETAIL, {KEY_CTRL_L, KEY_RESIZE}, "^L", "redraw the screen", NULL, repaint},
 };
