@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "panes.h"
 #include "sanitize.h"
 #include "snapshot.h"
@@ -309,4 +310,36 @@ Test(panes, the_list_cell_cuts_the_session_name_first)
 	p.session[0] = '\0';
 	tmux_pane_cell(&p, 16, buf, sizeof buf);
 	cr_assert_str_eq(buf, "2.1");
+}
+
+/* JSON's "tmux": the pane's object, or null. */
+Test(panes, json_names_the_pane_or_null)
+{
+	struct snapshot s = {0};
+	struct pane_list l = PARSE(answer);
+	table(&s);
+	pid_t node = 823, sshd = 830;
+	add_socket(&s, 3000, &node, 1);
+	add_socket(&s, 22, &sshd, 1);
+	cr_assert_eq(snapshot_finish(&s, 0), 0);
+	cr_assert_eq(panes_fill(&l, &s), 0);
+	for (size_t i = 0; i < s.set.n; i++) {
+		cJSON *o = json_out_listener(&s.set.v[i], NULL);
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "tmux");
+		cr_assert_not_null(t);
+		if (s.set.v[i].port == 22) {
+			cr_assert(cJSON_IsNull(t));
+		} else {
+			cr_assert_str_eq(cJSON_GetObjectItem(t, "session")->valuestring, "work");
+			cr_assert_eq(cJSON_GetObjectItem(t, "window")->valueint, 2);
+			cr_assert_eq(cJSON_GetObjectItem(t, "pane")->valueint, 1);
+			cr_assert_str_eq(cJSON_GetObjectItem(t, "target")->valuestring, "work:2.1");
+			cr_assert_str_eq(cJSON_GetObjectItem(t, "pane_id")->valuestring, "%2");
+			cr_assert_str_eq(cJSON_GetObjectItem(t, "window_name")->valuestring, "web");
+			cr_assert_str_eq(cJSON_GetObjectItem(t, "command")->valuestring, "npm");
+		}
+		cJSON_Delete(o);
+	}
+	panes_free(&l);
+	snapshot_free(&s);
 }
