@@ -227,6 +227,17 @@ Test(frames, panes_60x20_and_100x30)
 	give_panes();
 	check("list-panes-60x20", 60, 20);
 	check("list-panes-100x30", 100, 30);
+	/* the selected row's pane leads its status line, with the key that goes there (Flask's: the
+	 * row of :3000 has a hint, which comes first) */
+	while (model_selected(&a.model)->l.port != 5001)
+		app_key(&a, KEY_DOWN);
+	struct frame f;
+	cr_assert_eq(frame_init(&f, 100, 30), 0);
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	cr_assert(strstr(t, " g → tmux a-long-session-name:3.0 · "), "%s", t);
+	free(t);
+	frame_free(&f);
 }
 
 /* Inspect's tmux line: where, the window's name, what runs in it, and that g goes there. */
