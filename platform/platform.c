@@ -2,8 +2,8 @@
 #include "platform.h"
 #include "cache_file.h"
 #include "containers.h"
-#include "fake_backend.h"
 #include "detect.h"
+#include "fake_backend.h"
 #include "lineage.h"
 #include "manifest_cache.h"
 #include "panes.h"
@@ -217,8 +217,9 @@ int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len,
 int platform_containers_status(struct platform *p, char *why, size_t len)
 {
 	if (!p->containers) {
-		snprintf(why, len, "%s", p->kind == PLATFORM_FAKE ? "a demo has no container engine"
-		                                                  : "not known on this system");
+		snprintf(why, len, "%s",
+		         p->kind == PLATFORM_FAKE ? "a demo has no container engine"
+		                                  : "not known on this system");
 		return -ENOSYS;
 	}
 	return containers_status(p->containers, why, len);

@@ -39,13 +39,13 @@ struct platform_opts {
 	 * cache_dir_resolve()'s), which lets a one-shot run verify what the last run found instead
 	 * of reading every process; NULL: no cache, nothing read or written. Linux only for now. */
 	const char *cache_dir;
-	/* 0, or the one port the snapshots are about (`who PORT`): they hold every socket on it, and
-	 * a backend may leave the others out to skip reading their processes (Linux does). */
+	/* 0, or the one port the snapshots are about (`who PORT`): they hold every socket on it,
+	 * and a backend may leave the others out to skip reading their processes (Linux does). */
 	uint16_t only_port;
 	/* Native: how long a one-shot command's first platform_collect() that finds a container
 	 * proxy (docker-proxy, rootlessport, conmon) may wait for the container engine's answer,
-	 * asked on the caller's thread (the CLI passes 500 for `--json`, `list`, `who`...); 0: never
-	 * wait, ask on a thread of its own and use its last answer (the dashboard). See
+	 * asked on the caller's thread (the CLI passes 500 for `--json`, `list`, `who`...); 0:
+	 * never wait, ask on a thread of its own and use its last answer (the dashboard). See
 	 * platform/common/containers.h. */
 	int containers_wait_ms;
 	/* Native: how long a one-shot command's first platform_collect() may wait for tmux's list
@@ -74,16 +74,15 @@ const char *platform_error(const struct platform *p);
  * container from the engine's API (DOCKER_HOST=unix://PATH, /var/run/docker.sock, Podman's
  * socket), or why it is not known; and a row whose holder runs in a tmux pane has listener.pane
  * set, from tmux's last answer (asked at most every 3 s, never waited for in the dashboard:
- * platform_tmux_status). Replaces out's content (its memory is reused); on error out is left empty. The
- * rows of a snapshot that a model reads (model_apply) stay valid while out is not collected into
- * again. */
+ * platform_tmux_status). Replaces out's content (its memory is reused); on error out is left empty.
+ * The rows of a snapshot that a model reads (model_apply) stay valid while out is not collected
+ * into again. */
 int platform_collect(struct platform *p, struct snapshot *out);
 
 /* Full data for one process (for inspect and kill), project_root included; its strings go into
  * `strings` (they live until it is reset or freed). -ESRCH when it is gone, -EACCES when hidden.
  */
-int platform_process(struct platform *p, pid_t pid, struct arena *strings,
-                     struct proc_info *out);
+int platform_process(struct platform *p, pid_t pid, struct arena *strings, struct proc_info *out);
 
 /* Frees everything; *p becomes NULL. NULL-safe. Every platform_proc and http_check opened on p
  * must be closed first. */
@@ -234,7 +233,9 @@ struct platform_ops {
 void *platform_backend(struct platform *p, const struct platform_ops *ops);
 
 /* Each backend's constructor: fills *impl and *ops. */
-int platform_native_open(const struct platform_opts *opts, void **impl, const struct platform_ops **ops);
-int platform_fake_open(const struct platform_opts *opts, void **impl, const struct platform_ops **ops);
+int platform_native_open(const struct platform_opts *opts, void **impl,
+                         const struct platform_ops **ops);
+int platform_fake_open(const struct platform_opts *opts, void **impl,
+                       const struct platform_ops **ops);
 
 #endif

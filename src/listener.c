@@ -2,8 +2,8 @@
 #include "listener.h"
 
 #include "arena.h"
-#include "hash.h"
 #include "array_grow.h"
+#include "hash.h"
 #include "panes.h"
 
 #include <arpa/inet.h>
@@ -38,7 +38,8 @@ void listener_container_str(const struct container_info *c, const struct listene
 	}
 	char port[32] = "";
 	if (c->port)
-		snprintf(port, sizeof port, " · port %u/%s", (unsigned)c->port, listener_proto_name(l));
+		snprintf(port, sizeof port, " · port %u/%s", (unsigned)c->port,
+		         listener_proto_name(l));
 	snprintf(buf, len, "%s%s%s%s · %s", c->name, c->image[0] ? " · " : "", c->image, port,
 	         c->engine);
 }
@@ -83,30 +84,30 @@ uint64_t proc_fingerprint(const struct proc_info *p)
 }
 
 const char *const owner_unknown_short[OWNER_UNKNOWN_COUNT] = {
-	[OWNER_KNOWN] = "",
-	[OWNER_NOT_READABLE] = "hidden",
-	[OWNER_NOT_FOUND] = "not found yet",
-	[OWNER_UNREADABLE] = "not readable",
+    [OWNER_KNOWN] = "",
+    [OWNER_NOT_READABLE] = "hidden",
+    [OWNER_NOT_FOUND] = "not found yet",
+    [OWNER_UNREADABLE] = "not readable",
 };
 
 const char *const owner_unknown_keys[OWNER_UNKNOWN_COUNT] = {
-	[OWNER_KNOWN] = "known",
-	[OWNER_NOT_READABLE] = "not_readable",
-	[OWNER_NOT_FOUND] = "not_found",
-	[OWNER_UNREADABLE] = "unreadable",
+    [OWNER_KNOWN] = "known",
+    [OWNER_NOT_READABLE] = "not_readable",
+    [OWNER_NOT_FOUND] = "not_found",
+    [OWNER_UNREADABLE] = "unreadable",
 };
 
 const char *const listener_role_names[HOLDER_ROLE_COUNT] = {
-	[ROLE_HOLDER] = "holder",
-	[ROLE_PARENT] = "parent",
-	[ROLE_WORKER] = "worker",
+    [ROLE_HOLDER] = "holder",
+    [ROLE_PARENT] = "parent",
+    [ROLE_WORKER] = "worker",
 };
 
 void listener_process_str(const struct listener *l, char *buf, size_t len)
 {
 	if (l->owner_hidden)
-		snprintf(buf, len, "%s", owner_unknown_short[l->owner_why ? l->owner_why
-		                                                          : OWNER_NOT_READABLE]);
+		snprintf(buf, len, "%s",
+		         owner_unknown_short[l->owner_why ? l->owner_why : OWNER_NOT_READABLE]);
 	else if (l->nholders > 1)
 		snprintf(buf, len, "%s ×%u", l->proc->comm, (unsigned)l->nholders);
 	else
@@ -125,11 +126,11 @@ enum holder_role listener_holder_role(const struct listener *l, size_t i)
 }
 
 const char *const owner_unknown_text[OWNER_UNKNOWN_COUNT] = {
-	[OWNER_KNOWN] = "",
-	[OWNER_NOT_READABLE] = "another user's process — run devports with sudo to see it",
-	[OWNER_NOT_FOUND] = "no process found holding it yet — the search goes on",
-	[OWNER_UNREADABLE] = ("its process cannot be read, even as root (another pid namespace or "
-	                      "a restricted /proc)"),
+    [OWNER_KNOWN] = "",
+    [OWNER_NOT_READABLE] = "another user's process — run devports with sudo to see it",
+    [OWNER_NOT_FOUND] = "no process found holding it yet — the search goes on",
+    [OWNER_UNREADABLE] = ("its process cannot be read, even as root (another pid namespace or "
+                          "a restricted /proc)"),
 };
 
 void proc_info_strings(struct proc_info *p, const char **out[PROC_STRINGS])
@@ -245,9 +246,9 @@ struct listener *listener_clone(const struct listener *l)
 	/* the pane, if any, after the container (it holds no pointers: copied as it is) */
 	_Static_assert(_Alignof(struct container_info) % _Alignof(struct tmux_pane) == 0,
 	               "a tmux_pane may follow the container_infos");
-	struct clone *c = malloc(head + nprocs * sizeof(struct proc_info) +
-	                         ncont * sizeof(struct container_info) +
-	                         npane * sizeof(struct tmux_pane) + text);
+	struct clone *c =
+	    malloc(head + nprocs * sizeof(struct proc_info) +
+	           ncont * sizeof(struct container_info) + npane * sizeof(struct tmux_pane) + text);
 	if (!c)
 		return NULL;
 	struct proc_info *procs = (struct proc_info *)((char *)c + head);

@@ -32,18 +32,19 @@ enum { PROC_COMM_MAX = 64, PROC_USER_MAX = 33, PROC_CMDLINE_MAX = 1024, PROC_PAT
 struct proc_info {
 	struct proc_ident id;
 	pid_t ppid;
-	uint32_t uid;           /* effective uid */
-	int64_t start_time;     /* start as seconds since the epoch; 0 when unknown */
-	uint64_t rss_kib;       /* resident set size */
-	int threads;            /* 0 when unknown */
-	const char *comm;       /* command name */
-	const char *user;       /* effective user name, or the uid as digits */
-	const char *cmdline;    /* arguments joined by spaces; cut with "…" when longer */
-	const char *cwd;        /* working directory; "" when unreadable */
-	const char *exe;        /* executable path; "" when unreadable */
+	uint32_t uid;        /* effective uid */
+	int64_t start_time;  /* start as seconds since the epoch; 0 when unknown */
+	uint64_t rss_kib;    /* resident set size */
+	int threads;         /* 0 when unknown */
+	const char *comm;    /* command name */
+	const char *user;    /* effective user name, or the uid as digits */
+	const char *cmdline; /* arguments joined by spaces; cut with "…" when longer */
+	const char *cwd;     /* working directory; "" when unreadable */
+	const char *exe;     /* executable path; "" when unreadable */
 	/* The project the process works in: the nearest parent of cwd (or cwd itself) that holds
 	 * .git, package.json, pyproject.toml, Cargo.toml, go.mod, Gemfile, composer.json,
-	 * requirements.txt or Pipfile; "" when there is none. Filled by the platform layer (platform/common/project_root.h). */
+	 * requirements.txt or Pipfile; "" when there is none. Filled by the platform layer
+	 * (platform/common/project_root.h). */
 	const char *project_root;
 	/* The service unit that runs the process (systemd: "postgresql@15-main.service"; a user
 	 * unit too, never a login session's or a terminal's scope); "" when it runs in none or it
@@ -92,7 +93,8 @@ enum owner_unknown {
 	OWNER_KNOWN = 0,
 	OWNER_NOT_READABLE, /* another user's process and devports is not root: "run with sudo" */
 	OWNER_NOT_FOUND,    /* not found yet: the search is still going or backing off */
-	OWNER_UNREADABLE,   /* not readable even as root (another pid namespace, a restricted /proc) */
+	OWNER_UNREADABLE,   /* not readable even as root (another pid namespace, a restricted /proc)
+	                     */
 	OWNER_UNKNOWN_COUNT
 };
 /* "hidden — run with sudo", "not found yet", "not readable": short words for a cell. */
@@ -122,15 +124,16 @@ struct tmux_pane; /* panes.h */
  * them. 127.0.0.1 and ::1 are two rows. A backend also uses it for one socket as the kernel lists
  * it, before the snapshot merges (snapshot_add_socket): then only the socket's fields are read. */
 struct listener {
-	uint8_t proto;  /* enum listener_proto */
-	uint8_t family; /* enum listener_family */
+	uint8_t proto;    /* enum listener_proto */
+	uint8_t family;   /* enum listener_family */
 	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes, the rest zero */
 	uint16_t port;    /* host order */
 	bool v6only;      /* a [::] listener that does not also serve IPv4 */
-	bool owner_hidden; /* no holder could be read: proc is a stand-in with pid 0, uid and user */
+	bool
+	    owner_hidden; /* no holder could be read: proc is a stand-in with pid 0, uid and user */
 	uint8_t owner_why; /* enum owner_unknown: OWNER_KNOWN unless owner_hidden */
-	uint32_t uid;     /* socket's uid (from the kernel, always known) */
-	uint64_t inode;   /* the lowest socket inode, 0 when unknown */
+	uint32_t uid;      /* socket's uid (from the kernel, always known) */
+	uint64_t inode;    /* the lowest socket inode, 0 when unknown */
 	uint32_t nsockets; /* sockets merged into the row (1 for most) */
 	uint32_t nholders; /* processes holding them: 0 when owner_hidden */
 	/* The lead holder, the one a kill signals: the ancestor among the holders, else the oldest.

@@ -71,12 +71,12 @@ static void log_event(struct model *m, const struct listener *l, bool added, tim
 {
 	struct model_event *e = &m->events[m->event_next];
 	*e = (struct model_event){
-		.when = wall,
-		.added = added,
-		.port = l->port,
-		.proto = l->proto,
-		.pid = l->proc->id.pid,
-		.hidden = l->owner_hidden,
+	    .when = wall,
+	    .added = added,
+	    .port = l->port,
+	    .proto = l->proto,
+	    .pid = l->proc->id.pid,
+	    .hidden = l->owner_hidden,
 	};
 	snprintf(e->comm, sizeof e->comm, "%s", l->owner_hidden ? "hidden" : l->proc->comm);
 	m->event_next = (m->event_next + 1) % MODEL_EVENTS_MAX;
@@ -162,7 +162,8 @@ static void rehint(struct model *m)
 			if (n == REACH_ROWS_MAX) { /* past the bound: compared with nothing */
 				const struct listener *self = &o->l;
 				const struct label *lab = &o->label;
-				hints_for(&(struct hint_port){&self, &lab, 1, NULL}, 0, m->cfg, &o->hints);
+				hints_for(&(struct hint_port){&self, &lab, 1, NULL}, 0, m->cfg,
+				          &o->hints);
 				continue;
 			}
 			rows[n] = o;
@@ -177,7 +178,8 @@ static void rehint(struct model *m)
 		for (size_t k = 0; k < n; k++)
 			hints_for(&port, k, m->cfg, &rows[k]->hints);
 		/* this port is done: its later rows are skipped */
-		m->dirty_ports[r->l.proto & 1][r->l.port / 8] &= (unsigned char)~(1u << (r->l.port % 8));
+		m->dirty_ports[r->l.proto & 1][r->l.port / 8] &=
+		    (unsigned char)~(1u << (r->l.port % 8));
 	}
 	for (size_t i = 0; i < m->nrows; i++) /* unmark what was marked (tombstones' ports) */
 		m->dirty_ports[m->rows[i].l.proto & 1][m->rows[i].l.port / 8] = 0;
@@ -189,8 +191,9 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 	/* Count the rows of the result: old rows kept (alive, or tombstones) and new keys. */
 	size_t i = 0, j = 0, n = 0, added = 0;
 	while (i < m->nrows || j < set->n) {
-		int c = i == m->nrows ? 1 : j == set->n ? -1
-		                                          : listener_key_cmp(&m->rows[i].l, &set->v[j]);
+		int c = i == m->nrows ? 1
+		        : j == set->n ? -1
+		                      : listener_key_cmp(&m->rows[i].l, &set->v[j]);
 		n++;
 		added += c > 0;
 		i += c <= 0;
@@ -241,8 +244,8 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 			changed = true;
 		}
 		if (!back && lead_changed(&r->l, cur)) {
-			/* another process on the same address (a restart): the old one went, the new
-			 * one came, as the event log and the bold new row say */
+			/* another process on the same address (a restart): the old one went, the
+			 * new one came, as the event log and the bold new row say */
 			log_event(m, &r->l, false, wall);
 			log_event(m, cur, true, wall);
 			r->first_seen = now;
@@ -313,7 +316,8 @@ bool model_expire(struct model *m, double now)
 			changed = true;
 			continue;
 		}
-		if (r->first_seen > 0 && !r->gone_at && now - r->first_seen >= MODEL_FRESH_SECONDS) {
+		if (r->first_seen > 0 && !r->gone_at &&
+		    now - r->first_seen >= MODEL_FRESH_SECONDS) {
 			r->first_seen = 0; /* no longer new: drawn plain from now on */
 			changed = true;
 		}
@@ -348,7 +352,8 @@ void model_event_format(const struct model_event *e, char *buf, size_t len)
 		         e->proto == PROTO_UDP ? "udp" : "tcp", e->comm);
 	else
 		snprintf(buf, len, "%s %c :%u %s %s (pid %ld)", t, e->added ? '+' : '-',
-		         (unsigned)e->port, e->proto == PROTO_UDP ? "udp" : "tcp", e->comm, (long)e->pid);
+		         (unsigned)e->port, e->proto == PROTO_UDP ? "udp" : "tcp", e->comm,
+		         (long)e->pid);
 }
 
 size_t model_count_alive(const struct model *m)
@@ -379,6 +384,7 @@ size_t model_count_hidden_by(const struct model *m, enum owner_unknown why)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->nrows; i++)
-		n += !m->rows[i].gone_at && m->rows[i].l.owner_hidden && m->rows[i].l.owner_why == why;
+		n += !m->rows[i].gone_at && m->rows[i].l.owner_hidden &&
+		     m->rows[i].l.owner_why == why;
 	return n;
 }

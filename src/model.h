@@ -15,8 +15,12 @@
 
 struct config;
 
-enum { MODEL_FRESH_SECONDS = 5, MODEL_TOMBSTONE_SECONDS = 5, MODEL_EVENTS_MAX = 200,
-       MODEL_NOTE_MAX = 256 };
+enum {
+	MODEL_FRESH_SECONDS = 5,
+	MODEL_TOMBSTONE_SECONDS = 5,
+	MODEL_EVENTS_MAX = 200,
+	MODEL_NOTE_MAX = 256
+};
 
 enum sort_mode { SORT_PORT = 0, SORT_PROCESS, SORT_PID, SORT_UPTIME, SORT_COUNT };
 extern const char *const model_sort_names[SORT_COUNT]; /* "port", "process", "pid", "uptime" */
@@ -25,11 +29,12 @@ extern const char *const model_sort_names[SORT_COUNT]; /* "port", "process", "pi
  * tombstone's into its own copy (owned). */
 struct row {
 	struct listener l;
-	struct listener *owned; /* a tombstone's copy of its last listener (listener_clone), or NULL */
+	struct listener
+	    *owned; /* a tombstone's copy of its last listener (listener_clone), or NULL */
 	struct label label;
 	struct hint_list hints; /* hints.h; a sticky one keeps the row shown whatever the filters */
-	uint64_t inputs;   /* a hash of what label and hints were computed from */
-	char project[64];  /* the project root's folder name; "" when none */
+	uint64_t inputs;        /* a hash of what label and hints were computed from */
+	char project[64];       /* the project root's folder name; "" when none */
 	double first_seen; /* monotonic seconds; 0 for rows of the first snapshot (not "new") */
 	double gone_at;    /* 0 while alive; when it vanished, for a tombstone */
 };
@@ -73,13 +78,13 @@ struct model {
 	                             must outlive the model. Set it before the first model_apply. */
 
 	bool has_sel;
-	struct listener sel;    /* the selected listener's key fields */
-	size_t sel_line;        /* index into lines, valid when has_sel */
+	struct listener sel; /* the selected listener's key fields */
+	size_t sel_line;     /* index into lines, valid when has_sel */
 
 	struct model_event events[MODEL_EVENTS_MAX]; /* a ring, oldest overwritten */
 	size_t nevents, event_next;
 
-	bool primed; /* the first snapshot is in */
+	bool primed;    /* the first snapshot is in */
 	uint8_t kernel; /* enum reach_kernel of the last snapshot: whose rules say what localhost
 	                   reaches */
 
@@ -120,9 +125,9 @@ const struct hint_list *model_row_hints(const struct row *r);
 bool model_row_is_gone(const struct row *r);
 
 /* Selection by row; headers are skipped. */
-void model_move(struct model *m, int delta);     /* by rows, clamped */
+void model_move(struct model *m, int delta); /* by rows, clamped */
 void model_select_edge(struct model *m, bool last);
-void model_select_line(struct model *m, size_t line); /* nearest row at or after line */
+void model_select_line(struct model *m, size_t line);    /* nearest row at or after line */
 const struct row *model_selected(const struct model *m); /* NULL when there are no rows */
 
 /* Adds a note to the event log ("stopped :3000 node (pid 977) with SIGTERM in 0.4 s"). */

@@ -87,8 +87,8 @@ int panes_parse(struct pane_list *l, const char *text, size_t len)
 			n--;
 		if (n == 0) {
 			/* an empty line: nothing */
-		} else if (n > PANES_LINE_MAX || l->n >= PANES_MAX || !parse_line(text + at, n, &p) ||
-		           listed(l, p.pid)) {
+		} else if (n > PANES_LINE_MAX || l->n >= PANES_MAX ||
+		           !parse_line(text + at, n, &p) || listed(l, p.pid)) {
 			l->rejected++; /* a pid listed twice keeps its first line */
 		} else {
 			if (!array_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v, 16)) {

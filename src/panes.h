@@ -13,17 +13,17 @@
 #include "snapshot.h"
 
 /* One line a pane, tab-separated: the numbers first, the names (free text) last. */
-#define PANES_FORMAT                                                                             \
-	"#{pane_pid}\t#{pane_id}\t#{session_id}\t#{window_index}\t#{pane_index}\t#{session_name}" \
+#define PANES_FORMAT                                                                               \
+	"#{pane_pid}\t#{pane_id}\t#{session_id}\t#{window_index}\t#{pane_index}\t#{session_name}"  \
 	"\t#{window_name}\t#{pane_current_command}"
 
 enum {
 	PANES_FIELDS = 8,
-	PANES_MAX = 4096,             /* panes kept from one answer; the rest are dropped */
-	PANES_LINE_MAX = 4096,        /* a longer line is rejected whole */
-	PANES_OUTPUT_MAX = 1 << 20,   /* bytes of tmux's answer read at most */
-	PANES_DEPTH = 64,             /* generations walked up from a process at most */
-	PANE_NAME_MAX = 64,           /* session, window and command names, sanitized, cut with "…" */
+	PANES_MAX = 4096,           /* panes kept from one answer; the rest are dropped */
+	PANES_LINE_MAX = 4096,      /* a longer line is rejected whole */
+	PANES_OUTPUT_MAX = 1 << 20, /* bytes of tmux's answer read at most */
+	PANES_DEPTH = 64,           /* generations walked up from a process at most */
+	PANE_NAME_MAX = 64, /* session, window and command names, sanitized, cut with "…" */
 	PANE_TARGET_MAX = PANE_NAME_MAX + 24,
 };
 

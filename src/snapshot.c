@@ -15,10 +15,10 @@ struct snapshot_sock {
 	uint16_t port;
 	uint8_t addr[16];
 	uint64_t inode;
-	uint32_t sock;          /* index into socks */
+	uint32_t sock;           /* index into socks */
 	uint32_t pid_off, npids; /* its holders' pids in pids[] */
-	uint8_t why;            /* enum owner_unknown when no holder is known */
-	const char *user;       /* the stand-in owner's name; NULL: the uid as digits */
+	uint8_t why;             /* enum owner_unknown when no holder is known */
+	const char *user;        /* the stand-in owner's name; NULL: the uid as digits */
 };
 
 void snapshot_reset(struct snapshot *s)
@@ -87,17 +87,27 @@ int snapshot_add_socket(struct snapshot *s, const struct listener *sock, const p
 	    !array_grow((void **)&s->pids, &s->cappids, s->npids + npids, sizeof *s->pids, 64))
 		return -ENOMEM;
 	struct listener l = {
-		.proto = sock->proto, .family = sock->family, .port = sock->port,
-		.v6only = sock->v6only, .uid = sock->uid, .inode = sock->inode,
+	    .proto = sock->proto,
+	    .family = sock->family,
+	    .port = sock->port,
+	    .v6only = sock->v6only,
+	    .uid = sock->uid,
+	    .inode = sock->inode,
 	};
 	memcpy(l.addr, sock->addr, sizeof l.addr);
 	const char *name = user && user[0] ? snapshot_str(s, user) : NULL;
 	if ((user && user[0] && !name) || !listener_set_push(&s->socks, &l))
 		return -ENOMEM;
 	s->src[i] = (struct snapshot_sock){
-		.proto = l.proto, .family = l.family, .port = l.port, .inode = l.inode,
-		.sock = (uint32_t)i, .pid_off = (uint32_t)s->npids, .npids = (uint32_t)npids,
-		.why = (uint8_t)why, .user = name,
+	    .proto = l.proto,
+	    .family = l.family,
+	    .port = l.port,
+	    .inode = l.inode,
+	    .sock = (uint32_t)i,
+	    .pid_off = (uint32_t)s->npids,
+	    .npids = (uint32_t)npids,
+	    .why = (uint8_t)why,
+	    .user = name,
 	};
 	memcpy(s->src[i].addr, l.addr, sizeof l.addr);
 	if (npids)
@@ -223,7 +233,8 @@ static int finish(struct snapshot *s)
 		                            : proc_fingerprint_base(&s->procs[i]),
 		    &s->procs[i]);
 
-	if (!array_grow((void **)&s->holders, &s->capholders, s->npids + 1, sizeof *s->holders, 64) ||
+	if (!array_grow((void **)&s->holders, &s->capholders, s->npids + 1, sizeof *s->holders,
+	                64) ||
 	    !array_grow((void **)&s->standins, &s->capstandins, n + 1, sizeof *s->standins, 64) ||
 	    !array_grow((void **)&s->set.v, &s->set.cap, n + 1, sizeof *s->set.v, 64))
 		return -ENOMEM;
@@ -237,7 +248,7 @@ static int finish(struct snapshot *s)
 		for (j = i + 1; j < n && cmp_key(&s->src[j], &s->src[i]) == 0; j++)
 			;
 		struct listener *row = &s->set.v[s->set.n++];
-		*row = *first; /* the lowest inode's fields */
+		*row = *first;     /* the lowest inode's fields */
 		row->nsockets = 0; /* distinct sockets: a table read twice lists one socket twice */
 		for (size_t k = i; k < j; k++)
 			row->nsockets += k == i || s->src[k].inode == 0 ||
@@ -249,7 +260,8 @@ static int finish(struct snapshot *s)
 		for (size_t k = i; k < j; k++) {
 			const struct snapshot_sock *src = &s->src[k];
 			for (uint32_t q = 0; q < src->npids; q++) {
-				const struct proc_info *p = snapshot_process(s, s->pids[src->pid_off + q]);
+				const struct proc_info *p =
+				    snapshot_process(s, s->pids[src->pid_off + q]);
 				if (p && !holds(h, count, p->id.pid))
 					h[count++] = p;
 			}

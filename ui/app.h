@@ -30,14 +30,14 @@ struct app {
 	double interval;           /* seconds between polls */
 
 	enum app_mode mode;
-	bool paused;      /* p: the list freezes, keys still work */
-	bool show_events; /* e: the event log pane */
+	bool paused;       /* p: the list freezes, keys still work */
+	bool show_events;  /* e: the event log pane */
 	bool suggest_sudo; /* hidden owners would show with root: not root, not a demo */
 
 	char status[256]; /* a transient message ("sort: process"), shown until status_until */
 	double status_until;
 	bool status_error; /* the message is a warning (drawn as an error) */
-	char error[256];  /* the last poll error; "" when the last poll worked */
+	char error[256];   /* the last poll error; "" when the last poll worked */
 
 	double now; /* monotonic seconds, set by the loop before keys and draws */
 	time_t wall;

@@ -6,19 +6,19 @@
 
 #include "ancestry.h"
 #include "arena.h"
-#include "platform.h"
 #include "kill_plan.h"
 #include "model.h"
+#include "platform.h"
 
 enum { DETAIL_HTTP_TIMEOUT_MS = 1000 };
 
 struct detail {
-	struct row row;        /* the row as it was when the view opened: label, hints, project;
-	                          row.l points into owned */
+	struct row row;         /* the row as it was when the view opened: label, hints, project;
+	                           row.l points into owned */
 	struct listener *owned; /* the row's copy of its listener (listener_clone) */
-	struct arena strings;  /* the strings of proc and chain */
-	struct proc_info proc; /* read afresh; *row.l.proc when that failed */
-	int proc_rc;           /* 0, or why the process could not be read (-ESRCH: gone) */
+	struct arena strings;   /* the strings of proc and chain */
+	struct proc_info proc;  /* read afresh; *row.l.proc when that failed */
+	int proc_rc;            /* 0, or why the process could not be read (-ESRCH: gone) */
 	struct proc_info chain[ANCESTRY_MAX]; /* chain[0] = proc, then its parents */
 	size_t nchain;
 	char sockets[KILL_PORTS_MAX][KILL_WHERE_MAX]; /* every listening socket of the process */

@@ -5,18 +5,18 @@
 #include <stddef.h>
 
 const struct column_def layout_columns[COL_ID_COUNT] = {
-	[COL_PORT] = {COL_PORT, "PORT", 5, 5, 5, true},
-	[COL_PROTO] = {COL_PROTO, "PROTO", 3, 5, 5, false},
-	[COL_PROCESS] = {COL_PROCESS, "PROCESS", 7, 10, 16, false},
-	[COL_LABEL] = {COL_LABEL, "LABEL", 7, 14, 24, false}, /* room for " !" */
-	[COL_PROJECT] = {COL_PROJECT, "PROJECT", 7, 10, 16, false},
-	/* "work:2.1", the session's name cut first; only with tmux panes (before the pid: in
-	 * tmux, which pane runs a server says more than its pid) */
-	[COL_PANE] = {COL_PANE, "PANE", 4, 8, 16, false},
-	[COL_PID] = {COL_PID, "PID", 7, 7, 7, true},
-	[COL_USER] = {COL_USER, "USER", 4, 6, 15, false},
-	[COL_ADDRESS] = {COL_ADDRESS, "ADDRESS", 9, 15, 26, false},
-	[COL_UPTIME] = {COL_UPTIME, "UP", 4, 4, 5, true},
+    [COL_PORT] = {COL_PORT, "PORT", 5, 5, 5, true},
+    [COL_PROTO] = {COL_PROTO, "PROTO", 3, 5, 5, false},
+    [COL_PROCESS] = {COL_PROCESS, "PROCESS", 7, 10, 16, false},
+    [COL_LABEL] = {COL_LABEL, "LABEL", 7, 14, 24, false}, /* room for " !" */
+    [COL_PROJECT] = {COL_PROJECT, "PROJECT", 7, 10, 16, false},
+    /* "work:2.1", the session's name cut first; only with tmux panes (before the pid: in
+     * tmux, which pane runs a server says more than its pid) */
+    [COL_PANE] = {COL_PANE, "PANE", 4, 8, 16, false},
+    [COL_PID] = {COL_PID, "PID", 7, 7, 7, true},
+    [COL_USER] = {COL_USER, "USER", 4, 6, 15, false},
+    [COL_ADDRESS] = {COL_ADDRESS, "ADDRESS", 9, 15, 26, false},
+    [COL_UPTIME] = {COL_UPTIME, "UP", 4, 4, 5, true},
 };
 
 /* Port, protocol, process and label are never dropped (they fit at 40 columns). */
@@ -47,8 +47,8 @@ void layout_compute(int width, int height, bool panes, struct layout *out)
 	}
 	/* Share what is left: each column in turn up to its maximum, first those whose text is most
 	 * often cut (labels, names, users, addresses), then the rest. */
-	static const enum col_id growth[] = {COL_LABEL, COL_PROCESS, COL_USER, COL_ADDRESS,
-	                                     COL_PROJECT, COL_PANE, COL_PROTO, COL_UPTIME};
+	static const enum col_id growth[] = {COL_LABEL,   COL_PROCESS, COL_USER,  COL_ADDRESS,
+	                                     COL_PROJECT, COL_PANE,    COL_PROTO, COL_UPTIME};
 	for (size_t g = 0; g < sizeof growth / sizeof growth[0] && used < width; g++) {
 		for (int i = 0; i < n; i++) {
 			if (ids[i] != (int)growth[g])

@@ -4,8 +4,19 @@
 
 #include <stdbool.h>
 
-enum col_id { COL_PORT, COL_PROTO, COL_PROCESS, COL_LABEL, COL_PROJECT, COL_PANE, COL_PID,
-	      COL_USER, COL_ADDRESS, COL_UPTIME, COL_ID_COUNT };
+enum col_id {
+	COL_PORT,
+	COL_PROTO,
+	COL_PROCESS,
+	COL_LABEL,
+	COL_PROJECT,
+	COL_PANE,
+	COL_PID,
+	COL_USER,
+	COL_ADDRESS,
+	COL_UPTIME,
+	COL_ID_COUNT
+};
 
 struct column_def {
 	enum col_id id;

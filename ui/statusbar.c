@@ -81,7 +81,8 @@ static void compose(const struct app *a, struct status *s)
 		s->wrap = true;
 	} else if (sel && sel->l.owner_hidden && sel->l.owner_why != OWNER_NOT_READABLE) {
 		/* not a matter of sudo: say what it is */
-		snprintf(text, len, " :%u %s", (unsigned)sel->l.port, owner_unknown_text[sel->l.owner_why]);
+		snprintf(text, len, " :%u %s", (unsigned)sel->l.port,
+		         owner_unknown_text[sel->l.owner_why]);
 		s->wrap = true;
 	} else if (sel && !sel->l.owner_hidden && sel->l.pane) {
 		char target[PANE_TARGET_MAX]; /* g's target first: the key bar has no room for g */

@@ -74,7 +74,8 @@ static void unit(const struct detail *d, char *buf, size_t len)
 	else if (d->unit_rc == -ENOENT)
 		snprintf(buf, len, "none (not run by a service manager)");
 	else if (d->unit_rc == -ENOSYS)
-		snprintf(buf, len, "not known here (macOS does not say which launchd job runs a process)");
+		snprintf(buf, len,
+		         "not known here (macOS does not say which launchd job runs a process)");
 	else
 		snprintf(buf, len, "not known: %s", strerror(-d->unit_rc));
 }
@@ -111,11 +112,11 @@ static void holders(const struct listener *l, const struct label *row, char *buf
 		const struct proc_info *h = l->holders[i];
 		struct label own = labels_for_holder(l, i, row);
 		bool differs = strcmp(own.text, row->text) != 0 || own.source != row->source;
-		o += (size_t)snprintf(buf + o, len - o, "%s%ld %s %s (%s)%s%s%s%s", i ? " · " : "",
-		                      (long)h->id.pid, listener_role_names[listener_holder_role(l, i)],
-		                      h->comm, h->user, differs && own.text[0] ? " " : "",
-		                      differs ? own.text : "", differs && own.from[0] ? ", " : "",
-		                      differs ? own.from : "");
+		o += (size_t)snprintf(
+		    buf + o, len - o, "%s%ld %s %s (%s)%s%s%s%s", i ? " · " : "", (long)h->id.pid,
+		    listener_role_names[listener_holder_role(l, i)], h->comm, h->user,
+		    differs && own.text[0] ? " " : "", differs ? own.text : "",
+		    differs && own.from[0] ? ", " : "", differs ? own.from : "");
 	}
 }
 
@@ -212,8 +213,8 @@ void view_detail_draw(const struct app *a, struct frame *f, int y, int h)
 		         d->row.label.text[0] ? " · " : "", d->row.label.text);
 	else
 		snprintf(head, sizeof head, "%s · %s (pid %ld)%s%s%s%s%s", where, l->proc->comm,
-		         (long)l->proc->id.pid, d->row.label.text[0] ? " · " : "", d->row.label.text,
-		         d->row.label.source == LABEL_PORT ? "?" : "",
+		         (long)l->proc->id.pid, d->row.label.text[0] ? " · " : "",
+		         d->row.label.text, d->row.label.source == LABEL_PORT ? "?" : "",
 		         d->row.project[0] ? " · " : "", d->row.project);
 	frame_put(f, y, 1, f->w - 1, ST_GROUP, head);
 	int n = compose(a, d, v), row = y + 2, bottom = y + h;

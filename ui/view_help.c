@@ -12,8 +12,8 @@ static const struct {
 	enum app_mode mode;
 	const char *title;
 } other_modes[] = {
-	{MODE_KILL, "in the kill box:"},
-	{MODE_DETAIL, "in inspect:"},
+    {MODE_KILL, "in the kill box:"},
+    {MODE_DETAIL, "in inspect:"},
 };
 enum { OTHER_MODES = sizeof other_modes / sizeof other_modes[0] };
 

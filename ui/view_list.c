@@ -26,8 +26,8 @@ static void draw_header(const struct model_line *ln, struct frame *f, int y)
 	const struct range_def *r = &ranges_table[ln->range];
 	size_t folded = ln->total - ln->shown; /* the folded group, or rows the config hides */
 	if (ln->collapsed)
-		snprintf(text, sizeof text, "▸ %s %u–%u (%zu hidden, a shows)", r->name, r->lo, r->hi,
-		         folded);
+		snprintf(text, sizeof text, "▸ %s %u–%u (%zu hidden, a shows)", r->name, r->lo,
+		         r->hi, folded);
 	else if (folded)
 		snprintf(text, sizeof text, "▾ %s %u–%u (%zu, %zu hidden, a shows)", r->name, r->lo,
 		         r->hi, ln->total, folded);
@@ -148,10 +148,10 @@ void view_list_draw(const struct app *a, struct frame *f, const struct layout *l
 	const struct model *m = &a->model;
 	const struct row *sel = model_selected(m);
 	if (m->nlines == 0 && h > 1) {
-		const char *why = m->filter[0]       ? "nothing matches the filter (Esc clears it)"
-		                  : !m->primed       ? "reading listeners…"
-		                  : m->hide_udp      ? "no TCP listeners (u shows UDP)"
-		                                     : "nothing is listening";
+		const char *why = m->filter[0]  ? "nothing matches the filter (Esc clears it)"
+		                  : !m->primed  ? "reading listeners…"
+		                  : m->hide_udp ? "no TCP listeners (u shows UDP)"
+		                                : "nothing is listening";
 		frame_put(f, y + 2, 2, f->w - 2, ST_DIM, why);
 		return;
 	}

@@ -86,8 +86,7 @@ int tmux_query_new(struct tmux_query **out, int wait_ms, const char *tmux_env, c
 }
 
 /* The socket, when a server may be there: 0, or -ENOENT with why said. */
-static int server_socket(const struct tmux_query *q, char *path, size_t len, char *why,
-                         size_t wlen)
+static int server_socket(const struct tmux_query *q, char *path, size_t len, char *why, size_t wlen)
 {
 	struct stat st;
 	if (tmux_socket_path(q->tmux_env, q->tmpdir, q->uid, path, len) < 0) {
@@ -167,7 +166,8 @@ static bool drain(struct tmux_query *q)
 			return errno != EAGAIN && errno != EWOULDBLOCK;
 		if (n == 0)
 			return true;
-		size_t room = PANES_OUTPUT_MAX - q->nbuf, take = (size_t)n < room ? (size_t)n : room;
+		size_t room = PANES_OUTPUT_MAX - q->nbuf,
+		       take = (size_t)n < room ? (size_t)n : room;
 		if (take < (size_t)n)
 			q->overflow = true;
 		if (q->nbuf + take > q->capbuf) {
@@ -241,7 +241,8 @@ static void collect(struct tmux_query *q, double now)
 			} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 				rc = -EIO;
 				snprintf(why, sizeof why, "tmux list-panes failed (status %d)",
-				         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+				         WIFEXITED(status) ? WEXITSTATUS(status)
+				                           : 128 + WTERMSIG(status));
 			} else {
 				snprintf(why, sizeof why, "tmux answered");
 			}
@@ -291,7 +292,8 @@ const struct pane_list *tmux_query_step(struct tmux_query *q, double now)
 			if (q->fd >= 0 && left > 0)
 				poll(&pfd, 1, (int)(left * 1000) + 1);
 			else if (left > 0)
-				nanosleep(&(struct timespec){0, 2000000}, NULL); /* its exit is near */
+				nanosleep(&(struct timespec){0, 2000000},
+				          NULL); /* its exit is near */
 			collect(q, left > 0 ? now : q->deadline);
 		}
 		q->wait_ms = 0;

@@ -19,8 +19,8 @@
 #include "panes.h"
 
 enum {
-	TMUX_REFRESH_SECONDS = 3,    /* tmux is asked again this often */
-	TMUX_TIMEOUT_MS = 1000,      /* a query running longer is killed */
+	TMUX_REFRESH_SECONDS = 3,      /* tmux is asked again this often */
+	TMUX_TIMEOUT_MS = 1000,        /* a query running longer is killed */
 	TMUX_SWITCH_TIMEOUT_MS = 1000, /* the same for a switch */
 	TMUX_WHY_MAX = 256,
 	TMUX_SOCKET_MAX = 512,

@@ -17,12 +17,12 @@ static const struct command {
 	const char *usage;
 	const char *help;
 } commands[] = {
-	{"list", cmd_list, "list [--json]", "print every listener as a table grouped by range"},
-	{"who", cmd_who, "who PORT [--json]", "who holds PORT (exit 0 held, 1 free)"},
-	{"kill", cmd_kill, "kill PORT [--force] [--signal NAME] [--yes]",
-	 "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
-	{"free", cmd_free, "free [PORT]", "the first free TCP port from PORT (default 3000)"},
-	{"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
+    {"list", cmd_list, "list [--json]", "print every listener as a table grouped by range"},
+    {"who", cmd_who, "who PORT [--json]", "who holds PORT (exit 0 held, 1 free)"},
+    {"kill", cmd_kill, "kill PORT [--force] [--signal NAME] [--yes]",
+     "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
+    {"free", cmd_free, "free [PORT]", "the first free TCP port from PORT (default 3000)"},
+    {"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
@@ -37,34 +37,38 @@ static const struct command *find_command(const char *name)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "devports %s - the TCP and UDP ports listening on this machine, and who holds them\n\n"
-	             "usage: devports [OPTIONS]            the live dashboard\n",
-	        DEVPORTS_VERSION);
+	fprintf(
+	    out,
+	    "devports %s - the TCP and UDP ports listening on this machine, and who holds them\n\n"
+	    "usage: devports [OPTIONS]            the live dashboard\n",
+	    DEVPORTS_VERSION);
 	for (size_t i = 0; i < command_count; i++) {
 		if (strlen(commands[i].usage) > 22) /* the help goes on the next line, aligned */
 			fprintf(out, "       devports %s\n       %-32s%s\n", commands[i].usage, "",
 			        commands[i].help);
 		else
-			fprintf(out, "       devports %-22s %s\n", commands[i].usage, commands[i].help);
+			fprintf(out, "       devports %-22s %s\n", commands[i].usage,
+			        commands[i].help);
 	}
-	fprintf(out, "       devports --json               same as `devports list --json`\n"
-	             "\noptions:\n"
-	             "  -i, --interval SECONDS   dashboard refresh, 0.2 to 60 (default 1)\n"
-	             "      --json               JSON instead of text (schema in README.md)\n"
-	             "      --demo [FILE]        play a JSON scenario instead of this machine\n"
-	             "                           (the built-in one when FILE is not given)\n"
-	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
-	             "      --no-cache           neither read nor write the owner cache (README.md)\n"
-	             "      --force              kill: send SIGKILL when SIGTERM was not enough\n"
-	             "      --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
-	             "                           USR2) instead of SIGTERM\n"
-	             "      --yes                kill: do not ask (needed without a terminal)\n"
-	             "  -h, --help               this help\n"
-	             "  -V, --version            the version\n"
-	             "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
-	             "             ~/.config/devports/config.json (devports config check reads it)\n"
-	             "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
-	             "            free: no free port; config check: no file), 2 error\n");
+	fprintf(out,
+	        "       devports --json               same as `devports list --json`\n"
+	        "\noptions:\n"
+	        "  -i, --interval SECONDS   dashboard refresh, 0.2 to 60 (default 1)\n"
+	        "      --json               JSON instead of text (schema in README.md)\n"
+	        "      --demo [FILE]        play a JSON scenario instead of this machine\n"
+	        "                           (the built-in one when FILE is not given)\n"
+	        "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
+	        "      --no-cache           neither read nor write the owner cache (README.md)\n"
+	        "      --force              kill: send SIGKILL when SIGTERM was not enough\n"
+	        "      --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
+	        "                           USR2) instead of SIGTERM\n"
+	        "      --yes                kill: do not ask (needed without a terminal)\n"
+	        "  -h, --help               this help\n"
+	        "  -V, --version            the version\n"
+	        "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
+	        "             ~/.config/devports/config.json (devports config check reads it)\n"
+	        "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
+	        "            free: no free port; config check: no file), 2 error\n");
 }
 
 static int fail_usage(const char *what, const char *arg)
@@ -123,10 +127,14 @@ static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 			if (i + 1 >= argc)
 				return fail_usage("missing number of seconds after", a);
 			if (!parse_interval(argv[++i], &o->interval))
-				return fail_usage("interval must be a number of seconds from 0.2 to 60, not", argv[i]);
+				return fail_usage(
+				    "interval must be a number of seconds from 0.2 to 60, not",
+				    argv[i]);
 		} else if (!strncmp(a, "--interval=", 11)) {
 			if (!parse_interval(a + 11, &o->interval))
-				return fail_usage("interval must be a number of seconds from 0.2 to 60, not", a + 11);
+				return fail_usage(
+				    "interval must be a number of seconds from 0.2 to 60, not",
+				    a + 11);
 		} else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
 			return fail_usage("unknown option", a);
 		} else if (!o->command && o->nargs == 0) {
@@ -148,7 +156,8 @@ bool cli_port_arg(const struct cli_opts *o, const char *cmd, uint16_t dflt, uint
 	}
 	if (o->nargs == 0) {
 		if (!dflt)
-			fprintf(stderr, "devports: %s needs a port, e.g. devports %s 3000\n", cmd, cmd);
+			fprintf(stderr, "devports: %s needs a port, e.g. devports %s 3000\n", cmd,
+			        cmd);
 		*port = dflt;
 		return dflt != 0;
 	}
@@ -159,8 +168,8 @@ bool cli_port_arg(const struct cli_opts *o, const char *cmd, uint16_t dflt, uint
 	if (v < 1 || v > 65535 || errno || *end) {
 		char safe[64];
 		sanitize_text(safe, sizeof safe, s, strlen(s));
-		fprintf(stderr, "devports: %s: '%s' is not a port (a number from 1 to 65535)\n", cmd,
-		        safe);
+		fprintf(stderr, "devports: %s: '%s' is not a port (a number from 1 to 65535)\n",
+		        cmd, safe);
 		return false;
 	}
 	*port = (uint16_t)v;
@@ -177,13 +186,13 @@ static const char *system_name(void)
 struct platform *cli_open_platform(const struct cli_opts *o)
 {
 	struct platform_opts po = {
-		.kind = o->demo ? PLATFORM_FAKE : PLATFORM_NATIVE,
-		.force_proc_net = o->force_proc_net,
-		.scenario_path = o->demo_file,
-		.only_port = o->only_port,
-		/* a one-shot command prints once: it may wait a little for the container engine */
-		.containers_wait_ms = o->command ? 500 : 0,
-		.tmux_wait_ms = o->command ? 300 : 0,
+	    .kind = o->demo ? PLATFORM_FAKE : PLATFORM_NATIVE,
+	    .force_proc_net = o->force_proc_net,
+	    .scenario_path = o->demo_file,
+	    .only_port = o->only_port,
+	    /* a one-shot command prints once: it may wait a little for the container engine */
+	    .containers_wait_ms = o->command ? 500 : 0,
+	    .tmux_wait_ms = o->command ? 300 : 0,
 	};
 	char cache_dir[PROC_PATH_MAX];
 	if (!o->demo && !o->no_cache && platform_cache_dir(cache_dir, sizeof cache_dir) == 0)
@@ -193,7 +202,8 @@ struct platform *cli_open_platform(const struct cli_opts *o)
 	if (rc < 0) {
 		const char *why = p ? platform_error(p) : "";
 		if (rc == -ENOSYS && !o->demo)
-			fprintf(stderr, "devports does not support %s yet; try --demo\n", system_name());
+			fprintf(stderr, "devports does not support %s yet; try --demo\n",
+			        system_name());
 		else
 			fprintf(stderr, "devports: %s\n", why[0] ? why : strerror(-rc));
 		platform_close(&p);
