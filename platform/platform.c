@@ -234,6 +234,12 @@ int platform_tmux_status(struct platform *p, char *why, size_t len)
 	return tmux_query_status(p->tmux, why, len);
 }
 
+void platform_tick(struct platform *p)
+{
+	if (p && p->tmux)
+		tmux_query_step(p->tmux, platform_monotonic());
+}
+
 int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char *why, size_t len)
 {
 	if (!p->tmux) {

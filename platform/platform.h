@@ -137,6 +137,12 @@ int platform_containers_status(struct platform *p, char *why, size_t len);
  * (no tmux is asked: the fake backend). */
 int platform_tmux_status(struct platform *p, char *why, size_t len);
 
+/* Moves background work on without blocking: reads what a tmux query under way wrote, reaps it,
+ * kills it at its time-out, starts the next one when due. platform_collect does it too; a loop
+ * that may go long between collects (a long interval, a pause) calls it at every turn, so that
+ * a stuck tmux is ended on time whatever the interval. NULL-safe; nothing on the fake backend. */
+void platform_tick(struct platform *p);
+
 /* Switches the tmux client devports runs in to pane (a row's listener.pane): its window and the
  * pane are selected, and the client switched to its session, by the pane's id alone; waits at
  * most 1 s. 0 (why: "switched to tmux pane work:2.1"), or why not, in words, checked in this

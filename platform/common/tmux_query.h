@@ -5,9 +5,10 @@
  * `-S PATH`); outside tmux the default one, $TMUX_TMPDIR (else /tmp) + /tmux-UID/default. tmux
  * is asked only when that socket exists, at most every TMUX_REFRESH_SECONDS, run with
  * posix_spawnp (no shell) with its output on a non-blocking pipe:
- * - the dashboard (wait_ms 0) never waits for it: tmux_query_step() starts a query when one is
- *   due and collects what it wrote over the next calls; a query still running after
- *   TMUX_TIMEOUT_MS is killed and reaped; the last answer is kept meanwhile;
+ * - the dashboard (wait_ms 0) never waits for it: tmux_query_step() (each poll, and each turn
+ *   of its loop: platform_tick) starts a query when one is due and collects what it wrote over
+ *   the next calls; a query still running after TMUX_TIMEOUT_MS is killed and reaped; the last
+ *   answer is kept meanwhile;
  * - a one-shot command (wait_ms > 0) waits once, at its first step, at most wait_ms.
  * Every child is reaped: at its end, at its time-out, or by tmux_query_free(). */
 #ifndef DEVPORTS_TMUX_QUERY_H
