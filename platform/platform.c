@@ -6,12 +6,15 @@
 #include "fake_backend.h"
 #include "lineage.h"
 #include "manifest_cache.h"
+#include "panes.h"
 #include "project_root.h"
+#include "tmux_query.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 int platform_cache_dir(char *out, size_t len)
 {
@@ -30,6 +33,7 @@ struct platform {
 	void *impl;
 	enum platform_kind kind;
 	struct containers *containers; /* native only: the container engine's answers */
+	struct tmux_query *tmux;       /* native only: tmux's panes */
 };
 
 struct platform_proc {
@@ -57,6 +61,9 @@ int platform_open(struct platform **out, const struct platform_opts *opts)
 	if (rc == 0 && p->kind == PLATFORM_NATIVE)
 		rc = containers_new(&p->containers, opts->containers_wait_ms, getenv("DOCKER_HOST"),
 		                    getenv("XDG_RUNTIME_DIR"));
+	if (rc == 0 && p->kind == PLATFORM_NATIVE)
+		rc = tmux_query_new(&p->tmux, opts->tmux_wait_ms, getenv("TMUX"),
+		                    getenv("TMUX_TMPDIR"), getuid());
 	return rc;
 }
 
@@ -120,6 +127,8 @@ int platform_collect(struct platform *p, struct snapshot *out)
 		rc = snapshot_finish(out, time(NULL));
 	if (rc == 0 && p->containers)
 		rc = containers_fill(p->containers, out, platform_monotonic());
+	if (rc == 0 && p->tmux) /* the pane of each row, from tmux's last answer */
+		rc = panes_fill(tmux_query_step(p->tmux, platform_monotonic()), out);
 	if (rc < 0)
 		snapshot_reset(out);
 	return rc;
@@ -138,6 +147,7 @@ void platform_close(struct platform **p)
 	if (!p || !*p)
 		return;
 	containers_free(&(*p)->containers);
+	tmux_query_free(&(*p)->tmux);
 	if ((*p)->ops->close)
 		(*p)->ops->close((*p)->impl);
 	free(*p);
@@ -213,6 +223,30 @@ int platform_containers_status(struct platform *p, char *why, size_t len)
 		return -ENOSYS;
 	}
 	return containers_status(p->containers, why, len);
+}
+
+int platform_tmux_status(struct platform *p, char *why, size_t len)
+{
+	if (!p->tmux) {
+		snprintf(why, len, "%s", "a demo has no tmux");
+		return -ENOSYS;
+	}
+	return tmux_query_status(p->tmux, why, len);
+}
+
+void platform_tick(struct platform *p)
+{
+	if (p && p->tmux)
+		tmux_query_step(p->tmux, platform_monotonic());
+}
+
+int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char *why, size_t len)
+{
+	if (!p->tmux) {
+		snprintf(why, len, "%s", "a demo has no tmux");
+		return -ENOSYS;
+	}
+	return tmux_query_switch(p->tmux, pane, why, len);
 }
 
 int platform_tcp_port_free(struct platform *p, uint16_t port)

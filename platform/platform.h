@@ -48,6 +48,10 @@ struct platform_opts {
 	 * never wait, ask on a thread of its own and use its last answer (the dashboard). See
 	 * platform/common/containers.h. */
 	int containers_wait_ms;
+	/* Native: how long a one-shot command's first platform_collect() may wait for tmux's list
+	 * of panes (the CLI passes 300 for `--json`, `list`, `who`); 0: never wait, collect the
+	 * answer over later calls (the dashboard). See platform/common/tmux_query.h. */
+	int tmux_wait_ms;
 };
 
 struct platform;
@@ -68,9 +72,11 @@ const char *platform_error(const struct platform *p);
  * IPv4 and IPv6, with the processes holding them, merged into rows by (protocol, address, port)
  * and sorted. On a native backend a row held by a container proxy has listener.container set: the
  * container from the engine's API (DOCKER_HOST=unix://PATH, /var/run/docker.sock, Podman's
- * socket), or why it is not known. Replaces out's content (its memory is reused); on error out is
- * left empty. The rows of a snapshot that a model reads (model_apply) stay valid while out is not
- * collected into again. */
+ * socket), or why it is not known; and a row whose holder runs in a tmux pane has listener.pane
+ * set, from tmux's last answer (asked at most every 3 s, never waited for in the dashboard:
+ * platform_tmux_status). Replaces out's content (its memory is reused); on error out is left empty.
+ * The rows of a snapshot that a model reads (model_apply) stay valid while out is not collected
+ * into again. */
 int platform_collect(struct platform *p, struct snapshot *out);
 
 /* Full data for one process (for inspect and kill), project_root included; its strings go into
@@ -121,6 +127,29 @@ int platform_service_unit(struct platform *p, pid_t pid, char *unit, size_t len,
  * is not unix://), -ENOTSUP (no libcurl), -ENOSYS (no engine is asked: the fake backend, an
  * unsupported system). */
 int platform_containers_status(struct platform *p, char *why, size_t len);
+
+/* ---- tmux: the pane a listener runs in (panes.h) ---- */
+
+/* What tmux last said: 0 when its server answered (a row in no pane is then in no pane), or why
+ * not, in words into why (always NUL-terminated): -EAGAIN (not asked yet, no answer yet),
+ * -ENOENT (no tmux server: no socket at $TMUX's, or at $TMUX_TMPDIR or /tmp's tmux-UID/default),
+ * -ENOEXEC (tmux could not be run), -ETIMEDOUT, -EIO (tmux failed), -EMSGSIZE, -ENOMEM, -ENOSYS
+ * (no tmux is asked: the fake backend). */
+int platform_tmux_status(struct platform *p, char *why, size_t len);
+
+/* Moves background work on without blocking: reads what a tmux query under way wrote, reaps it,
+ * kills it at its time-out, starts the next one when due. platform_collect does it too; a loop
+ * that may go long between collects (a long interval, a pause) calls it at every turn, so that
+ * a stuck tmux is ended on time whatever the interval. NULL-safe; nothing on the fake backend. */
+void platform_tick(struct platform *p);
+
+/* Switches the tmux client devports runs in to pane (a row's listener.pane): its window and the
+ * pane are selected, and the client switched to its session, by the pane's id alone; waits at
+ * most 1 s. 0 (why: "switched to tmux pane work:2.1"), or why not, in words, checked in this
+ * order: -ENOSYS (the fake backend), -ENOTTY (not inside tmux: $TMUX unset), -ENOENT (no tmux
+ * server), -ESRCH (pane is NULL: the row's process is in no tmux pane), -ENOEXEC (tmux could not
+ * be run), -ETIMEDOUT, -EIO ("tmux: " and its error). */
+int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char *why, size_t len);
 
 /* Whether TCP port could be bound right now on 127.0.0.1, ::1, 0.0.0.0 and :: (real bind()
  * attempts, with SO_REUSEADDR as servers set it; an address family the machine lacks is

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "annotate.h"
+#include "panes.h"
 #include "ranges.h"
 
 static void iso_time(time_t t, char *buf, size_t len)
@@ -105,6 +106,27 @@ static void add_container(cJSON *o, const struct listener *l)
 		cJSON_AddNullToObject(j, "port");
 }
 
+/* "tmux": the pane whose process tree holds the row, or null (no tmux server, in no pane). */
+static void add_tmux(cJSON *o, const struct listener *l)
+{
+	const struct tmux_pane *p = l->pane;
+	char target[PANE_TARGET_MAX], id[16];
+	if (!p) {
+		cJSON_AddNullToObject(o, "tmux");
+		return;
+	}
+	tmux_pane_target(p, target, sizeof target);
+	tmux_pane_id(p, id, sizeof id);
+	cJSON *j = cJSON_AddObjectToObject(o, "tmux");
+	cJSON_AddStringToObject(j, "session", p->session);
+	cJSON_AddNumberToObject(j, "window", p->window);
+	cJSON_AddNumberToObject(j, "pane", p->pane);
+	cJSON_AddStringToObject(j, "target", target);
+	cJSON_AddStringToObject(j, "pane_id", id);
+	cJSON_AddStringToObject(j, "window_name", p->window_name);
+	cJSON_AddStringToObject(j, "command", p->command);
+}
+
 cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 {
 	char addr[64];
@@ -128,6 +150,7 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 	cJSON_AddNumberToObject(o, "sockets", l->nsockets);
 	add_annotation(o, a);
 	add_container(o, l);
+	add_tmux(o, l);
 	cJSON *procs = cJSON_AddArrayToObject(o, "processes");
 	for (size_t i = 0; procs && i < l->nholders; i++)
 		cJSON_AddItemToArray(procs, process_json(l, i, a));

@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "array_grow.h"
 #include "hash.h"
+#include "panes.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -235,19 +236,25 @@ struct listener *listener_clone(const struct listener *l)
 		struct listener l;
 		const struct proc_info *holders[]; /* then nprocs proc_infos, then the text */
 	};
+	size_t npane = l->pane ? 1 : 0;
 	size_t head = sizeof(struct clone) + nprocs * sizeof(struct proc_info *);
 	head = (head + _Alignof(struct proc_info) - 1) / _Alignof(struct proc_info) *
 	       _Alignof(struct proc_info);
 	/* then the container, if any (proc_info's alignment suits it), then the text */
 	_Static_assert(_Alignof(struct proc_info) % _Alignof(struct container_info) == 0,
 	               "a container_info may follow the proc_infos");
-	struct clone *c = malloc(head + nprocs * sizeof(struct proc_info) +
-	                         ncont * sizeof(struct container_info) + text);
+	/* the pane, if any, after the container (it holds no pointers: copied as it is) */
+	_Static_assert(_Alignof(struct container_info) % _Alignof(struct tmux_pane) == 0,
+	               "a tmux_pane may follow the container_infos");
+	struct clone *c =
+	    malloc(head + nprocs * sizeof(struct proc_info) +
+	           ncont * sizeof(struct container_info) + npane * sizeof(struct tmux_pane) + text);
 	if (!c)
 		return NULL;
 	struct proc_info *procs = (struct proc_info *)((char *)c + head);
 	struct container_info *cont = (struct container_info *)(procs + nprocs);
-	char *t = (char *)(cont + ncont);
+	struct tmux_pane *pane = (struct tmux_pane *)(cont + ncont);
+	char *t = (char *)(pane + npane);
 	c->l = *l;
 	for (size_t i = 0; i < nprocs; i++) {
 		t = proc_text_copy(&procs[i], l->nholders ? l->holders[i] : l->proc, t);
@@ -256,6 +263,10 @@ struct listener *listener_clone(const struct listener *l)
 	if (l->container) {
 		t = container_copy(cont, l->container, t);
 		c->l.container = cont;
+	}
+	if (l->pane) {
+		*pane = *l->pane;
+		c->l.pane = pane;
 	}
 	c->l.proc = &procs[0];
 	c->l.holders = l->nholders ? c->holders : NULL;

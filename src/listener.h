@@ -117,6 +117,8 @@ struct container_info {
 	uint16_t port;      /* the container's port the row forwards to; 0 when not known */
 };
 
+struct tmux_pane; /* panes.h */
+
 /* One row of every view: a (protocol, family, address, port), with every socket on it merged (a
  * pre-fork server's inherited socket, an SO_REUSEPORT group) and every process holding any of
  * them. 127.0.0.1 and ::1 are two rows. A backend also uses it for one socket as the kernel lists
@@ -142,6 +144,10 @@ struct listener {
 	 * backend: the container it forwards into, or why it is not known (filled by the platform
 	 * layer after the merge, platform/common/containers.h); NULL for every other row. */
 	const struct container_info *container;
+	/* The tmux pane whose process tree holds the row's lead (or another holder), on a native
+	 * backend with a tmux server (filled by the platform layer after the merge, panes.h);
+	 * NULL for every other row. */
+	const struct tmux_pane *pane;
 };
 
 /* Stable key order: proto, family, address, port. */

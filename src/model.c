@@ -9,6 +9,7 @@
 
 #include "array_grow.h"
 #include "hash.h"
+#include "panes.h"
 
 void model_init(struct model *m)
 {
@@ -39,7 +40,8 @@ static void project_name(const char *root, char *out, size_t len)
 }
 
 /* What a row's label and hints are computed from, as one hash: its socket's fields, every
- * holder's identity and text (their fingerprints) and the container the engine named. */
+ * holder's identity and text (their fingerprints) and the container the engine named; and its
+ * tmux pane, which labels do not read, so that a pane that tmux names later redraws the row. */
 static uint64_t inputs_of(const struct listener *l)
 {
 	uint64_t h = HASH_SEED;
@@ -54,6 +56,13 @@ static uint64_t inputs_of(const struct listener *l)
 		for (size_t k = 0; k < sizeof text / sizeof text[0]; k++)
 			h = hash_str(h, text[k]);
 		h = hash_u64(h, c->port);
+	}
+	if (l->pane) { /* tmux's answer comes later than the row, and a pane may change */
+		const struct tmux_pane *p = l->pane;
+		uint64_t nums[] = {(uint64_t)p->pid, p->id, p->session_id, p->window, p->pane};
+		for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
+			h = hash_u64(h, nums[k]);
+		h = hash_str(hash_str(hash_str(h, p->session), p->window_name), p->command);
 	}
 	return l->owner_hidden ? hash_str(h, l->proc->user) : h;
 }
@@ -353,6 +362,14 @@ size_t model_count_alive(const struct model *m)
 	for (size_t i = 0; i < m->nrows; i++)
 		n += !m->rows[i].gone_at;
 	return n;
+}
+
+bool model_any_pane(const struct model *m)
+{
+	for (size_t i = 0; i < m->nrows; i++)
+		if (m->rows[i].l.pane)
+			return true;
+	return false;
 }
 
 size_t model_count_hidden(const struct model *m)

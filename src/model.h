@@ -141,6 +141,8 @@ void model_event_format(const struct model_event *e, char *buf, size_t len);
 /* Counts over alive rows: listeners, and those whose owner is hidden. */
 size_t model_count_alive(const struct model *m);
 size_t model_count_hidden(const struct model *m);
+/* Whether a row runs in a tmux pane (listener.pane): the list then has a PANE column. */
+bool model_any_pane(const struct model *m);
 /* Alive rows whose owner is unknown for reason why (enum owner_unknown). */
 size_t model_count_hidden_by(const struct model *m, enum owner_unknown why);
 

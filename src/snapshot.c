@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "array_grow.h"
+#include "panes.h"
 
 /* A socket before the merge: its key copied here, so that ordering reads only these records. */
 struct snapshot_sock {
@@ -41,6 +42,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->holders);
 	free(s->standins);
 	free(s->containers);
+	free(s->panes);
 	arena_free(&s->strings);
 	*s = (struct snapshot){0};
 }
@@ -52,6 +54,13 @@ struct container_info *snapshot_containers(struct snapshot *s, size_t n)
 		return NULL;
 	memset(s->containers, 0, (n ? n : 1) * sizeof *s->containers);
 	return s->containers;
+}
+
+struct tmux_pane *snapshot_panes(struct snapshot *s, size_t n)
+{
+	if (!array_grow((void **)&s->panes, &s->cappanes, n ? n : 1, sizeof *s->panes, 4))
+		return NULL;
+	return s->panes;
 }
 
 const char *snapshot_str(struct snapshot *s, const char *text)

@@ -40,6 +40,8 @@ struct snapshot {
 	size_t capstandins;
 	struct container_info *containers; /* what the rows' container pointers point at */
 	size_t capcontainers;
+	struct tmux_pane *panes; /* what the rows' pane pointers point at */
+	size_t cappanes;
 };
 
 /* Empties s for a new poll, keeping its memory. A zeroed snapshot is empty and valid. */
@@ -54,6 +56,10 @@ const char *snapshot_str(struct snapshot *s, const char *text);
  * as the snapshot's content; a second call before the next reset moves the first's. NULL when
  * out of memory. */
 struct container_info *snapshot_containers(struct snapshot *s, size_t n);
+/* Room for n tmux_pane (panes.h) that rows may point at (listener.pane), valid as long as the
+ * snapshot's content; a second call before the next reset moves the first's. NULL when out of
+ * memory. */
+struct tmux_pane *snapshot_panes(struct snapshot *s, size_t n);
 /* Adds a process; its strings are copied (NULL ones become ""). A pid added again replaces the
  * first. Returns the stored entry (valid until the next add or the finish), or NULL: -ENOMEM. */
 struct proc_info *snapshot_add_process(struct snapshot *s, const struct proc_info *p);

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "fake_backend.h"
 #include "keys.h"
+#include "panes.h"
 #include <curses.h>
 #include "sanitize.h"
 
@@ -196,4 +197,56 @@ Test(frames, kill_box_100x30)
 	app_key(&a, 'k');
 	cr_assert_eq(a.mode, MODE_KILL);
 	check("kill-box-100x30", 100, 30);
+}
+
+/* tmux panes as the native backend names them (the fake backend has no tmux): two rows of the
+ * built-in scenario run in panes of the session "work", set by hand on the model's rows. */
+static struct tmux_pane pane_web = {.pid = 4000, .id = 7, .window = 2, .pane = 1,
+                                    .session = "work", .window_name = "web",
+                                    .command = "node"};
+static struct tmux_pane pane_api = {.pid = 4100, .id = 9, .window = 3, .pane = 0,
+                                    .session = "a-long-session-name", .window_name = "api",
+                                    .command = "python3"};
+
+static void give_panes(void)
+{
+	for (size_t i = 0; i < a.model.nrows; i++) {
+		struct row *r = &a.model.rows[i];
+		if (r->l.port == 3000)
+			r->l.pane = &pane_web;
+		else if (r->l.port == 5001)
+			r->l.pane = &pane_api;
+	}
+}
+
+/* The PANE column: before the pid, at 60 columns in its place; the session's name is cut
+ * first, the window and pane stay. */
+Test(frames, panes_60x20_and_100x30)
+{
+	play(13);
+	give_panes();
+	check("list-panes-60x20", 60, 20);
+	check("list-panes-100x30", 100, 30);
+	/* the selected row's pane leads its status line, with the key that goes there (Flask's: the
+	 * row of :3000 has a hint, which comes first) */
+	while (model_selected(&a.model)->l.port != 5001)
+		app_key(&a, KEY_DOWN);
+	struct frame f;
+	cr_assert_eq(frame_init(&f, 100, 30), 0);
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	cr_assert(strstr(t, " g → tmux a-long-session-name:3.0 · "), "%s", t);
+	free(t);
+	frame_free(&f);
+}
+
+/* Inspect's tmux line: where, the window's name, what runs in it, and that g goes there. */
+Test(frames, inspect_with_a_pane_100x30)
+{
+	play(13);
+	give_panes();
+	while (model_selected(&a.model)->l.port != 3000)
+		app_key(&a, KEY_DOWN);
+	cr_assert_eq(app_key(&a, 'i'), REACT_REDRAW);
+	check("inspect-pane-100x30", 100, 30);
 }

@@ -63,7 +63,7 @@ static unsigned selected_port(void)
 /* Keys this file tests; the last test checks the table has no others. */
 static const int tested[] = {KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,
                              's', 'a', 'u', 'e', 'p', 'r', '?', 'q', 12, KEY_RESIZE, 'k', 'K',
-                             'i', '\r', KEY_ENTER, 'y', 'n'};
+                             'i', '\r', KEY_ENTER, 'y', 'n', 'g'};
 
 Test(keys, down_and_up)
 {
@@ -335,6 +335,32 @@ Test(keys, r_in_inspect_reads_again_and_k_kills_from_there)
 	cr_assert_eq(a.kill.sig, SIGKILL);
 	app_key(&a, 27);
 	cr_assert_eq(a.mode, MODE_DETAIL);
+}
+
+/* g switches tmux to the row's pane (tests/e2e_tmux_panes.sh does it in a real tmux); here, where
+ * it cannot, the status line says why, in the list and in inspect. */
+Test(keys, g_says_why_it_cannot_go_to_a_tmux_pane)
+{
+	cr_assert_eq(app_key(&a, 'g'), REACT_REDRAW);
+	cr_assert(a.status_error);
+	cr_assert_str_eq(a.status, "no tmux here");
+	struct platform *p = NULL;
+	struct platform_opts o = {.kind = PLATFORM_FAKE};
+	cr_assert_eq(platform_open(&p, &o), 0);
+	a.platform = p;
+	a.status[0] = '\0';
+	cr_assert_eq(app_key(&a, 'g'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "a demo has no tmux");
+	app_key(&a, 'i');
+	cr_assert_eq(a.mode, MODE_DETAIL);
+	a.status[0] = '\0';
+	cr_assert_eq(app_key(&a, 'g'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "a demo has no tmux");
+	cr_assert_eq(a.mode, MODE_DETAIL, "g stays in inspect when it cannot switch");
+	cr_assert(bar_says("g pane"), "inspect's key bar names g");
+	app_key(&a, 27);
+	a.platform = NULL;
+	platform_close(&p);
 }
 
 Test(keys, mouse_click_selects_the_row_under_it)

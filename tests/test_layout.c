@@ -29,16 +29,41 @@ static void check_no_overlap(const struct layout *l, int width)
 Test(layout, every_column_at_120)
 {
 	struct layout l;
-	layout_compute(120, 30, &l);
+	layout_compute(120, 30, true, &l);
 	cr_assert_not(l.too_small);
 	cr_assert_eq(l.ncols, COL_ID_COUNT);
 	check_no_overlap(&l, 120);
+	layout_compute(120, 30, false, &l);
+	cr_assert_eq(l.ncols, COL_ID_COUNT - 1, "every column but PANE without tmux panes");
+	cr_assert_eq(layout_find(&l, COL_PANE), -1);
+	check_no_overlap(&l, 120);
+}
+
+/* With tmux panes, the PANE column comes before the pid: at 60 columns it takes the pid's place,
+ * and port, process and label keep at least their preferred widths. */
+Test(layout, the_pane_column_only_with_panes_and_before_the_pid)
+{
+	struct layout with, without;
+	layout_compute(60, 20, true, &with);
+	layout_compute(60, 20, false, &without);
+	cr_assert_geq(layout_find(&with, COL_PANE), 0);
+	cr_assert_eq(layout_find(&with, COL_PID), -1);
+	cr_assert_geq(layout_find(&without, COL_PID), 0);
+	check_no_overlap(&with, 60);
+	for (enum col_id id = COL_PORT; id <= COL_LABEL; id++)
+		cr_assert_geq(with.cols[layout_find(&with, id)].w, layout_columns[id].pref);
+	layout_compute(40, 20, true, &with);
+	cr_assert_eq(layout_find(&with, COL_PANE), -1, "40 columns: port, process, label first");
+	for (int w = 40; w <= 300; w++) {
+		layout_compute(w, 20, true, &with);
+		check_no_overlap(&with, w);
+	}
 }
 
 Test(layout, most_columns_at_80)
 {
 	struct layout l;
-	layout_compute(80, 24, &l);
+	layout_compute(80, 24, false, &l);
 	cr_assert_geq(l.ncols, 7);
 	cr_assert_lt(l.ncols, COL_ID_COUNT);
 	check_no_overlap(&l, 80);
@@ -49,7 +74,7 @@ Test(layout, port_process_and_label_at_60_and_40)
 	static const int widths[] = {60, 50, 41, 40};
 	for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
 		struct layout l;
-		layout_compute(widths[i], 15, &l);
+		layout_compute(widths[i], 15, false, &l);
 		cr_assert_not(l.too_small);
 		cr_assert_geq(layout_find(&l, COL_PORT), 0);
 		cr_assert_geq(layout_find(&l, COL_PROCESS), 0);
@@ -63,7 +88,7 @@ Test(layout, every_width_from_40_to_300_is_sound)
 	int last = 0;
 	for (int w = 40; w <= 300; w++) {
 		struct layout l;
-		layout_compute(w, 20, &l);
+		layout_compute(w, 20, false, &l);
 		check_no_overlap(&l, w);
 		cr_assert_geq(l.ncols, last, "a wider terminal never shows fewer columns (%d)", w);
 		last = l.ncols;
@@ -73,11 +98,11 @@ Test(layout, every_width_from_40_to_300_is_sound)
 Test(layout, too_small_below_40x8)
 {
 	struct layout l;
-	layout_compute(39, 30, &l);
+	layout_compute(39, 30, false, &l);
 	cr_assert(l.too_small);
-	layout_compute(120, 7, &l);
+	layout_compute(120, 7, false, &l);
 	cr_assert(l.too_small);
-	layout_compute(40, 8, &l);
+	layout_compute(40, 8, false, &l);
 	cr_assert_not(l.too_small);
 }
 

@@ -113,6 +113,7 @@ void app_use_config(struct app *a, const struct config *cfg, bool interval_given
 
 bool app_tick(struct app *a)
 {
+	platform_tick(a->platform); /* tmux's query: ended on time even between slow polls */
 	bool changed = app_kill_tick(a);
 	changed |= app_detail_tick(a);
 	return changed;

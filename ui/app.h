@@ -111,4 +111,8 @@ enum reaction app_detail_open(struct app *a);
 enum reaction app_detail_refresh(struct app *a);
 enum reaction app_detail_close(struct app *a);
 
+/* g: switches the tmux client to the pane that runs the selected row (in inspect: its
+ * listener), or says why not in the status line (platform_tmux_switch). */
+enum reaction app_tmux_switch(struct app *a);
+
 #endif

@@ -34,6 +34,9 @@ static void gather(struct app *a, struct detail *d)
 		d->unit_rc = platform_service_unit(a->platform, l->proc->id.pid, d->unit,
 		                                   sizeof d->unit, &d->unit_user);
 	}
+	d->tmux_rc = a->platform
+	                 ? platform_tmux_status(a->platform, d->tmux_why, sizeof d->tmux_why)
+	                 : -ENOSYS;
 	if (a->platform && l->proto == PROTO_TCP)
 		d->connections_rc = platform_connections(a->platform, l, &d->connections);
 	for (size_t i = 0; i < a->snap.set.n && d->nsockets < KILL_PORTS_MAX; i++) {

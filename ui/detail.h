@@ -28,6 +28,8 @@ struct detail {
 	int unit_rc;             /* platform_service_unit()'s: -ENOENT none, -ENOSYS not known */
 	int connections;         /* established connections to the listener */
 	int connections_rc;      /* 0, or why they could not be counted (-ENOSYS: not here) */
+	int tmux_rc;             /* platform_tmux_status()'s when the view opened */
+	char tmux_why[128];      /* its words */
 	struct http_check *http; /* the check under way or done; NULL when none could start */
 	int http_rc;             /* why it could not start (-ENOSYS, -EINVAL UDP, -EADDRNOTAVAIL) */
 	bool http_shown;         /* the final result has been reported for drawing */

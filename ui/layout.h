@@ -10,6 +10,7 @@ enum col_id {
 	COL_PROCESS,
 	COL_LABEL,
 	COL_PROJECT,
+	COL_PANE,
 	COL_PID,
 	COL_USER,
 	COL_ADDRESS,
@@ -38,7 +39,9 @@ struct layout {
 	} cols[COL_ID_COUNT]; /* left to right */
 };
 
-void layout_compute(int width, int height, struct layout *out);
+/* panes: some row runs in a tmux pane, so the PANE column is one to show; without it the
+ * column is left out whatever the width. */
+void layout_compute(int width, int height, bool panes, struct layout *out);
 
 /* The column's slot in a layout, or -1 when it is not shown. */
 int layout_find(const struct layout *l, enum col_id id);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "panes.h"
 #include "sanitize.h"
 #include "views.h"
 
@@ -51,7 +52,8 @@ struct status {
 };
 
 /* The status line, most urgent first: the filter being typed, a fresh message, an error, the
- * selected row's hints, the hidden-owner note, then where the selected row listens. */
+ * selected row's hints, the selected row's tmux pane (which g goes to) and command line, the
+ * hidden-owner note, then the selected row's command line. */
 static void compose(const struct app *a, struct status *s)
 {
 	size_t hidden = model_count_hidden(&a->model);
@@ -82,6 +84,11 @@ static void compose(const struct app *a, struct status *s)
 		snprintf(text, len, " :%u %s", (unsigned)sel->l.port,
 		         owner_unknown_text[sel->l.owner_why]);
 		s->wrap = true;
+	} else if (sel && !sel->l.owner_hidden && sel->l.pane) {
+		char target[PANE_TARGET_MAX]; /* g's target first: the key bar has no room for g */
+		tmux_pane_target(sel->l.pane, target, sizeof target);
+		snprintf(text, len, " g → tmux %s · %s", target, sel->l.proc->cmdline);
+		s->st = ST_DIM;
 	} else if (hidden) {
 		size_t denied = model_count_hidden_by(&a->model, OWNER_NOT_READABLE);
 		snprintf(text, len, " %zu owner%s hidden%s", hidden, hidden == 1 ? "" : "s",

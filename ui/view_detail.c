@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "detail.h"
+#include "panes.h"
 #include "views.h"
 
 enum { LABEL_W = 11, TEXT_MAX = 2048, CMD_LINES = 4 };
@@ -119,6 +120,24 @@ static void holders(const struct listener *l, const struct label *row, char *buf
 	}
 }
 
+/* The tmux pane that runs it: "work:2.1 · window web · running python3 · g goes there"; "" when
+ * nothing is worth a line (no tmux server, a demo). */
+static void tmux_line(const struct detail *d, char *buf, size_t len)
+{
+	const struct tmux_pane *p = d->row.l.pane;
+	char target[PANE_TARGET_MAX];
+	buf[0] = '\0';
+	if (p) {
+		tmux_pane_target(p, target, sizeof target);
+		snprintf(buf, len, "%s · window %s · running %s · g goes there", target,
+		         p->window_name, p->command);
+	} else if (d->tmux_rc == 0) {
+		snprintf(buf, len, "in no tmux pane");
+	} else if (d->tmux_rc != -ENOSYS && d->tmux_rc != -ENOENT && d->tmux_rc != -EAGAIN) {
+		snprintf(buf, len, "not known: %s", d->tmux_why);
+	}
+}
+
 static int compose(const struct app *a, const struct detail *d, struct line *v)
 {
 	const struct listener *l = &d->row.l;
@@ -156,6 +175,10 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 			                TEXT_MAX);
 		if (l->nholders > 1)
 			holders(l, lab, add(v, &n, "holders", 4)->text, TEXT_MAX);
+		char pane[TEXT_MAX];
+		tmux_line(d, pane, sizeof pane);
+		if (pane[0])
+			snprintf(add(v, &n, "tmux", 1)->text, TEXT_MAX, "%s", pane);
 	}
 	if (l->container)
 		listener_container_str(l->container, l, add(v, &n, "container", 2)->text, TEXT_MAX);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "panes.h"
 #include "sanitize.h"
 #include "views.h"
 
@@ -36,7 +37,7 @@ static void draw_header(const struct model_line *ln, struct frame *f, int y)
 }
 
 /* The text of one cell and the style it is drawn in (before row-wide styles apply). */
-static enum style cell(const struct app *a, const struct row *r, enum col_id id, char *buf,
+static enum style cell(const struct app *a, const struct row *r, enum col_id id, int w, char *buf,
                        size_t len)
 {
 	const struct listener *l = &r->l;
@@ -55,6 +56,12 @@ static enum style cell(const struct app *a, const struct row *r, enum col_id id,
 		return r->label.source == LABEL_PORT ? ST_DIM : ST_NORMAL;
 	case COL_PROJECT:
 		snprintf(buf, len, "%s", r->project);
+		return ST_NORMAL;
+	case COL_PANE:
+		if (l->pane)
+			tmux_pane_cell(l->pane, w, buf, len);
+		else
+			buf[0] = '\0';
 		return ST_NORMAL;
 	case COL_PID:
 		if (l->owner_hidden)
@@ -93,7 +100,7 @@ static void draw_row(const struct app *a, const struct row *r, struct frame *f,
 		char text[PROC_CMDLINE_MAX];
 		int x = lay->cols[c].x, w = lay->cols[c].w;
 		enum col_id id = lay->cols[c].id;
-		enum style st = cell(a, r, id, text, sizeof text);
+		enum style st = cell(a, r, id, w, text, sizeof text);
 		if (id == COL_LABEL && r->hints.n && w >= 3) {
 			/* The hint marker right after the label, which gives way to keep it. */
 			int used = frame_put(f, y, x, w - 2, st, text);

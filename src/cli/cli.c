@@ -198,6 +198,7 @@ struct platform *cli_open_platform(const struct cli_opts *o)
 	    .only_port = o->only_port,
 	    /* a one-shot command prints once: it may wait a little for the container engine */
 	    .containers_wait_ms = o->command ? 500 : 0,
+	    .tmux_wait_ms = o->command ? 300 : 0,
 	};
 	char cache_dir[PROC_PATH_MAX];
 	if (!o->demo && !o->no_cache && platform_cache_dir(cache_dir, sizeof cache_dir) == 0)
