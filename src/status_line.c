@@ -227,7 +227,10 @@ static void field_text(const struct status_item *it, int f, char *buf, size_t le
 		snprintf(buf, len, "%s", it->project);
 		break;
 	case STATUS_PID:
-		snprintf(buf, len, it->pid ? "%ld" : "", (long)it->pid);
+		if (it->pid)
+			snprintf(buf, len, "%ld", (long)it->pid);
+		else
+			buf[0] = '\0';
 		break;
 	default:
 		snprintf(buf, len, "%s", it->flags);
