@@ -22,12 +22,18 @@
 
 /* The fields a template may name, as {port}, {label}... */
 enum status_field {
-	STATUS_PORT = 0, /* "3000"; a UDP item (only with --all) "5353/udp" */
-	STATUS_LABEL,    /* the label ("Next.js"), or the process name when there is no label */
-	STATUS_PROCESS,  /* the lead process's command name; for an unknown owner "hidden" and so on */
-	STATUS_PROJECT,  /* the project folder's name ("shop-web"); "" when none */
-	STATUS_PID,      /* the lead's pid; "" for an unknown owner */
-	STATUS_FLAGS,    /* "?" a guess from the port number, "!" a hint; both "?!"; "" when neither */
+	/* "3000"; a UDP item (only with --all) "5353/udp" */
+	STATUS_PORT = 0,
+	/* the label ("Next.js"), or the process name when there is no label */
+	STATUS_LABEL,
+	/* the lead process's name ("gunicorn ×3"); "hidden" and so on for an unknown owner */
+	STATUS_PROCESS,
+	/* the project folder's name ("shop-web"); "" when none */
+	STATUS_PROJECT,
+	/* the lead's pid; "" for an unknown owner */
+	STATUS_PID,
+	/* "?" a guess from the port number, "!" a hint, both "?!"; "" when neither */
+	STATUS_FLAGS,
 	STATUS_FIELD_COUNT
 };
 
@@ -71,7 +77,7 @@ size_t status_items(const struct listener_set *set, const struct annotation *ann
 struct status_opts {
 	const char *format; /* a template that passed status_format_check(); NULL: the default */
 	const char *sep;    /* between items; NULL: " · " */
-	int max;            /* columns the line may take, 1..STATUS_MAX_MAX; 0: STATUS_DEFAULT_MAX */
+	int max;            /* the line's columns, 1..STATUS_MAX_MAX; 0: STATUS_DEFAULT_MAX */
 	bool tmux;          /* tmux markup: see status_render() */
 };
 
