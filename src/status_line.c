@@ -10,14 +10,14 @@
 #include "sanitize.h"
 
 const char *const status_field_names[STATUS_FIELD_COUNT] = {
-	[STATUS_PORT] = "port",       [STATUS_LABEL] = "label", [STATUS_PROCESS] = "process",
-	[STATUS_PROJECT] = "project", [STATUS_PID] = "pid",     [STATUS_FLAGS] = "flags",
+    [STATUS_PORT] = "port",       [STATUS_LABEL] = "label", [STATUS_PROCESS] = "process",
+    [STATUS_PROJECT] = "project", [STATUS_PID] = "pid",     [STATUS_FLAGS] = "flags",
 };
 
 /* By hint kind: what blocks a server is red, a warning yellow, information plain. */
 static const char *const hint_colours[HINT_KIND_COUNT] = {
-	[HINT_AIRPLAY] = "red",      [HINT_EXPECTED] = "red", [HINT_DOCKER] = NULL,
-	[HINT_SHADOWED] = "yellow", [HINT_LAN] = "yellow",
+    [HINT_AIRPLAY] = "red",     [HINT_EXPECTED] = "red", [HINT_DOCKER] = NULL,
+    [HINT_SHADOWED] = "yellow", [HINT_LAN] = "yellow",
 };
 
 const char *status_hint_colour(int kind)
@@ -79,8 +79,7 @@ static void add_flag(char *flags, char c)
 	}
 }
 
-static void fill_item(struct status_item *it, const struct listener *l,
-                      const struct annotation *a)
+static void fill_item(struct status_item *it, const struct listener *l, const struct annotation *a)
 {
 	memset(it, 0, sizeof *it);
 	it->proto = l->proto;

@@ -56,7 +56,7 @@ int status_format_check(const char *tmpl, char *why, size_t len);
 struct status_item {
 	uint8_t proto; /* enum listener_proto */
 	uint16_t port;
-	pid_t pid;     /* 0: the owner is not known */
+	pid_t pid; /* 0: the owner is not known */
 	char label[LABEL_TEXT_MAX];
 	char process[PROC_COMM_MAX];
 	char project[PROC_PATH_MAX];
@@ -91,8 +91,8 @@ struct status_opts {
  * they are, markup included. Control characters (C0, DEL, C1) never reach buf: a template or
  * separator holding one has it replaced by a space. Returns the display width of the line (markup
  * not counted). */
-int status_render(const struct status_item *items, size_t n, const struct status_opts *o,
-                  char *buf, size_t len);
+int status_render(const struct status_item *items, size_t n, const struct status_opts *o, char *buf,
+                  size_t len);
 
 /* The tmux colour for an item whose first hint is kind (enum hint_kind): "red" for what blocks
  * a server (AirPlay, an unexpected owner), "yellow" for a warning (LAN exposure, localhost

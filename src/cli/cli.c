@@ -19,16 +19,16 @@ static const struct command {
 	const char *usage;
 	const char *help;
 } commands[] = {
-	{"list", cmd_list, "list [--json]", "print every listener as a table grouped by range"},
-	{"who", cmd_who, "who PORT [--json]", "who holds PORT (exit 0 held, 1 free)"},
-	{"kill", cmd_kill, "kill PORT [--force] [--signal NAME] [--yes]",
-	 "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
-	{"free", cmd_free, "free [PORT]", "the first free TCP port from PORT (default 3000)"},
-	{"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
-	{"status", cmd_status, "status [--all] [--tmux] [--format T] [--sep S] [--max N]",
-	 "one line for a status bar: the dev servers"},
-	{"wait", cmd_wait, "wait PORT [--open|--free] [--http] [--timeout S] [-q]",
-	 "until PORT listens (or is free, or answers HTTP)"},
+    {"list", cmd_list, "list [--json]", "print every listener as a table grouped by range"},
+    {"who", cmd_who, "who PORT [--json]", "who holds PORT (exit 0 held, 1 free)"},
+    {"kill", cmd_kill, "kill PORT [--force] [--signal NAME] [--yes]",
+     "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
+    {"free", cmd_free, "free [PORT]", "the first free TCP port from PORT (default 3000)"},
+    {"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
+    {"status", cmd_status, "status [--all] [--tmux] [--format T] [--sep S] [--max N]",
+     "one line for a status bar: the dev servers"},
+    {"wait", cmd_wait, "wait PORT [--open|--free] [--http] [--timeout S] [-q]",
+     "until PORT listens (or is free, or answers HTTP)"},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
@@ -43,48 +43,52 @@ static const struct command *find_command(const char *name)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "devports %s - the TCP and UDP ports listening on this machine, and who holds them\n\n"
-	             "usage: devports [OPTIONS]            the live dashboard\n",
-	        DEVPORTS_VERSION);
+	fprintf(
+	    out,
+	    "devports %s - the TCP and UDP ports listening on this machine, and who holds them\n\n"
+	    "usage: devports [OPTIONS]            the live dashboard\n",
+	    DEVPORTS_VERSION);
 	for (size_t i = 0; i < command_count; i++) {
 		if (strlen(commands[i].usage) > 22) /* the help goes on the next line, aligned */
 			fprintf(out, "       devports %s\n       %-32s%s\n", commands[i].usage, "",
 			        commands[i].help);
 		else
-			fprintf(out, "       devports %-22s %s\n", commands[i].usage, commands[i].help);
+			fprintf(out, "       devports %-22s %s\n", commands[i].usage,
+			        commands[i].help);
 	}
-	fprintf(out, "       devports --json               same as `devports list --json`\n"
-	             "\noptions:\n"
-	             "  -i, --interval SECONDS   dashboard refresh, 0.2 to 60 (default 1)\n"
-	             "      --json               JSON instead of text (schema in README.md)\n"
-	             "      --demo [FILE]        play a JSON scenario instead of this machine\n"
-	             "                           (the built-in one when FILE is not given)\n"
-	             "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
-	             "      --no-cache           neither read nor write the owner cache (README.md)\n"
-	             "      --force              kill: send SIGKILL when SIGTERM was not enough\n"
-	             "      --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
-	             "                           USR2) instead of SIGTERM\n"
-	             "      --yes                kill: do not ask (needed without a terminal)\n"
-	             "      --open               wait: until something listens on PORT (the default)\n"
-	             "      --free               wait: until PORT binds on 127.0.0.1, ::1, 0.0.0.0, ::\n"
-	             "      --http               wait: until PORT answers HTTP (any status)\n"
-	             "      --timeout SECONDS    wait: give up after SECONDS, exit 1 (default 30;\n"
-	             "                           0: no limit)\n"
-	             "  -q, --quiet              wait: no line when done (errors still say why)\n"
-	             "      --all                status: every listener, not only dev servers\n"
-	             "      --tmux               status: tmux colours for hints, '#' escaped\n"
-	             "      --format TEMPLATE    status: each item from {port} {label} {process}\n"
-	             "                           {project} {pid} {flags}\n"
-	             "                           (default \"{port} {label}{flags}\")\n"
-	             "      --sep TEXT           status: between items (default \" · \")\n"
-	             "      --max COLUMNS        status: the line's width, 1 to 1000 (default 120)\n"
-	             "  -h, --help               this help\n"
-	             "  -V, --version            the version\n"
-	             "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
-	             "             ~/.config/devports/config.json (devports config check reads it)\n"
-	             "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
-	             "            free: no free port; config check: no file; wait: timed out),\n"
-	             "            2 error; wait: 128 + the signal when interrupted\n");
+	fprintf(out,
+	        "       devports --json               same as `devports list --json`\n"
+	        "\noptions:\n"
+	        "  -i, --interval SECONDS   dashboard refresh, 0.2 to 60 (default 1)\n"
+	        "      --json               JSON instead of text (schema in README.md)\n"
+	        "      --demo [FILE]        play a JSON scenario instead of this machine\n"
+	        "                           (the built-in one when FILE is not given)\n"
+	        "      --proc-net           read /proc/net tables instead of netlink (Linux)\n"
+	        "      --no-cache           neither read nor write the owner cache (README.md)\n"
+	        "      --force              kill: send SIGKILL when SIGTERM was not enough\n"
+	        "      --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
+	        "                           USR2) instead of SIGTERM\n"
+	        "      --yes                kill: do not ask (needed without a terminal)\n"
+	        "      --open               wait: until something listens on PORT (the default)\n"
+	        "      --free               wait: until PORT binds on 127.0.0.1, ::1, 0.0.0.0, ::\n"
+	        "      --http               wait: until PORT answers HTTP (any status)\n"
+	        "      --timeout SECONDS    wait: give up after SECONDS, exit 1 (default 30;\n"
+	        "                           0: no limit)\n"
+	        "  -q, --quiet              wait: no line when done (errors still say why)\n"
+	        "      --all                status: every listener, not only dev servers\n"
+	        "      --tmux               status: tmux colours for hints, '#' escaped\n"
+	        "      --format TEMPLATE    status: each item from {port} {label} {process}\n"
+	        "                           {project} {pid} {flags}\n"
+	        "                           (default \"{port} {label}{flags}\")\n"
+	        "      --sep TEXT           status: between items (default \" · \")\n"
+	        "      --max COLUMNS        status: the line's width, 1 to 1000 (default 120)\n"
+	        "  -h, --help               this help\n"
+	        "  -V, --version            the version\n"
+	        "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
+	        "             ~/.config/devports/config.json (devports config check reads it)\n"
+	        "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
+	        "            free: no free port; config check: no file; wait: timed out),\n"
+	        "            2 error; wait: 128 + the signal when interrupted\n");
 }
 
 static int fail_usage(const char *what, const char *arg)
@@ -109,15 +113,15 @@ static const struct flag_option {
 	const char *name, *alias; /* alias: NULL or a short form */
 	size_t offset;            /* of the bool in struct cli_opts */
 } flag_options[] = {
-	{"--json", NULL, offsetof(struct cli_opts, json)},
-	{"--proc-net", NULL, offsetof(struct cli_opts, force_proc_net)},
-	{"--no-cache", NULL, offsetof(struct cli_opts, no_cache)},
-	{"--force", NULL, offsetof(struct cli_opts, force)},
-	{"--yes", "-y", offsetof(struct cli_opts, yes)},
-	{"--http", NULL, offsetof(struct cli_opts, http)},
-	{"--quiet", "-q", offsetof(struct cli_opts, quiet)},
-	{"--all", NULL, offsetof(struct cli_opts, all)},
-	{"--tmux", NULL, offsetof(struct cli_opts, tmux)},
+    {"--json", NULL, offsetof(struct cli_opts, json)},
+    {"--proc-net", NULL, offsetof(struct cli_opts, force_proc_net)},
+    {"--no-cache", NULL, offsetof(struct cli_opts, no_cache)},
+    {"--force", NULL, offsetof(struct cli_opts, force)},
+    {"--yes", "-y", offsetof(struct cli_opts, yes)},
+    {"--http", NULL, offsetof(struct cli_opts, http)},
+    {"--quiet", "-q", offsetof(struct cli_opts, quiet)},
+    {"--all", NULL, offsetof(struct cli_opts, all)},
+    {"--tmux", NULL, offsetof(struct cli_opts, tmux)},
 };
 
 static bool set_flag(const char *a, struct cli_opts *o)
@@ -184,7 +188,8 @@ static int value_option(int argc, char **argv, int *i, struct cli_opts *o, bool 
 		if (!v)
 			return fail_usage("missing number of seconds after", "--timeout");
 		if (!parse_seconds(v, &o->timeout))
-			return fail_usage("--timeout must be a number of seconds (0: no limit), not", v);
+			return fail_usage(
+			    "--timeout must be a number of seconds (0: no limit), not", v);
 		o->timeout_given = true;
 	} else if (option_value(argc, argv, i, "--format", &v)) {
 		if (!v)
@@ -198,7 +203,8 @@ static int value_option(int argc, char **argv, int *i, struct cli_opts *o, bool 
 		if (!v)
 			return fail_usage("missing number of columns after", "--max");
 		if (!parse_columns(v, &o->max))
-			return fail_usage("--max must be a number of columns from 1 to 1000, not", v);
+			return fail_usage("--max must be a number of columns from 1 to 1000, not",
+			                  v);
 	} else {
 		*matched = false;
 	}
@@ -244,10 +250,14 @@ static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 			if (i + 1 >= argc)
 				return fail_usage("missing number of seconds after", a);
 			if (!parse_interval(argv[++i], &o->interval))
-				return fail_usage("interval must be a number of seconds from 0.2 to 60, not", argv[i]);
+				return fail_usage(
+				    "interval must be a number of seconds from 0.2 to 60, not",
+				    argv[i]);
 		} else if (!strncmp(a, "--interval=", 11)) {
 			if (!parse_interval(a + 11, &o->interval))
-				return fail_usage("interval must be a number of seconds from 0.2 to 60, not", a + 11);
+				return fail_usage(
+				    "interval must be a number of seconds from 0.2 to 60, not",
+				    a + 11);
 		} else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
 			return fail_usage("unknown option", a);
 		} else if (!o->command && o->nargs == 0) {
@@ -269,7 +279,8 @@ bool cli_port_arg(const struct cli_opts *o, const char *cmd, uint16_t dflt, uint
 	}
 	if (o->nargs == 0) {
 		if (!dflt)
-			fprintf(stderr, "devports: %s needs a port, e.g. devports %s 3000\n", cmd, cmd);
+			fprintf(stderr, "devports: %s needs a port, e.g. devports %s 3000\n", cmd,
+			        cmd);
 		*port = dflt;
 		return dflt != 0;
 	}
@@ -280,8 +291,8 @@ bool cli_port_arg(const struct cli_opts *o, const char *cmd, uint16_t dflt, uint
 	if (v < 1 || v > 65535 || errno || *end) {
 		char safe[64];
 		sanitize_text(safe, sizeof safe, s, strlen(s));
-		fprintf(stderr, "devports: %s: '%s' is not a port (a number from 1 to 65535)\n", cmd,
-		        safe);
+		fprintf(stderr, "devports: %s: '%s' is not a port (a number from 1 to 65535)\n",
+		        cmd, safe);
 		return false;
 	}
 	*port = (uint16_t)v;
@@ -298,12 +309,12 @@ static const char *system_name(void)
 struct platform *cli_open_platform(const struct cli_opts *o)
 {
 	struct platform_opts po = {
-		.kind = o->demo ? PLATFORM_FAKE : PLATFORM_NATIVE,
-		.force_proc_net = o->force_proc_net,
-		.scenario_path = o->demo_file,
-		.only_port = o->only_port,
-		/* a one-shot command prints once: it may wait a little for the container engine */
-		.containers_wait_ms = o->command ? 500 : 0,
+	    .kind = o->demo ? PLATFORM_FAKE : PLATFORM_NATIVE,
+	    .force_proc_net = o->force_proc_net,
+	    .scenario_path = o->demo_file,
+	    .only_port = o->only_port,
+	    /* a one-shot command prints once: it may wait a little for the container engine */
+	    .containers_wait_ms = o->command ? 500 : 0,
 	};
 	char cache_dir[PROC_PATH_MAX];
 	if (!o->demo && !o->no_cache && platform_cache_dir(cache_dir, sizeof cache_dir) == 0)
@@ -313,7 +324,8 @@ struct platform *cli_open_platform(const struct cli_opts *o)
 	if (rc < 0) {
 		const char *why = p ? platform_error(p) : "";
 		if (rc == -ENOSYS && !o->demo)
-			fprintf(stderr, "devports does not support %s yet; try --demo\n", system_name());
+			fprintf(stderr, "devports does not support %s yet; try --demo\n",
+			        system_name());
 		else
 			fprintf(stderr, "devports: %s\n", why[0] ? why : strerror(-rc));
 		platform_close(&p);

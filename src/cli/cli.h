@@ -39,8 +39,9 @@ struct cli_opts {
 	int max;               /* status --max COLUMNS; 0: not given */
 	int nargs;             /* positional arguments after the subcommand */
 	char **args;
-	const struct config *config; /* the user's config file as loaded (config.h); never NULL in
-	                                cli_main's commands: an absent or ignored file is defaults */
+	const struct config
+	    *config; /* the user's config file as loaded (config.h); never NULL in
+	                cli_main's commands: an absent or ignored file is defaults */
 };
 
 /* Runs devports with argv; returns the process exit code. */

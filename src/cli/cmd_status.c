@@ -26,13 +26,14 @@ static bool render(const struct cli_opts *o, const struct snapshot *s, char *buf
 {
 	struct annotation *ann = NULL;
 	struct status_item *items = s->set.n ? malloc(s->set.n * sizeof *items) : NULL;
-	if (s->set.n && (!items || annotate_set(&s->set, (enum reach_kernel)s->kernel, o->config,
-	                                        &ann) < 0)) {
+	if (s->set.n &&
+	    (!items || annotate_set(&s->set, (enum reach_kernel)s->kernel, o->config, &ann) < 0)) {
 		free(items);
 		return false;
 	}
 	size_t n = s->set.n ? status_items(&s->set, ann, o->all, items) : 0;
-	struct status_opts so = {.format = o->format, .sep = o->sep, .max = o->max, .tmux = o->tmux};
+	struct status_opts so = {
+	    .format = o->format, .sep = o->sep, .max = o->max, .tmux = o->tmux};
 	status_render(items, n, &so, buf, len);
 	free(ann);
 	free(items);

@@ -10,9 +10,9 @@
 #include "snapshot.h"
 
 enum {
-	WAIT_ROUND_MS = 100,        /* at most 10 looks a second */
+	WAIT_ROUND_MS = 100,         /* at most 10 looks a second */
 	WAIT_HTTP_TIMEOUT_MS = 1000, /* one HTTP attempt, as inspect's check */
-	WAIT_DEFAULT_TIMEOUT = 30,  /* seconds */
+	WAIT_DEFAULT_TIMEOUT = 30,   /* seconds */
 	WAIT_WHO_MAX = PROC_COMM_MAX + PROC_USER_MAX + 32,
 };
 
@@ -32,9 +32,9 @@ struct waiter {
 	uint16_t port;
 	double start, deadline; /* platform_monotonic(); deadline 0: no limit */
 	struct snapshot snap;
-	struct http_check *http; /* the HTTP attempt under way, or NULL */
-	bool seen;               /* the last look found a TCP listener on port */
-	char who[WAIT_WHO_MAX];  /* its owner: "postgres, pid 812" */
+	struct http_check *http;       /* the HTTP attempt under way, or NULL */
+	bool seen;                     /* the last look found a TCP listener on port */
+	char who[WAIT_WHO_MAX];        /* its owner: "postgres, pid 812" */
 	char http_said[HTTP_TEXT_MAX]; /* the last failed attempt's result: "connection refused" */
 	char answer[HTTP_TEXT_MAX];    /* the answer that ended the wait: "200 OK" */
 };
@@ -83,7 +83,8 @@ static enum look start_http(struct waiter *w, size_t first, double remaining)
 			return LOOK_ERROR;
 		}
 	}
-	snprintf(w->http_said, sizeof w->http_said, "it listens on no loopback or wildcard address");
+	snprintf(w->http_said, sizeof w->http_said,
+	         "it listens on no loopback or wildcard address");
 	return LOOK_NOT_YET;
 }
 
@@ -100,7 +101,8 @@ static enum look look_open(struct waiter *w, double remaining)
 	if (l->owner_hidden)
 		snprintf(w->who, sizeof w->who, "owner unknown, user %s", l->proc->user);
 	else
-		snprintf(w->who, sizeof w->who, "%s, pid %ld", l->proc->comm, (long)l->proc->id.pid);
+		snprintf(w->who, sizeof w->who, "%s, pid %ld", l->proc->comm,
+		         (long)l->proc->id.pid);
 	if (!w->o->http)
 		return LOOK_REACHED;
 	return w->http ? LOOK_NOT_YET : start_http(w, at, remaining);
@@ -115,8 +117,10 @@ static enum look look_free(struct waiter *w)
 	if (rc == -EADDRINUSE)
 		return LOOK_NOT_YET;
 	if (rc == -EACCES)
-		fprintf(stderr, "devports: wait: cannot bind :%u to check it (a privileged port: run "
-		                "as root)\n", (unsigned)w->port);
+		fprintf(stderr,
+		        "devports: wait: cannot bind :%u to check it (a privileged port: run "
+		        "as root)\n",
+		        (unsigned)w->port);
 	else
 		fprintf(stderr, "devports: wait: cannot check :%u: %s\n", (unsigned)w->port,
 		        strerror(-rc));
@@ -182,8 +186,8 @@ static void say_reached(const struct waiter *w, double took)
 	if (w->o->wait_for == WAIT_FREE)
 		printf(":%u is free after %.1f s\n", (unsigned)w->port, took);
 	else if (w->o->http)
-		printf(":%u answers HTTP %s (%s) after %.1f s\n", (unsigned)w->port, w->answer, w->who,
-		       took);
+		printf(":%u answers HTTP %s (%s) after %.1f s\n", (unsigned)w->port, w->answer,
+		       w->who, took);
 	else
 		printf(":%u is open (%s) after %.1f s\n", (unsigned)w->port, w->who, took);
 }
@@ -191,8 +195,8 @@ static void say_reached(const struct waiter *w, double took)
 static void say_timed_out(struct waiter *w)
 {
 	unsigned port = w->port;
-	fprintf(stderr, "timed out after %g s: ", w->o->timeout_given ? w->o->timeout
-	                                                               : WAIT_DEFAULT_TIMEOUT);
+	fprintf(stderr, "timed out after %g s: ",
+	        w->o->timeout_given ? w->o->timeout : WAIT_DEFAULT_TIMEOUT);
 	if (w->o->wait_for == WAIT_FREE) {
 		look_open(w, 0); /* who holds it, for the message */
 		if (w->seen)
@@ -213,7 +217,8 @@ int cmd_wait(const struct cli_opts *o)
 	if (!cli_port_arg(o, "wait", 0, &w.port))
 		return EXIT_ERROR;
 	if (o->http && o->wait_for == WAIT_FREE) {
-		fprintf(stderr, "devports: wait: --http waits for a server, --free for none: not both\n");
+		fprintf(stderr,
+		        "devports: wait: --http waits for a server, --free for none: not both\n");
 		return EXIT_ERROR;
 	}
 	struct cli_opts about = *o;
