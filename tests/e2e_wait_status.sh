@@ -6,6 +6,8 @@
 # http.server's port. Bounds are generous (20 s); nothing is timed beyond them.
 set -u
 DEVPORTS=${1:?usage: e2e_wait_status.sh DEVPORTS}
+case $DEVPORTS in /*) ;; *) DEVPORTS=$PWD/$DEVPORTS ;; esac # tmux runs it from elsewhere
+tests=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 . "$(dirname "$0")/lib/procs.sh"
 . "$(dirname "$0")/lib/report.sh"
@@ -122,3 +124,39 @@ kill -TERM "$waiter"
 wait "$waiter"; rc=$?
 [ $rc -eq 143 ] || fail "wait ended by SIGTERM: exit $rc, want 143"
 pass "SIGTERM ends a wait with 143"
+
+# status in a real tmux status line (tmux 3.2 or later, whose server runs in the foreground, so
+# that it ends with this script): an inner tmux shows `status --tmux` in its status-right, an outer
+# one attached to it captures the line. The AirPlay Receiver is red, Vite (open to the LAN)
+# yellow, and a process named "#[fg=red]#(touch x)..." shows its name: no style, no command run.
+if ! command -v tmux >/dev/null || ! tmux -V | grep -Eq '^tmux (3\.[2-9]|[4-9])'; then
+	echo "SKIP: status in tmux's status line (needs tmux 3.2 or later)"
+	exit 0
+fi
+cd "$tmp" || fail "cd $tmp"
+inner=devports-inner-$$ outer=devports-outer-$$
+at_exit "tmux -L $inner kill-server 2>/dev/null; tmux -L $outer kill-server 2>/dev/null"
+for sock in "$inner" "$outer"; do
+	start_group tmux -L "$sock" -D -f /dev/null </dev/null >/dev/null 2>&1
+	for _ in $(seq 50); do tmux -L "$sock" ls >/dev/null 2>&1 && break; sleep 0.1; done
+done
+scenario=$tests/fixtures/scenarios/status.json
+config=$tests/fixtures/status_config
+tmux -L "$inner" new-session -d -s s -x 200 -y 5 -c "$tmp" "sleep 30" || fail "inner tmux"
+tmux -L "$inner" set -g status-interval 1 >/dev/null
+tmux -L "$inner" set -g status-right-length 190 >/dev/null
+tmux -L "$inner" set -g status-right "#(XDG_CONFIG_HOME='$config' '$DEVPORTS' status --demo '$scenario' --tmux --max 150)" >/dev/null
+tmux -L "$outer" new-session -d -s o -x 200 -y 6 -c "$tmp" "TERM=screen tmux -L $inner attach -t s" ||
+	fail "outer tmux"
+for _ in $(seq 100); do
+	line=$(tmux -L "$outer" capture-pane -p -e -t o | grep 9999)
+	[ -n "$line" ] && break
+	sleep 0.1
+done
+[ -n "$line" ] || fail "no status line in tmux: $(tmux -L "$outer" capture-pane -p -t o)"
+esc=$(printf '\033')
+case $line in *"${esc}[31m5000 AirPlay Receiver!"*) ;; *) fail "AirPlay not red: $(printf %s "$line" | cat -v)" ;; esac
+case $line in *"${esc}[33m5173 Vite!"*) ;; *) fail "Vite not yellow: $(printf %s "$line" | cat -v)" ;; esac
+case $line in *'9999 #[fg=red]#(touch x)\e[5m'*) ;; *) fail "the process name's markup: $(printf %s "$line" | cat -v)" ;; esac
+[ -e "$tmp/x" ] && fail "tmux ran a command from a process name"
+pass "status in tmux's status-right: hints coloured, a process name's tmux markup shown as text"
