@@ -1,5 +1,5 @@
 # bash completion for devports(1): subcommands, options, signal names, scenario files, and the
-# PORT of `who` and `kill` from the ports listening now (`devports list`, with the command line's
+# PORT of `who`, `kill` and `wait` from the ports listening now (`devports list`, with the command line's
 # --demo FILE when it has one). Needs nothing but bash; bash-completion loads it on demand from
 # share/bash-completion/completions/devports.
 
@@ -22,13 +22,15 @@ _devports_ports()
 		awk '$1 ~ /^[0-9]+$/ && $2 ~ /^(tcp|udp)/ { print $1 }' | sort -un
 }
 
-_devports_commands="list who kill free config"
+_devports_commands="list who kill free status wait config"
 
 _devports()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local options="-i --interval --json --demo --proc-net --no-cache -h --help -V --version"
 	local kill_options="--force -s --signal -y --yes"
+	local wait_options="--open --free --http --timeout -q --quiet"
+	local status_options="--all --tmux --format --sep --max"
 	local signals="TERM INT HUP QUIT KILL USR1 USR2"
 	local command= nargs=0 i w
 	COMPREPLY=()
@@ -43,7 +45,7 @@ _devports()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-i | --interval | -s | --signal) ((i++)) ;;
+		-i | --interval | -s | --signal | --timeout | --format | --sep | --max) ((i++)) ;;
 		-* | =) ;;
 		*)
 			if [[ -z $command && " $_devports_commands " == *" $w "* ]]; then
@@ -60,7 +62,7 @@ _devports()
 		COMPREPLY=($(compgen -W "$signals" -- "$cur"))
 		return
 		;;
-	-i | --interval)
+	-i | --interval | --timeout | --format | --sep | --max)
 		return
 		;;
 	--demo)
@@ -75,12 +77,14 @@ _devports()
 
 	if [[ $cur == -* ]]; then
 		[[ $command == kill ]] && options+=" $kill_options"
+		[[ $command == wait ]] && options+=" $wait_options"
+		[[ $command == status ]] && options+=" $status_options"
 		COMPREPLY=($(compgen -W "$options" -- "$cur"))
 		return
 	fi
 	case $command in
 	"") COMPREPLY=($(compgen -W "$_devports_commands" -- "$cur")) ;;
-	who | kill) ((nargs == 0)) && COMPREPLY=($(compgen -W "$(_devports_ports)" -- "$cur")) ;;
+	who | kill | wait) ((nargs == 0)) && COMPREPLY=($(compgen -W "$(_devports_ports)" -- "$cur")) ;;
 	config) ((nargs == 0)) && COMPREPLY=($(compgen -W "check path" -- "$cur")) ;;
 	esac
 }

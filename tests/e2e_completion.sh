@@ -36,7 +36,11 @@ expect() { # expect WANT WORD...
 
 [ "$(complete -p devports)" = "complete -F _devports devports" ] || fail "complete -p: $(complete -p devports)"
 expect "kill" devports k
-expect "list who kill free config" devports ""
+expect "list who kill free status wait config" devports ""
+expect "wait" devports wa
+expect "--timeout" devports wait 5432 --ti
+expect "--tmux" devports status --tm
+expect "" devports wait 5432 --timeout ""
 expect "config" devports --json co
 expect "--signal" devports kill 3000 --si
 expect "USR1 USR2" devports kill 3000 --signal U
@@ -48,6 +52,8 @@ expect "" devports free ""
 pass "subcommands, options, signal names, config's words"
 
 # PORT from what listens now: the built-in scenario, then a listener of this test's own.
+got=$(complete_line devports --demo wait 80)
+[ "$got" = "8000 8003 8080" ] || fail "devports --demo wait 80<TAB> gave '$got'"
 got=$(complete_line devports --demo who 80)
 [ "$got" = "8000 8003 8080" ] || fail "devports --demo who 80<TAB> gave '$got', not the scenario's 8000 8003 8080"
 got=$(complete_line devports --demo "$root/tests/fixtures/scenarios/airplay.json" kill "")

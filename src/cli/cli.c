@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "config.h"
 #include "sanitize.h"
+#include "status_line.h"
 #include "ui.h"
 #include "version.h" /* DEVPORTS_COMMIT, written by the build (cmake/version.cmake) */
 
@@ -24,6 +26,10 @@ static const struct command {
      "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
     {"free", cmd_free, "free [PORT]", "the first free TCP port from PORT (default 3000)"},
     {"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
+    {"status", cmd_status, "status [--all] [--tmux] [--format T] [--sep S] [--max N]",
+     "one line for a status bar: the dev servers"},
+    {"wait", cmd_wait, "wait PORT [--open|--free] [--http] [--timeout S] [-q]",
+     "until PORT listens (or is free, or answers HTTP)"},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
@@ -64,13 +70,27 @@ static void usage(FILE *out)
 	        "  -s, --signal NAME        kill: send NAME (TERM, INT, HUP, QUIT, KILL, USR1,\n"
 	        "                           USR2) instead of SIGTERM\n"
 	        "  -y, --yes                kill: do not ask (needed without a terminal)\n"
+	        "      --open               wait: until something listens on PORT (the default)\n"
+	        "      --free               wait: until PORT binds on 127.0.0.1, ::1, 0.0.0.0, ::\n"
+	        "      --http               wait: until PORT answers HTTP (any status)\n"
+	        "      --timeout SECONDS    wait: give up after SECONDS, exit 1 (default 30;\n"
+	        "                           0: no limit)\n"
+	        "  -q, --quiet              wait: no line when done (errors still say why)\n"
+	        "      --all                status: every listener, not only dev servers\n"
+	        "      --tmux               status: tmux colours for hints, '#' escaped\n"
+	        "      --format TEMPLATE    status: each item from {port} {label} {process}\n"
+	        "                           {project} {pid} {flags}\n"
+	        "                           (default \"{port} {label}{flags}\")\n"
+	        "      --sep TEXT           status: between items (default \" · \")\n"
+	        "      --max COLUMNS        status: the line's width, 1 to 1000 (default 120)\n"
 	        "  -h, --help               this help\n"
 	        "  -V, --version            the version\n"
 	        "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
 	        "             ~/.config/devports/config.json (devports config check reads it)\n"
 	        "dashboard keys, files, environment: man devports\n"
 	        "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
-	        "            free: no free port; config check: no file), 2 error\n");
+	        "            free: no free port; config check: no file; wait: timed out),\n"
+	        "            2 error; wait: 128 + the signal when interrupted\n");
 }
 
 static int fail_usage(const char *what, const char *arg)
@@ -90,11 +110,115 @@ static bool parse_interval(const char *s, double *out)
 	return true;
 }
 
+/* Options that only set a flag. */
+static const struct flag_option {
+	const char *name, *alias; /* alias: NULL or a short form */
+	size_t offset;            /* of the bool in struct cli_opts */
+} flag_options[] = {
+    {"--json", NULL, offsetof(struct cli_opts, json)},
+    {"--proc-net", NULL, offsetof(struct cli_opts, force_proc_net)},
+    {"--no-cache", NULL, offsetof(struct cli_opts, no_cache)},
+    {"--force", NULL, offsetof(struct cli_opts, force)},
+    {"--yes", "-y", offsetof(struct cli_opts, yes)},
+    {"--http", NULL, offsetof(struct cli_opts, http)},
+    {"--quiet", "-q", offsetof(struct cli_opts, quiet)},
+    {"--all", NULL, offsetof(struct cli_opts, all)},
+    {"--tmux", NULL, offsetof(struct cli_opts, tmux)},
+};
+
+static bool set_flag(const char *a, struct cli_opts *o)
+{
+	for (size_t i = 0; i < sizeof flag_options / sizeof flag_options[0]; i++) {
+		const struct flag_option *f = &flag_options[i];
+		if (!strcmp(a, f->name) || (f->alias && !strcmp(a, f->alias))) {
+			*(bool *)((char *)o + f->offset) = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether argv[*i] is option `name` with a value, "--name VALUE" (then *i moves past VALUE) or
+ * "--name=VALUE"; *value is NULL when VALUE is missing. */
+static bool option_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+		return false;
+	*value = a[n] == '=' ? a + n + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+	return true;
+}
+
+static bool parse_seconds(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0 && v <= 31536000)) /* a year; NaN fails too */
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_columns(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : -1;
+	if (v < 1 || v > STATUS_MAX_MAX || errno || *end)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+/* --open or --free; both is an error. */
+static int set_wait_for(struct cli_opts *o, int want, const char *a)
+{
+	if (o->wait_for && o->wait_for != want)
+		return fail_usage("--open and --free do not go together:", a);
+	o->wait_for = want;
+	return EXIT_OK;
+}
+
+/* The options that take a value (besides --signal, --demo and --interval). */
+static int value_option(int argc, char **argv, int *i, struct cli_opts *o, bool *matched)
+{
+	const char *v;
+	*matched = true;
+	if (option_value(argc, argv, i, "--timeout", &v)) {
+		if (!v)
+			return fail_usage("missing number of seconds after", "--timeout");
+		if (!parse_seconds(v, &o->timeout))
+			return fail_usage(
+			    "--timeout must be a number of seconds (0: no limit), not", v);
+		o->timeout_given = true;
+	} else if (option_value(argc, argv, i, "--format", &v)) {
+		if (!v)
+			return fail_usage("missing template after", "--format");
+		o->format = v;
+	} else if (option_value(argc, argv, i, "--sep", &v)) {
+		if (!v)
+			return fail_usage("missing text after", "--sep");
+		o->sep = v;
+	} else if (option_value(argc, argv, i, "--max", &v)) {
+		if (!v)
+			return fail_usage("missing number of columns after", "--max");
+		if (!parse_columns(v, &o->max))
+			return fail_usage("--max must be a number of columns from 1 to 1000, not",
+			                  v);
+	} else {
+		*matched = false;
+	}
+	return EXIT_OK;
+}
+
 /* Parses argv into o; positional arguments are collected into o->args (argv is reused). */
 static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 {
 	o->args = argv + 1;
 	o->nargs = 0;
+	bool matched;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -109,16 +233,15 @@ static int parse(int argc, char **argv, struct cli_opts *o, bool *done)
 				printf("devports %s\n", DEVPORTS_VERSION);
 			*done = true;
 			return EXIT_OK;
-		} else if (!strcmp(a, "--json")) {
-			o->json = true;
-		} else if (!strcmp(a, "--proc-net")) {
-			o->force_proc_net = true;
-		} else if (!strcmp(a, "--no-cache")) {
-			o->no_cache = true;
-		} else if (!strcmp(a, "--force")) {
-			o->force = true;
-		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
-			o->yes = true;
+		} else if (set_flag(a, o)) {
+			continue;
+		} else if (!strcmp(a, "--open") || !strcmp(a, "--free")) {
+			if (set_wait_for(o, a[2] == 'o' ? WAIT_OPEN : WAIT_FREE, a) != EXIT_OK)
+				return EXIT_ERROR;
+		} else if (value_option(argc, argv, &i, o, &matched) != EXIT_OK) {
+			return EXIT_ERROR;
+		} else if (matched) {
+			continue;
 		} else if (!strcmp(a, "--signal") || !strcmp(a, "-s")) {
 			if (i + 1 >= argc)
 				return fail_usage("missing signal name after", a);

@@ -12,6 +12,9 @@ struct config;
 
 enum { EXIT_OK = 0, EXIT_NOT_FOUND = 1, EXIT_ERROR = 2 };
 
+/* What `wait` waits for: cli_opts.wait_for (0: not given, which is WAIT_OPEN). */
+enum wait_for { WAIT_UNSET = 0, WAIT_OPEN, WAIT_FREE };
+
 struct cli_opts {
 	const char *command;   /* "list", "who", ...; NULL for the dashboard */
 	bool json;             /* --json */
@@ -24,6 +27,16 @@ struct cli_opts {
 	bool force;            /* kill --force: SIGKILL when SIGTERM was not enough */
 	bool yes;              /* kill --yes: no question */
 	const char *signal;    /* kill --signal NAME; NULL: SIGTERM */
+	int wait_for;          /* enum wait_for: wait --open (WAIT_OPEN, the default) or --free */
+	bool http;             /* wait --http: until PORT answers HTTP */
+	bool timeout_given;    /* wait --timeout SECONDS */
+	double timeout;        /* seconds, >= 0; 0: no limit */
+	bool quiet;            /* wait -q/--quiet: no line when done */
+	bool all;              /* status --all: every listener, not only dev servers */
+	bool tmux;             /* status --tmux: tmux markup */
+	const char *format;    /* status --format TEMPLATE; NULL: the default */
+	const char *sep;       /* status --sep TEXT; NULL: the default */
+	int max;               /* status --max COLUMNS; 0: not given */
 	int nargs;             /* positional arguments after the subcommand */
 	char **args;
 	const struct config
@@ -58,6 +71,16 @@ int cmd_kill(const struct cli_opts *o);
 /* `free [PORT]`: the first TCP port >= PORT (default 3000) free on 127.0.0.1, ::1, 0.0.0.0 and
  * ::; exit 0 found, 1 none below 65536, 2 error. */
 int cmd_free(const struct cli_opts *o);
+
+/* `status [--all] [--tmux] [--format T] [--sep S] [--max N]`: one line for a status bar, the dev
+ * servers (status_line.h); an empty line when there are none. Exit 0, or 2 on an error (a bad
+ * --format names the unknown field). */
+int cmd_status(const struct cli_opts *o);
+/* `wait PORT [--open|--free] [--http] [--timeout S] [-q]`: polls PORT at most 10 times a second
+ * through one open platform until something listens on it (with --http: until it answers HTTP),
+ * or until it binds on 127.0.0.1, ::1, 0.0.0.0 and :: (--free). Exit 0 reached, 1 timed out
+ * (default 30 s; 0: no limit), 2 on an error; SIGINT or SIGTERM ends it with 128 + the signal. */
+int cmd_wait(const struct cli_opts *o);
 
 /* Reads the PORT argument of `cmd` (o->args[0]; when absent: dflt, or an error when dflt is 0).
  * A port is a whole number from 1 to 65535 — never a pid. Prints a one-line error and returns
