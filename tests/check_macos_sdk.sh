@@ -47,12 +47,18 @@ flags=(-std=c11 -fsyntax-only -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 	-D_GNU_SOURCE -D_DARWIN_C_SOURCE -D_XOPEN_SOURCE=600 '-DDEVPORTS_VERSION="0"'
 	'-DTESTS_DIR="tests"' '-DDEVPORTS_BIN="devports"'
 	-I src -I src/kill -I src/cli -I ui -I platform -I platform/common -I platform/fake
-	-I platform/darwin -I tests/support -idirafter "$extra")
+	-I platform/darwin -idirafter "$extra")
+# tests/support only for the tests, as CMake gives it: its spawn.h would hide the system's
+# <spawn.h> from the product's files (platform/common/tmux_query.c, url_open.c).
+test_flags=(-I tests/support)
 failed=0
 for target in x86_64-apple-macos11 arm64-apple-macos11; do
 	n=0
 	for f in "${files[@]}"; do
-		if ! out=$(clang -target "$target" -isysroot "$MACOS_SDK" "${flags[@]}" "$f" 2>&1) ||
+		extra_flags=()
+		case $f in tests/*) extra_flags=("${test_flags[@]}") ;; esac
+		if ! out=$(clang -target "$target" -isysroot "$MACOS_SDK" "${flags[@]}" \
+			"${extra_flags[@]}" "$f" 2>&1) ||
 			[ -n "$out" ]; then
 			echo "== $target $f"
 			echo "$out"
