@@ -9,6 +9,7 @@
 #include "panes.h"
 #include "project_root.h"
 #include "tmux_query.h"
+#include "url_open.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ struct platform {
 	enum platform_kind kind;
 	struct containers *containers; /* native only: the container engine's answers */
 	struct tmux_query *tmux;       /* native only: tmux's panes */
+	struct url_opener *opener;     /* native only: the browsers started by o */
 };
 
 struct platform_proc {
@@ -64,6 +66,8 @@ int platform_open(struct platform **out, const struct platform_opts *opts)
 	if (rc == 0 && p->kind == PLATFORM_NATIVE)
 		rc = tmux_query_new(&p->tmux, opts->tmux_wait_ms, getenv("TMUX"),
 		                    getenv("TMUX_TMPDIR"), getuid());
+	if (rc == 0 && p->kind == PLATFORM_NATIVE)
+		rc = url_opener_new(&p->opener, getenv("BROWSER"));
 	return rc;
 }
 
@@ -148,6 +152,7 @@ void platform_close(struct platform **p)
 		return;
 	containers_free(&(*p)->containers);
 	tmux_query_free(&(*p)->tmux);
+	url_opener_free(&(*p)->opener);
 	if ((*p)->ops->close)
 		(*p)->ops->close((*p)->impl);
 	free(*p);
@@ -238,6 +243,17 @@ void platform_tick(struct platform *p)
 {
 	if (p && p->tmux)
 		tmux_query_step(p->tmux, platform_monotonic());
+	if (p)
+		url_opener_reap(p->opener);
+}
+
+int platform_open_url(struct platform *p, const char *url, char *why, size_t len)
+{
+	if (!p->opener) {
+		snprintf(why, len, "%s", "a demo opens no browser");
+		return -ENOSYS;
+	}
+	return url_opener_open(p->opener, url, why, len);
 }
 
 int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char *why, size_t len)

@@ -138,9 +138,10 @@ int platform_containers_status(struct platform *p, char *why, size_t len);
 int platform_tmux_status(struct platform *p, char *why, size_t len);
 
 /* Moves background work on without blocking: reads what a tmux query under way wrote, reaps it,
- * kills it at its time-out, starts the next one when due. platform_collect does it too; a loop
- * that may go long between collects (a long interval, a pause) calls it at every turn, so that
- * a stuck tmux is ended on time whatever the interval. NULL-safe; nothing on the fake backend. */
+ * kills it at its time-out, starts the next one when due; reaps the browsers that have ended.
+ * platform_collect does it too; a loop that may go long between collects (a long interval, a pause)
+ * calls it at every turn, so that a stuck tmux is ended on time whatever the interval. NULL-safe;
+ * nothing on the fake backend. */
 void platform_tick(struct platform *p);
 
 /* Switches the tmux client devports runs in to pane (a row's listener.pane): its window and the
@@ -150,6 +151,17 @@ void platform_tick(struct platform *p);
  * server), -ESRCH (pane is NULL: the row's process is in no tmux pane), -ENOEXEC (tmux could not
  * be run), -ETIMEDOUT, -EIO ("tmux: " and its error). */
 int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char *why, size_t len);
+
+/* ---- The browser ---- */
+
+/* Opens url (row_url.h's, passed as one argument, as it is) in the user's browser: the first of
+ * $BROWSER's ':'-separated programs that starts, else xdg-open (open on macOS), run without a
+ * shell, in a process group of its own, on /dev/null, never waited for (platform_tick reaps it;
+ * one still running at platform_close runs on). 0 (why: "opened http://localhost:8000/ with
+ * xdg-open"), or why not in words: -ENOSYS (the fake backend: "a demo opens no browser"),
+ * -ENOENT ("no browser: set $BROWSER or install xdg-utils"), -EAGAIN (too many still
+ * starting), -EINVAL, another errno of posix_spawnp. See platform/common/url_open.h. */
+int platform_open_url(struct platform *p, const char *url, char *why, size_t len);
 
 /* Whether TCP port could be bound right now on 127.0.0.1, ::1, 0.0.0.0 and :: (real bind()
  * attempts, with SO_REUSEADDR as servers set it; an address family the machine lacks is
