@@ -11,6 +11,9 @@
 #include "keys.h"
 #include "make_listener.h"
 #include "sanitize.h"
+#include "ui.h"
+
+#include <unistd.h>
 
 static struct app a;
 static struct frame f;
@@ -63,7 +66,7 @@ static unsigned selected_port(void)
 /* Keys this file tests; the last test checks the table has no others. */
 static const int tested[] = {KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,
                              's', 'a', 'u', 'e', 'p', 'r', '?', 'q', 12, KEY_RESIZE, 'k', 'K',
-                             'i', '\r', KEY_ENTER, 'y', 'n', 'g'};
+                             'i', '\r', KEY_ENTER, 'y', 'n', 'g', 'o'};
 
 Test(keys, down_and_up)
 {
@@ -358,6 +361,80 @@ Test(keys, g_says_why_it_cannot_go_to_a_tmux_pane)
 	cr_assert_str_eq(a.status, "a demo has no tmux");
 	cr_assert_eq(a.mode, MODE_DETAIL, "g stays in inspect when it cannot switch");
 	cr_assert(bar_says("g pane"), "inspect's key bar names g");
+	app_key(&a, 27);
+	a.platform = NULL;
+	platform_close(&p);
+}
+
+/* The row selected, by port (the list's rows are 127.0.0.1, UDP too). */
+static void select_port(unsigned port)
+{
+	app_key(&a, KEY_HOME);
+	for (int i = 0; i < 20 && selected_port() != port; i++)
+		app_key(&a, KEY_DOWN);
+	cr_assert_eq(selected_port(), port);
+}
+
+/* y queues OSC 52 with the row's URL for the terminal, and ui.c writes exactly those bytes
+ * (tests/e2e_open_copy.sh checks that a real tmux takes them into its paste buffer). */
+Test(keys, y_copies_the_rows_url_with_osc_52)
+{
+	const char *want = "\033]52;c;aHR0cDovL2xvY2FsaG9zdDo4MDAwLw==\a"; /* localhost:8000 */
+	select_port(8000);
+	cr_assert_eq(app_key(&a, 'y'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "copied http://localhost:8000/ (OSC 52)");
+	cr_assert_not(a.status_error);
+	cr_assert_eq(a.tty_out_len, strlen(want));
+	cr_assert_eq(memcmp(a.tty_out, want, strlen(want)), 0);
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(ui_send_pending(&a, p[1]), 0);
+	close(p[1]);
+	char got[256];
+	ssize_t n = read(p[0], got, sizeof got);
+	close(p[0]);
+	cr_assert_eq(n, (ssize_t)strlen(want));
+	cr_assert_eq(memcmp(got, want, strlen(want)), 0);
+	cr_assert_eq(a.tty_out_len, 0, "sent once");
+
+	select_port(5353); /* UDP */
+	cr_assert_eq(app_key(&a, 'y'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "udp :5353 has no URL");
+	cr_assert(a.status_error);
+	cr_assert_eq(a.tty_out_len, 0, "nothing for the terminal");
+
+	select_port(3000);
+	app_key(&a, 'i');
+	cr_assert_eq(app_key(&a, 'y'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "copied http://localhost:3000/ (OSC 52)");
+	cr_assert_eq(a.mode, MODE_DETAIL);
+	cr_assert(bar_says("y copy"), "inspect's key bar names y");
+}
+
+/* o opens the URL through the platform (tests/test_url_open.c and e2e_open_copy.sh run a
+ * browser); here, where none can be, the status line says why, in the list and in inspect. */
+Test(keys, o_opens_the_rows_url_or_says_why_not)
+{
+	select_port(8000);
+	cr_assert_eq(app_key(&a, 'o'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "no browser here");
+	struct platform *p = NULL;
+	struct platform_opts o = {.kind = PLATFORM_FAKE};
+	cr_assert_eq(platform_open(&p, &o), 0);
+	a.platform = p;
+	cr_assert_eq(app_key(&a, 'o'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "a demo opens no browser");
+	select_port(5353);
+	cr_assert_eq(app_key(&a, 'o'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "udp :5353 has no URL");
+	cr_assert(a.status_error);
+	select_port(3000);
+	app_key(&a, 'i');
+	a.status[0] = '\0';
+	cr_assert_eq(app_key(&a, 'o'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "a demo opens no browser");
+	cr_assert_eq(a.mode, MODE_DETAIL);
+	cr_assert(bar_says("o open"), "inspect's key bar names o");
 	app_key(&a, 27);
 	a.platform = NULL;
 	platform_close(&p);

@@ -51,6 +51,11 @@ struct app {
 	struct detail *detail;     /* MODE_DETAIL's content; NULL otherwise */
 	bool poll_now;             /* poll at the loop's next turn (a kill just ended) */
 
+	/* Bytes for the terminal itself, not for the screen (y's OSC 52): ui.c writes them between
+	 * frames, after a refresh, then empties this (ui_send_pending). */
+	char tty_out[256];
+	size_t tty_out_len;
+
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
 	size_t scroll;      /* first model line shown */
 	int list_y, list_h; /* where the list is on screen */
@@ -114,5 +119,12 @@ enum reaction app_detail_close(struct app *a);
 /* g: switches the tmux client to the pane that runs the selected row (in inspect: its
  * listener), or says why not in the status line (platform_tmux_switch). */
 enum reaction app_tmux_switch(struct app *a);
+
+/* o: opens the selected row's URL (in inspect: its listener's; row_url.h) in the browser
+ * (platform_open_url); y: copies it to the clipboard with OSC 52, queued in tty_out for the
+ * terminal (a copy still waiting is replaced). The status line says what was done, or why not
+ * (a UDP row has no URL). */
+enum reaction app_open_url(struct app *a);
+enum reaction app_copy_url(struct app *a);
 
 #endif

@@ -168,6 +168,8 @@ const struct key_binding keys_table[] = {
      "go to the tmux pane that runs the selected server",
      NULL,
      app_tmux_switch},
+    {MODE_LIST, {'o'}, "o", "open the selected row's URL in the browser", NULL, app_open_url},
+    {MODE_LIST, {'y'}, "y", "copy the selected row's URL (OSC 52)", NULL, app_copy_url},
     {MODE_LIST,
      {'/'},
      "/",
@@ -204,6 +206,8 @@ const struct key_binding keys_table[] = {
     {MODE_DETAIL, {'k'}, "k", "kill this listener's process (asks first)", "kill", kill_term},
     {MODE_DETAIL, {'K'}, "K", "kill with SIGKILL (asks first)", NULL, kill_now},
     {MODE_DETAIL, {'g'}, "g", "go to the tmux pane that runs it", "pane", app_tmux_switch},
+    {MODE_DETAIL, {'o'}, "o", "open its URL in the browser", "open", app_open_url},
+    {MODE_DETAIL, {'y'}, "y", "copy its URL (OSC 52)", "copy", app_copy_url},
     {MODE_DETAIL, {KEY_ESC, 'q', 'i'}, "Esc", "back to the list", "back", app_detail_close},
     {MODE_DETAIL, {KEY_CTRL_L, KEY_RESIZE}, "^L", "redraw the screen", NULL, repaint},
 };

@@ -139,6 +139,24 @@ static void paint(const struct frame *f)
 	refresh();
 }
 
+int ui_send_pending(struct app *a, int fd)
+{
+	size_t done = 0;
+	int rc = 0;
+	while (done < a->tty_out_len) {
+		ssize_t n = write(fd, a->tty_out + done, a->tty_out_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	a->tty_out_len = 0;
+	return rc;
+}
+
 static enum reaction read_input(struct app *a, int ch)
 {
 	if (ch == KEY_MOUSE) {
@@ -190,6 +208,10 @@ static int run(struct app *a)
 			app_draw(a, &f);
 			paint(&f);
 			dirty = false;
+		}
+		if (a->tty_out_len) { /* after the refresh: never inside curses' output */
+			fflush(stdout);
+			ui_send_pending(a, STDOUT_FILENO);
 		}
 		/* Sleep in the input wait until the next poll, waking at least each second so that
 		 * highlights and tombstones end on time. */

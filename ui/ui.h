@@ -19,4 +19,10 @@ struct ui_opts {
  * on every way out (q, SIGINT, SIGTERM, SIGHUP, a fatal error). */
 int ui_main(struct platform *p, const struct ui_opts *o);
 
+struct app;
+/* Writes the bytes the app queued for the terminal (a->tty_out: y's OSC 52) to fd, whole, and
+ * empties the queue. The loop calls it after each refresh, so that they never fall inside curses'
+ * output. 0, or a negative errno (the queue is emptied anyway: a copy is not retried). */
+int ui_send_pending(struct app *a, int fd);
+
 #endif
