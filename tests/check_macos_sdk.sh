@@ -43,11 +43,13 @@ done
 # CMake's flags on Apple: the warnings, _GNU_SOURCE and _DARWIN_C_SOURCE for every file; the
 # -D_XOPEN_SOURCE=600 that ncurses' pkg-config flags carry is added too (it reaches the dashboard
 # and the tests), since _DARWIN_C_SOURCE must keep libproc's types visible in spite of it.
+# tests/support is searched for "quoted" includes only (-iquote): its spawn.h must not stand in
+# for the SDK's <spawn.h> in the product's files (CMake gives tests/support to the tests alone).
 flags=(-std=c11 -fsyntax-only -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 	-D_GNU_SOURCE -D_DARWIN_C_SOURCE -D_XOPEN_SOURCE=600 '-DDEVPORTS_VERSION="0"'
 	'-DTESTS_DIR="tests"' '-DDEVPORTS_BIN="devports"'
 	-I src -I src/kill -I src/cli -I ui -I platform -I platform/common -I platform/fake
-	-I platform/darwin -I tests/support -idirafter "$extra")
+	-I platform/darwin -iquote tests/support -idirafter "$extra")
 failed=0
 for target in x86_64-apple-macos11 arm64-apple-macos11; do
 	n=0
