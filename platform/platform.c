@@ -240,6 +240,13 @@ void platform_tick(struct platform *p)
 		tmux_query_step(p->tmux, platform_monotonic());
 }
 
+int platform_tmux_message(struct platform *p, const char *text)
+{
+	if (!p || !p->tmux)
+		return -ENOSYS;
+	return tmux_query_message(p->tmux, text, platform_monotonic());
+}
+
 int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char *why, size_t len)
 {
 	if (!p->tmux) {

@@ -139,6 +139,45 @@ static void paint(const struct frame *f)
 	refresh();
 }
 
+/* Writes all of s[0..n) to the terminal, past interruptions. */
+static void put_raw(const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDOUT_FILENO, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/* The watched ports' changes, between two frames (curses has flushed its output: nothing here
+ * moves the cursor or changes what is shown): the bell, which tmux turns into the window's bell
+ * flag; outside tmux also a desktop notification, OSC 9 (iTerm2, Windows Terminal...) and OSC 777
+ * (rxvt, foot, WezTerm...), with printable text only. */
+static void ring(struct app *a)
+{
+	for (size_t i = 0; i < a->nnotices; i++) {
+		const struct app_notice *n = &a->notices[i];
+		char text[WATCH_TEXT_MAX], seq[2 * WATCH_TEXT_MAX + 64];
+		size_t k = 0;
+		for (const char *s = n->text; *s && k + 1 < sizeof text; s++) {
+			unsigned char c = (unsigned char)*s;
+			text[k++] = c < 0x20 || c == 0x7f || c == ';' ? ' ' : (char)c;
+		}
+		text[k] = '\0';
+		int len = n->osc ? snprintf(seq, sizeof seq,
+		                            "\a\033]9;devports %s\a\033]777;notify;devports;%s\a",
+		                            text, text)
+		                 : snprintf(seq, sizeof seq, "\a");
+		if (len > 0)
+			put_raw(seq, (size_t)len < sizeof seq ? (size_t)len : sizeof seq - 1);
+	}
+	a->nnotices = 0;
+}
+
 static enum reaction read_input(struct app *a, int ch)
 {
 	if (ch == KEY_MOUSE) {
@@ -190,6 +229,10 @@ static int run(struct app *a)
 			app_draw(a, &f);
 			paint(&f);
 			dirty = false;
+		}
+		if (a->nnotices) {
+			fflush(stdout); /* curses' output first, then the bell and notifications */
+			ring(a);
 		}
 		/* Sleep in the input wait until the next poll, waking at least each second so that
 		 * highlights and tombstones end on time. */
