@@ -203,13 +203,67 @@ static bool hold_down_rows(struct model *m)
 	return changed;
 }
 
-/* The watched ports' changes, into the event log and m->alerts. */
-static bool watch_poll(struct model *m, const struct snapshot *s, time_t wall)
+static bool has_held_row(const struct model *m, const struct watch_entry *e)
+{
+	for (size_t i = 0; i < m->nrows; i++)
+		if (m->rows[i].held && m->rows[i].l.port == e->port &&
+		    m->rows[i].l.proto == e->proto)
+			return true;
+	return false;
+}
+
+/* A down row for a watched port that has no row to keep (down since the dashboard started): a
+ * tombstone of a stand-in listener on 0.0.0.0:PORT with no owner, inserted in key order. When
+ * a listener comes on that address it is the row's return; on another, the stand-in expires. */
+static int add_unseen_row(struct model *m, const struct watch_entry *e, double now)
+{
+	static const struct proc_info nobody = {.comm = "",
+	                                        .user = "",
+	                                        .cmdline = "",
+	                                        .cwd = "",
+	                                        .exe = "",
+	                                        .project_root = "",
+	                                        .unit = "",
+	                                        .manifest = "",
+	                                        .manifest_from = "",
+	                                        .parent_label = "",
+	                                        .parent_from = "",
+	                                        .launcher = ""};
+	struct listener l = {.proto = e->proto,
+	                     .family = FAMILY_V4,
+	                     .port = e->port,
+	                     .owner_hidden = true,
+	                     .owner_why = OWNER_NOT_FOUND,
+	                     .proc = &nobody};
+	if (!array_grow((void **)&m->rows, &m->caprows, m->nrows + 1, sizeof *m->rows, 16))
+		return -ENOMEM;
+	struct listener *copy = listener_clone(&l);
+	if (!copy)
+		return -ENOMEM;
+	size_t at = 0;
+	while (at < m->nrows && listener_key_cmp(&m->rows[at].l, copy) < 0)
+		at++;
+	memmove(&m->rows[at + 1], &m->rows[at], (m->nrows - at) * sizeof *m->rows);
+	m->rows[at] =
+	    (struct row){.l = *copy, .owned = copy, .gone_at = now > 0 ? now : 1e-9, .held = true};
+	m->nrows++;
+	return 0;
+}
+
+/* The watched ports' changes, into the event log and m->alerts; a down row for each watched
+ * port that is down. */
+static bool watch_poll(struct model *m, const struct snapshot *s, double now, time_t wall)
 {
 	m->nalerts = watch_update(&m->watch, s->set.v, s->set.n, wall, m->alerts);
 	for (size_t i = 0; i < m->nalerts; i++)
 		model_note(m, wall, m->alerts[i].text);
-	return hold_down_rows(m) || m->nalerts > 0;
+	bool changed = hold_down_rows(m) || m->nalerts > 0;
+	for (size_t i = 0; i < m->watch.n; i++) {
+		const struct watch_entry *e = &m->watch.v[i];
+		if (e->state == WATCH_DOWN && !has_held_row(m, e) && add_unseen_row(m, e, now) == 0)
+			changed = true;
+	}
+	return changed;
 }
 
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall)
@@ -299,7 +353,7 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 	m->nrows = w;
 	m->kernel = s->kernel;
 	rehint(m);
-	changed |= watch_poll(m, s, wall);
+	changed |= watch_poll(m, s, now, wall);
 	bool first = !m->primed;
 	m->primed = true;
 	if (changed || first)

@@ -122,9 +122,11 @@ wait_no_re "listening ·" 3 || fail "the dashboard did not quit"
 
 # The config's watch list, and a server stopped with Ctrl-C in the client's window.
 port2=$(free_port)
+port4=$(free_port) # never up: a down row from the start
+while [ "$port4" = "$port2" ]; do port4=$(free_port); done
 mkdir -p "$TMP/devports"
-printf '{"watch": [%s, "5353/udp"]}\n' "$port2" >"$TMP/devports/config.json"
-XDG_CONFIG_HOME=$TMP "$DEVPORTS" config check | grep -q "^watch *$port2/tcp, 5353/udp" ||
+printf '{"watch": [%s, "%s/tcp", "5353/udp"]}\n' "$port2" "$port4" >"$TMP/devports/config.json"
+XDG_CONFIG_HOME=$TMP "$DEVPORTS" config check | grep -q "^watch *$port2/tcp, $port4/tcp, 5353/udp" ||
 	fail "config check does not list the watch list"
 ti send-keys -t w:1 "python3 -m http.server $port2 --bind 127.0.0.1" Enter
 for i in $(seq 50); do
@@ -134,6 +136,10 @@ for i in $(seq 50); do
 done
 ti send-keys -t w:0 "clear; $DEVPORTS -i 0.5" Enter
 wait_for "listening ·" 5 || fail "the dashboard did not start again"
+ti send-keys -t w:0 / "$port4" Enter
+wait_re "^◉ *$port4 tcp +— down since [0-9:]+ *$" 5 || fail "no down row for :$port4, never up"
+pass "the config's :$port4, never up, has a down row from the start"
+ti send-keys -t w:0 / Escape
 ti send-keys -t w:0 / "$port2" Enter
 wait_re "^◉ *$port2 tcp +python3" 5 || fail "the config's watched port has no mark"
 ti send-keys -t w:1 C-c

@@ -214,3 +214,51 @@ Test(watch_model, w_on_a_vanished_row_makes_it_the_down_row)
 	cr_assert_not_null(find_row(8000));
 	model_free(&m);
 }
+
+Test(watch_model, a_watched_port_never_seen_up_has_a_down_row_until_it_comes)
+{
+	model_init(&m);
+	watch_add(&m.watch, 5432, PROTO_TCP, true);
+	struct listener node = T("127.0.0.1", 3000, 7, "node");
+	apply(&node, 1, 1);
+	cr_assert_eq(m.nalerts, 0, "nothing is told for the state at start");
+	const struct row *down = find_row(5432);
+	cr_assert_not_null(down, "a down row for the config's port");
+	cr_assert(down->held);
+	cr_assert(model_row_is_gone(down));
+	cr_assert_eq(model_count_alive(&m), 1);
+	char text[160];
+	model_down_text(&m, down, text, sizeof text);
+	cr_assert(strncmp(text, "down since ", 11) == 0 && !strstr(text, "was"), "%s", text);
+	bool listed = false;
+	for (size_t i = 0; i < m.nlines; i++)
+		listed |= m.lines[i].kind == LINE_ROW && &m.rows[m.lines[i].row] == down;
+	cr_assert(listed, "the list shows it");
+	model_expire(&m, 100);
+	cr_assert_not_null(find_row(5432));
+	apply(&node, 1, 101);
+	cr_assert_eq(m.nalerts, 0);
+	size_t n = 0;
+	for (size_t i = 0; i < m.nrows; i++)
+		n += m.rows[i].l.port == 5432;
+	cr_assert_eq(n, 1, "one down row, not one more at each poll");
+	struct listener v[] = {node, T("127.0.0.1", 5432, 812, "postgres")};
+	apply(v, 2, 102);
+	cr_assert_eq(m.nalerts, 1);
+	cr_assert_str_eq(m.alerts[0].text, ":5432 is back (postgres, pid 812)");
+	model_expire(&m, 103);
+	n = 0;
+	for (size_t i = 0; i < m.nrows; i++)
+		n += m.rows[i].l.port == 5432;
+	cr_assert_eq(n, 1, "the stand-in went, the live row stays");
+	cr_assert_not(find_row(5432)->gone_at);
+	struct listener any = T("0.0.0.0", 6000, 9, "x");
+	watch_add(&m.watch, 6000, PROTO_TCP, true);
+	apply(v, 2, 104);
+	cr_assert(find_row(6000)->held);
+	struct listener w3[] = {node, v[1], any};
+	apply(w3, 3, 105);
+	cr_assert_str_eq(m.alerts[0].text, ":6000 is back (x, pid 9)");
+	cr_assert_not(find_row(6000)->gone_at, "on 0.0.0.0, the stand-in's own key: the row is live");
+	model_free(&m);
+}
