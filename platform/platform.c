@@ -256,6 +256,13 @@ int platform_open_url(struct platform *p, const char *url, char *why, size_t len
 	return url_opener_open(p->opener, url, why, len);
 }
 
+int platform_tmux_message(struct platform *p, const char *text)
+{
+	if (!p || !p->tmux)
+		return -ENOSYS;
+	return tmux_query_message(p->tmux, text, platform_monotonic());
+}
+
 int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char *why, size_t len)
 {
 	if (!p->tmux) {

@@ -163,6 +163,14 @@ int platform_tmux_switch(struct platform *p, const struct tmux_pane *pane, char 
  * starting), -EINVAL, another errno of posix_spawnp. See platform/common/url_open.h. */
 int platform_open_url(struct platform *p, const char *url, char *why, size_t len);
 
+/* Shows text (a watched port's change) on the tmux clients of the session devports runs in:
+ * `tmux -S SOCKET display-message -d 5000 -- TEXT`, run without a shell and never waited for (it
+ * is reaped by later platform_tick calls, killed after 1 s). '#' is doubled and control
+ * characters become spaces, so that tmux shows the text as it is and runs nothing. 0 (started),
+ * -ENOSYS (the fake backend), -ENOTTY (not inside tmux: $TMUX unset), -ENOENT (no tmux server),
+ * -EBUSY (4 messages are still under way), -ENOEXEC (tmux could not be run). */
+int platform_tmux_message(struct platform *p, const char *text);
+
 /* Whether TCP port could be bound right now on 127.0.0.1, ::1, 0.0.0.0 and :: (real bind()
  * attempts, with SO_REUSEADDR as servers set it; an address family the machine lacks is
  * skipped). 0 free, -EADDRINUSE held, -EACCES (a privileged port), another negative errno. */

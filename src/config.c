@@ -33,6 +33,9 @@ static void free_lists(struct config *c)
 	free(c->expect);
 	free(c->hide_ports);
 	free(c->hide_processes);
+	free(c->watch);
+	c->watch = NULL;
+	c->nwatch = 0;
 	c->labels = c->expect = NULL;
 	c->hide_ports = NULL;
 	c->hide_processes = NULL;
@@ -257,6 +260,49 @@ static int read_hide_processes(const struct reader *r, const cJSON *v, const cha
 	return 0;
 }
 
+/* 5432, "5432", "5432/tcp" or "5432/udp": one protocol, TCP unless "/udp". */
+static bool parse_watch(const cJSON *v, struct config_watch *out)
+{
+	uint8_t protos = PP_TCP;
+	if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (!(d >= 1 && d <= 65535) || d != (double)(int)d)
+			return false;
+		out->port = (uint16_t)d;
+	} else if (!cJSON_IsString(v) || !parse_port_key(v->valuestring, &out->port, &protos)) {
+		return false;
+	}
+	out->proto = protos == PP_UDP ? PROTO_UDP : PROTO_TCP;
+	return true;
+}
+
+static int read_watch(const struct reader *r, const cJSON *v, const char *key)
+{
+	struct config *c = r->c;
+	if (!cJSON_IsArray(v))
+		return fail(r, key, "expected a list of ports like [5432, \"8000/udp\"]");
+	size_t n = (size_t)cJSON_GetArraySize(v), i = 0;
+	if (n > CONFIG_WATCH_MAX)
+		return fail(r, key, "%zu ports: at most %d can be watched", n, CONFIG_WATCH_MAX);
+	c->watch = calloc(n ? n : 1, sizeof *c->watch);
+	if (!c->watch)
+		return -ENOMEM;
+	for (const cJSON *e = v->child; e; e = e->next, i++) {
+		struct config_watch *w = &c->watch[c->nwatch];
+		if (!parse_watch(e, w))
+			return fail(r, key,
+			            "item %zu: expected a port (1-65535), \"5432/tcp\" or "
+			            "\"5353/udp\"",
+			            i + 1);
+		for (size_t k = 0; k < c->nwatch; k++)
+			if (c->watch[k].port == w->port && c->watch[k].proto == w->proto)
+				return fail(r, key, "item %zu: port %u is listed twice", i + 1,
+				            (unsigned)w->port);
+		c->nwatch++;
+	}
+	return 0;
+}
+
 static const struct config_key {
 	const char *name;
 	int (*read)(const struct reader *r, const cJSON *v, const char *key);
@@ -269,6 +315,7 @@ static const struct config_key {
     {.name = "expect", .read = read_expect},
     {.name = "hide_ports", .read = read_hide_ports},
     {.name = "hide_processes", .read = read_hide_processes},
+    {.name = "watch", .read = read_watch},
     {.name = "comment", .read = NULL},
 };
 
@@ -298,7 +345,8 @@ static int read_document(const struct reader *r, const cJSON *doc)
 		if (!k) {
 			warn(r,
 			     "unknown key \"%s\" ignored (known: interval, sort, show_udp, "
-			     "show_dynamic, labels, expect, hide_ports, hide_processes)",
+			     "show_dynamic, labels, expect, hide_ports, hide_processes, "
+			     "watch)",
 			     name);
 			continue;
 		}

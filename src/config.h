@@ -9,6 +9,7 @@
  *    "expect": {"3000": "shop-web", "8080": "~/src/api"},     port -> project name or directory
  *    "hide_ports": [631, "49152-65535"],    ports or ranges the dashboard folds away (a shows)
  *    "hide_processes": ["spotify"],         process names the dashboard folds away
+ *    "watch": [5432, "3000", "8000/udp"],   ports the dashboard watches (TCP unless "/udp")
  *    "comment": "anything"}                 ignored
  *
  * A port key is "PORT" (TCP and UDP), "PORT/tcp" or "PORT/udp". Every member is optional. A file
@@ -25,7 +26,12 @@
 
 #include "listener.h"
 
-enum { CONFIG_LABEL_MAX = 32, CONFIG_WARNINGS_MAX = 8, CONFIG_MESSAGE_MAX = 384 };
+enum {
+	CONFIG_WATCH_MAX = 64,
+	CONFIG_LABEL_MAX = 32,
+	CONFIG_WARNINGS_MAX = 8,
+	CONFIG_MESSAGE_MAX = 384
+};
 
 /* One "labels" or "expect" entry. */
 struct config_port_text {
@@ -33,6 +39,12 @@ struct config_port_text {
 	uint8_t protos;           /* enum port_proto_mask (port_table.h) */
 	char text[PROC_PATH_MAX]; /* sanitized; a label is cut to CONFIG_LABEL_MAX - 1 bytes; an
 	                             expected directory has "~/" expanded */
+};
+
+/* One "watch" entry: a port and one protocol (5432 and "5432" are TCP, "5432/udp" UDP). */
+struct config_watch {
+	uint16_t port;
+	uint8_t proto; /* enum listener_proto */
 };
 
 struct config_range {
@@ -51,6 +63,8 @@ struct config {
 	size_t nhide_ports;
 	char (*hide_processes)[PROC_COMM_MAX];
 	size_t nhide_processes;
+	struct config_watch *watch; /* at most CONFIG_WATCH_MAX, no two alike */
+	size_t nwatch;
 
 	/* What loading found, for messages and `devports config check`. */
 	char path[PROC_PATH_MAX]; /* where the file was looked for; "" when there is nowhere */

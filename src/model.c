@@ -185,6 +185,87 @@ static void rehint(struct model *m)
 		m->dirty_ports[m->rows[i].l.proto & 1][m->rows[i].l.port / 8] = 0;
 }
 
+/* One "down" row per watched port that is down: its first tombstone, held while it stays down.
+ * True when a row was held or let go. */
+static bool hold_down_rows(struct model *m)
+{
+	bool changed = false;
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+		const struct watch_entry *e = watch_find_const(&m->watch, r->l.port, r->l.proto);
+		bool held = r->gone_at > 0 && e && e->state == WATCH_DOWN;
+		for (size_t j = 0; held && j < i; j++) /* one per port: the first */
+			held = !(m->rows[j].held && m->rows[j].l.port == r->l.port &&
+			         m->rows[j].l.proto == r->l.proto);
+		changed |= held != r->held;
+		r->held = held;
+	}
+	return changed;
+}
+
+static bool has_held_row(const struct model *m, const struct watch_entry *e)
+{
+	for (size_t i = 0; i < m->nrows; i++)
+		if (m->rows[i].held && m->rows[i].l.port == e->port &&
+		    m->rows[i].l.proto == e->proto)
+			return true;
+	return false;
+}
+
+/* A down row for a watched port that has no row to keep (down since the dashboard started): a
+ * tombstone of a stand-in listener on 0.0.0.0:PORT with no owner, inserted in key order. When
+ * a listener comes on that address it is the row's return; on another, the stand-in expires. */
+static int add_unseen_row(struct model *m, const struct watch_entry *e, double now)
+{
+	static const struct proc_info nobody = {.comm = "",
+	                                        .user = "",
+	                                        .cmdline = "",
+	                                        .cwd = "",
+	                                        .exe = "",
+	                                        .project_root = "",
+	                                        .unit = "",
+	                                        .manifest = "",
+	                                        .manifest_from = "",
+	                                        .parent_label = "",
+	                                        .parent_from = "",
+	                                        .launcher = ""};
+	struct listener l = {.proto = e->proto,
+	                     .family = FAMILY_V4,
+	                     .port = e->port,
+	                     .owner_hidden = true,
+	                     .owner_why = OWNER_NOT_FOUND,
+	                     .proc = &nobody};
+	if (!array_grow((void **)&m->rows, &m->caprows, m->nrows + 1, sizeof *m->rows, 16))
+		return -ENOMEM;
+	struct listener *copy = listener_clone(&l);
+	if (!copy)
+		return -ENOMEM;
+	size_t at = 0;
+	while (at < m->nrows && listener_key_cmp(&m->rows[at].l, copy) < 0)
+		at++;
+	memmove(&m->rows[at + 1], &m->rows[at], (m->nrows - at) * sizeof *m->rows);
+	m->rows[at] =
+	    (struct row){.l = *copy, .owned = copy, .gone_at = now > 0 ? now : 1e-9, .held = true};
+	m->nrows++;
+	return 0;
+}
+
+/* The watched ports' changes, into the event log and m->alerts; a down row for each watched
+ * port that is down. */
+static bool watch_poll(struct model *m, const struct snapshot *s, double now, time_t wall)
+{
+	m->nalerts = watch_update(&m->watch, s->set.v, s->set.n, wall, m->alerts);
+	for (size_t i = 0; i < m->nalerts; i++)
+		model_note(m, wall, m->alerts[i].text);
+	bool changed = hold_down_rows(m) || m->nalerts > 0;
+	for (size_t i = 0; i < m->watch.n; i++) {
+		const struct watch_entry *e = &m->watch.v[i];
+		if (e->state == WATCH_DOWN && !has_held_row(m, e) && add_unseen_row(m, e, now) == 0)
+			changed = true;
+	}
+	return changed;
+}
+
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall)
 {
 	const struct listener_set *set = &s->set;
@@ -272,6 +353,7 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 	m->nrows = w;
 	m->kernel = s->kernel;
 	rehint(m);
+	changed |= watch_poll(m, s, now, wall);
 	bool first = !m->primed;
 	m->primed = true;
 	if (changed || first)
@@ -311,7 +393,7 @@ bool model_expire(struct model *m, double now)
 	size_t n = 0;
 	for (size_t i = 0; i < m->nrows; i++) {
 		struct row *r = &m->rows[i];
-		if (r->gone_at && now - r->gone_at >= MODEL_TOMBSTONE_SECONDS) {
+		if (r->gone_at && !r->held && now - r->gone_at >= MODEL_TOMBSTONE_SECONDS) {
 			drop_row(r);
 			changed = true;
 			continue;
@@ -354,6 +436,56 @@ void model_event_format(const struct model_event *e, char *buf, size_t len)
 		snprintf(buf, len, "%s %c :%u %s %s (pid %ld)", t, e->added ? '+' : '-',
 		         (unsigned)e->port, e->proto == PROTO_UDP ? "udp" : "tcp", e->comm,
 		         (long)e->pid);
+}
+
+bool model_row_watched(const struct model *m, const struct row *r)
+{
+	return watch_find_const(&m->watch, r->l.port, r->l.proto) != NULL;
+}
+
+bool model_watch_toggle(struct model *m, const struct row *r, time_t wall, char *msg, size_t len)
+{
+	char port[16];
+	watch_port_name(r->l.port, r->l.proto, port, sizeof port);
+	const struct watch_entry *e = watch_find_const(&m->watch, r->l.port, r->l.proto);
+	bool watched;
+	if (e) {
+		bool cfg = e->from_config;
+		watch_remove(&m->watch, r->l.port, r->l.proto);
+		snprintf(msg, len, "not watching %s any more%s", port,
+		         cfg ? " (this session; the config file still lists it)" : "");
+		watched = false;
+	} else if (watch_add_from(&m->watch, &r->l, model_row_is_gone(r), wall)) {
+		snprintf(msg, len, "watching %s: down, back and new owners are told (this session)",
+		         port);
+		watched = true;
+	} else {
+		snprintf(msg, len, "%d ports are watched already: w on one of them lets it go",
+		         WATCH_MAX);
+		return false;
+	}
+	model_note(m, wall, msg);
+	hold_down_rows(m);
+	model_rebuild(m);
+	return watched;
+}
+
+void model_down_text(const struct model *m, const struct row *r, char *buf, size_t len)
+{
+	const struct watch_entry *e = watch_find_const(&m->watch, r->l.port, r->l.proto);
+	struct tm tm;
+	char t[16] = "--:--";
+	if (!e) {
+		snprintf(buf, len, "down");
+		return;
+	}
+	if (localtime_r(&e->down_since, &tm))
+		strftime(t, sizeof t, "%H:%M", &tm);
+	if (e->owner_known)
+		snprintf(buf, len, "down since %s (was %s, pid %ld)", t, e->comm,
+		         (long)e->owner.pid);
+	else
+		snprintf(buf, len, "down since %s", t);
 }
 
 size_t model_count_alive(const struct model *m)

@@ -12,6 +12,7 @@
 #include "listener.h"
 #include "ranges.h"
 #include "snapshot.h"
+#include "watch.h"
 
 struct config;
 
@@ -37,6 +38,8 @@ struct row {
 	char project[64];       /* the project root's folder name; "" when none */
 	double first_seen; /* monotonic seconds; 0 for rows of the first snapshot (not "new") */
 	double gone_at;    /* 0 while alive; when it vanished, for a tombstone */
+	bool held; /* a watched port's "down" row: a tombstone kept (one per watched port) while
+	              the port is watched and down; it never expires then */
 };
 
 struct model_event {
@@ -84,6 +87,11 @@ struct model {
 	struct model_event events[MODEL_EVENTS_MAX]; /* a ring, oldest overwritten */
 	size_t nevents, event_next;
 
+	struct watch_list watch;              /* watched ports (watch.h): the config's, then w's */
+	struct watch_event alerts[WATCH_MAX]; /* what the last model_apply saw them do; the caller
+	                                         tells the user, each is in the event log already */
+	size_t nalerts;
+
 	bool primed;    /* the first snapshot is in */
 	uint8_t kernel; /* enum reach_kernel of the last snapshot: whose rules say what localhost
 	                   reaches */
@@ -129,6 +137,17 @@ void model_move(struct model *m, int delta); /* by rows, clamped */
 void model_select_edge(struct model *m, bool last);
 void model_select_line(struct model *m, size_t line);    /* nearest row at or after line */
 const struct row *model_selected(const struct model *m); /* NULL when there are no rows */
+
+/* w: watches the row's (protocol, port), or stops watching it. Watching a live row starts from
+ * its owner (no change is reported for it); a tombstone's port is down from now on, and that
+ * row is its "down" row. Unwatching lets a down row expire. Says what it did into msg. Returns
+ * true when watched now; false when unwatched, or when WATCH_MAX ports are watched already (msg
+ * says which). */
+bool model_watch_toggle(struct model *m, const struct row *r, time_t wall, char *msg, size_t len);
+/* Whether the row's (protocol, port) is watched. */
+bool model_row_watched(const struct model *m, const struct row *r);
+/* A down row's text: "down since 12:03 (was postgres, pid 812)", local time. */
+void model_down_text(const struct model *m, const struct row *r, char *buf, size_t len);
 
 /* Adds a note to the event log ("stopped :3000 node (pid 977) with SIGTERM in 0.4 s"). */
 void model_note(struct model *m, time_t wall, const char *text);

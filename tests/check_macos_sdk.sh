@@ -43,6 +43,8 @@ done
 # CMake's flags on Apple: the warnings, _GNU_SOURCE and _DARWIN_C_SOURCE for every file; the
 # -D_XOPEN_SOURCE=600 that ncurses' pkg-config flags carry is added too (it reaches the dashboard
 # and the tests), since _DARWIN_C_SOURCE must keep libproc's types visible in spite of it.
+# tests/support is searched for "quoted" includes only (-iquote): its spawn.h must not stand in
+# for the SDK's <spawn.h> in the product's files (CMake gives tests/support to the tests alone).
 flags=(-std=c11 -fsyntax-only -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 	-D_GNU_SOURCE -D_DARWIN_C_SOURCE -D_XOPEN_SOURCE=600 '-DDEVPORTS_VERSION="0"'
 	'-DTESTS_DIR="tests"' '-DDEVPORTS_BIN="devports"'

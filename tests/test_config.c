@@ -144,6 +144,14 @@ static const struct {
 	{"{\"hide_processes\": [\"a\", 3]}",
 	 "\"hide_processes\": item 2: expected a process name (a string)"},
 	{"{\"sort\": \"pid\", \"sort\": \"port\"}", "\"sort\": is given twice"},
+	{"{\"watch\": 5432}", "\"watch\": expected a list of ports like [5432, \"8000/udp\"]"},
+	{"{\"watch\": [5432, \"x\"]}",
+	 "\"watch\": item 2: expected a port (1-65535), \"5432/tcp\" or \"5353/udp\""},
+	{"{\"watch\": [0]}", "\"watch\": item 1: expected a port"},
+	{"{\"watch\": [5432.5]}", "\"watch\": item 1: expected a port"},
+	{"{\"watch\": [\"3000/sctp\"]}", "\"watch\": item 1: expected a port"},
+	{"{\"watch\": [true]}", "\"watch\": item 1: expected a port"},
+	{"{\"watch\": [5432, \"5432/tcp\"]}", "\"watch\": item 2: port 5432 is listed twice"},
 	{"[1, 2]", "expected an object like {\"labels\": {\"3000\": \"shop-web\"}}"},
 };
 
@@ -155,9 +163,37 @@ Test(config, a_wrong_type_names_the_key_and_what_was_expected)
 		          mistyped[i].text, c.error, mistyped[i].message);
 		cr_expect(strncmp(c.error, "/home/dev/.config/devports/config.json: ", 40) == 0,
 		          "the message names the file: %s", c.error);
-		cr_expect_eq(c.nlabels + c.nexpect + c.nhide_ports + c.nhide_processes, 0);
+		cr_expect_eq(c.nlabels + c.nexpect + c.nhide_ports + c.nhide_processes + c.nwatch, 0);
 		cr_expect_eq(c.sort, -1);
 	}
+}
+
+Test(config, watch_lists_ports_tcp_unless_udp)
+{
+	cr_assert_eq(parse("{\"watch\": [5432, \"3000\", \"8000/udp\", \"8000/tcp\"]}"), 0,
+	             "%s", c.error);
+	cr_assert_eq(c.nwatch, 4);
+	cr_assert_eq(c.watch[0].port, 5432);
+	cr_assert_eq(c.watch[0].proto, PROTO_TCP);
+	cr_assert_eq(c.watch[1].port, 3000);
+	cr_assert_eq(c.watch[1].proto, PROTO_TCP);
+	cr_assert_eq(c.watch[2].port, 8000);
+	cr_assert_eq(c.watch[2].proto, PROTO_UDP);
+	cr_assert_eq(c.watch[3].proto, PROTO_TCP);
+	config_free(&c);
+	char big[1024] = "{\"watch\": [1";
+	for (int p = 2; p <= CONFIG_WATCH_MAX + 1; p++)
+		snprintf(big + strlen(big), sizeof big - strlen(big), ", %d", p);
+	strcat(big, "]}");
+	cr_assert_eq(parse(big), -EINVAL);
+	cr_assert(strstr(c.error, "\"watch\": 65 ports: at most 64 can be watched"), "%s", c.error);
+	cr_assert_eq(c.nwatch, 0);
+}
+
+Test(config, a_syntax_error_in_watch_names_line_and_column)
+{
+	cr_assert_eq(parse("{\n  \"watch\": [5432,]\n}"), -EINVAL);
+	cr_assert(strstr(c.error, "config.json:2:17: invalid JSON: trailing comma"), "%s", c.error);
 }
 
 Test(config, unknown_keys_are_warnings_and_the_rest_is_used)

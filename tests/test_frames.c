@@ -146,6 +146,45 @@ Test(frames, filter_60x20)
 	check("filter-node-60x20", 60, 20);
 }
 
+/* Watched ports: 5432 (up, with the mark) and 8000, whose http.server stops at 12 s: 20 s later
+ * its row is still there, a "down" row. */
+static void play_watched(void)
+{
+	struct platform_opts o = {.kind = PLATFORM_FAKE, .scenario_epoch = EPOCH};
+	char msg[160];
+	cr_assert_eq(platform_open(&p, &o), 0);
+	app_init(&a, 1.0);
+	a.platform = p;
+	snprintf(a.backend, sizeof a.backend, "%s", platform_name(p));
+	double steps[] = {0, 13, 32};
+	for (int i = 0; i < 3; i++) {
+		platform_fake_seek(p, steps[i]);
+		a.now = 100 + steps[i];
+		a.wall = EPOCH + (time_t)steps[i];
+		app_poll(&a);
+		for (size_t r = 0; i == 0 && r < a.model.nrows; r++) {
+			const struct row *row = &a.model.rows[r];
+			if ((row->l.port == 5432 || row->l.port == 8000) &&
+			    !model_row_watched(&a.model, row))
+				model_watch_toggle(&a.model, row, a.wall, msg, sizeof msg);
+		}
+	}
+	a.status[0] = '\0';
+}
+
+Test(frames, watched_ports_and_a_down_row_80x30_and_60x20)
+{
+	play_watched();
+	check("watch-down-80x30", 80, 30);
+	snprintf(a.model.filter, sizeof a.model.filter, "%s", "postgres");
+	model_rebuild(&a.model);
+	check("watch-filter-60x20", 60, 20);
+	snprintf(a.model.filter, sizeof a.model.filter, "%s", "8000");
+	model_rebuild(&a.model);
+	model_select_edge(&a.model, false);
+	check("watch-down-selected-60x20", 60, 20);
+}
+
 Test(frames, help_80x24)
 {
 	play(0);

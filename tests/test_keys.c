@@ -66,7 +66,7 @@ static unsigned selected_port(void)
 /* Keys this file tests; the last test checks the table has no others. */
 static const int tested[] = {KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,
                              's', 'a', 'u', 'e', 'p', 'r', '?', 'q', 12, KEY_RESIZE, 'k', 'K',
-                             'i', '\r', KEY_ENTER, 'y', 'n', 'g', 'o'};
+                             'i', '\r', KEY_ENTER, 'y', 'n', 'g', 'o', 'w'};
 
 Test(keys, down_and_up)
 {
@@ -338,6 +338,52 @@ Test(keys, r_in_inspect_reads_again_and_k_kills_from_there)
 	cr_assert_eq(a.kill.sig, SIGKILL);
 	app_key(&a, 27);
 	cr_assert_eq(a.mode, MODE_DETAIL);
+}
+
+static bool screen_says(const char *text)
+{
+	app_draw(&a, &f);
+	char *t = frame_to_text(&f);
+	bool found = strstr(t, text) != NULL;
+	free(t);
+	return found;
+}
+
+/* w watches the selected row's port: a mark, and when it goes down the event log, the status
+ * line, a notice for ui.c (the bell; OSC 9/777 outside tmux: here, with no platform) and a down
+ * row that k refuses; w again lets it go. tests/e2e_watch.sh does it in a real tmux. */
+Test(keys, w_watches_a_port_and_tells_when_it_goes_down)
+{
+	while (selected_port() != 5432)
+		app_key(&a, KEY_DOWN);
+	cr_assert_eq(app_key(&a, 'w'), REACT_REDRAW);
+	cr_assert(strstr(a.status, "watching :5432"), "%s", a.status);
+	cr_assert(screen_says("◉ 5432"), "the row has the watch mark");
+	struct snapshot s = {0};
+	struct listener l = make_listener(PROTO_TCP, "127.0.0.1", 3000, 300, "node", "dev");
+	listener_set_push(&s.set, &l);
+	test_snapshot_ready(&s);
+	a.now = 2.0;
+	a.wall = 5060;
+	app_apply(&a, &s);
+	cr_assert_eq(a.nnotices, 1);
+	cr_assert_str_eq(a.notices[0].text, ":5432 postgres went down");
+	cr_assert(a.notices[0].osc, "no tmux: OSC 9/777");
+	cr_assert_str_eq(a.status, ":5432 postgres went down");
+	model_expire(&a.model, 60);
+	cr_assert(screen_says("(was postgres, pid 400)"), "the down row stays");
+	cr_assert_eq(selected_port(), 5432, "the cursor stays on it");
+	app_key(&a, 'k');
+	cr_assert_eq(a.mode, MODE_LIST, "k refuses a down row");
+	cr_assert(strstr(a.status, "is down"), "%s", a.status);
+	app_key(&a, 'e');
+	cr_assert(screen_says(":5432 postgres went down"), "the event log has it");
+	app_key(&a, 'e');
+	cr_assert_eq(app_key(&a, 'w'), REACT_REDRAW);
+	cr_assert(strstr(a.status, "not watching :5432"), "%s", a.status);
+	model_expire(&a.model, 61);
+	for (size_t i = 0; i < a.model.nrows; i++)
+		cr_assert_neq(a.model.rows[i].l.port, 5432, "unwatched, the down row goes");
 }
 
 /* g switches tmux to the row's pane (tests/e2e_tmux_panes.sh does it in a real tmux); here, where

@@ -264,3 +264,68 @@ Test(tmux_query, a_switch_passes_the_panes_id_alone)
 	cr_assert_str_eq(why, "no tmux server");
 	tmux_query_free(&q);
 }
+
+/* A watched port's message: display-message with the text as one argument, '#' doubled (tmux
+ * expands no format, runs no #(command)), control characters as spaces; never waited for, reaped
+ * by later steps, a hung one killed at its time-out; at most TMUX_MESSAGES_MAX at once. */
+Test(tmux_query, a_message_is_one_escaped_argument_and_is_reaped)
+{
+	char args[400], body[600];
+	snprintf(args, sizeof args, "%s/args", dir);
+	/* list-panes (the steps' own query) answers at once; the steps below start no other */
+	snprintf(body, sizeof body,
+	         "[ \"$3\" = list-panes ] && exit 0\nprintf '%%s\\n' \"$@\" > %s.tmp; mv %s.tmp %s",
+	         args, args, args);
+	fake_tmux(body);
+	struct tmux_query *q;
+	cr_assert_eq(tmux_query_new(&q, 0, env, NULL, getuid()), 0);
+	until_answer(q); /* the next list-panes is TMUX_REFRESH_SECONDS away */
+	cr_assert_eq(tmux_query_message(q, ":3000 #(touch x)#[fg=red] went\tdown", now_s()), 0);
+	char got[512] = "";
+	for (int i = 0; i < 300 && access(args, F_OK) != 0; i++)
+		usleep(10000);
+	FILE *f = fopen(args, "r");
+	cr_assert_not_null(f, "the stand-in tmux did not run");
+	size_t n = fread(got, 1, sizeof got - 1, f);
+	got[n] = '\0';
+	fclose(f);
+	char want[512];
+	snprintf(want, sizeof want,
+	         "-S\n%s\ndisplay-message\n-d\n5000\n--\n:3000 ##(touch x)##[fg=red] went down\n",
+	         sock);
+	cr_assert_str_eq(got, want);
+	for (int i = 0; i < 300; i++) { /* reaped by a later step */
+		tmux_query_step(q, now_s());
+		usleep(10000);
+		errno = 0;
+		if (waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD)
+			break;
+	}
+	assert_no_child_left();
+
+	fake_tmux("[ \"$3\" = list-panes ] && exit 0\nexec sleep 30");
+	double t = now_s();
+	for (int i = 0; i < TMUX_MESSAGES_MAX; i++)
+		cr_assert_eq(tmux_query_message(q, "x", t), 0);
+	cr_assert_eq(tmux_query_message(q, "x", t), -EBUSY);
+	tmux_query_step(q, t + TMUX_TIMEOUT_MS / 1000.0 + 0.01); /* past their deadline */
+	assert_no_child_left();
+	cr_assert_eq(tmux_query_message(q, "x", now_s()), 0);
+	tmux_query_free(&q); /* kills and reaps it */
+	assert_no_child_left();
+
+	cr_assert_eq(tmux_query_new(&q, 0, NULL, NULL, getuid()), 0);
+	cr_assert_eq(tmux_query_message(q, "x", now_s()), -ENOTTY);
+	tmux_query_free(&q);
+}
+
+Test(tmux_query, message_escape_cuts_on_a_whole_character)
+{
+	char out[8];
+	tmux_message_escape("a#b", out, sizeof out);
+	cr_assert_str_eq(out, "a##b");
+	tmux_message_escape("abcdef\xc3\xa9", out, sizeof out);
+	cr_assert_str_eq(out, "abcdef", "é does not fit whole");
+	tmux_message_escape("ab\x1b[2J", out, sizeof out);
+	cr_assert_str_eq(out, "ab [2J");
+}

@@ -1,13 +1,14 @@
 /* app.c - the dashboard's state: polling into the model, transient messages. */
 #include "app.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app_work.h"
 #include "config.h"
 
-enum { STATUS_SECONDS = 4 };
+enum { STATUS_SECONDS = 4, WATCH_STATUS_SECONDS = 8 };
 
 void app_init(struct app *a, double interval)
 {
@@ -27,6 +28,26 @@ void app_free(struct app *a)
 	snapshot_free(&a->next);
 }
 
+/* The watched ports' changes of the last merge: a tmux message (inside tmux), and a notice for
+ * ui.c (the bell, and OSC 9/777 outside tmux); the status line says the last one. */
+static void tell_watch(struct app *a)
+{
+	const struct model *m = &a->model;
+	for (size_t i = 0; i < m->nalerts; i++) {
+		const char *text = m->alerts[i].text;
+		int rc = a->platform ? platform_tmux_message(a->platform, text) : -ENOSYS;
+		if (a->nnotices == APP_NOTICES_MAX) { /* the oldest gives way */
+			memmove(&a->notices[0], &a->notices[1],
+			        (APP_NOTICES_MAX - 1) * sizeof a->notices[0]);
+			a->nnotices--;
+		}
+		struct app_notice *n = &a->notices[a->nnotices++];
+		snprintf(n->text, sizeof n->text, "%s", text);
+		n->osc = rc < 0;
+		app_warn(a, text, WATCH_STATUS_SECONDS);
+	}
+}
+
 /* Merges a->snap, just replaced, into the model; whether anything shown changed. */
 static bool merge_snap(struct app *a)
 {
@@ -34,6 +55,7 @@ static bool merge_snap(struct app *a)
 	int rc = model_apply(&a->model, &a->snap, a->now, a->wall);
 	if (rc < 0)
 		snprintf(a->error, sizeof a->error, "out of memory");
+	tell_watch(a);
 	return rc != 0;
 }
 
@@ -101,6 +123,8 @@ void app_use_config(struct app *a, const struct config *cfg, bool interval_given
 		a->model.hide_udp = !cfg->show_udp;
 	if (cfg->show_dynamic >= 0)
 		a->model.unfold_dynamic = cfg->show_dynamic;
+	for (size_t i = 0; i < cfg->nwatch; i++)
+		watch_add(&a->model.watch, cfg->watch[i].port, cfg->watch[i].proto, true);
 	model_rebuild(&a->model);
 	if (cfg->error[0])
 		snprintf(msg, sizeof msg, "config ignored, defaults used: %s", cfg->error);

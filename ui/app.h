@@ -17,6 +17,15 @@ enum app_mode { MODE_LIST, MODE_FILTER, MODE_HELP, MODE_KILL, MODE_DETAIL, MODE_
 
 struct detail; /* what the inspect view shows (detail.h) */
 
+enum { APP_NOTICES_MAX = 8 };
+
+/* A watched port's change, for ui.c to ring the bell for and, when osc, to send as a desktop
+ * notification (OSC 9 and OSC 777) between two frames. */
+struct app_notice {
+	char text[WATCH_TEXT_MAX];
+	bool osc; /* not told through tmux (outside tmux, or tmux could not be run) */
+};
+
 /* What the loop does after a key: nothing, draw again, poll now, or leave. */
 enum reaction { REACT_NONE, REACT_REDRAW, REACT_RESCAN, REACT_QUIT };
 
@@ -55,6 +64,11 @@ struct app {
 	 * frames, after a refresh, then empties this (ui_send_pending). */
 	char tty_out[256];
 	size_t tty_out_len;
+
+	/* Watched ports' changes not yet rung for (ui.c takes them); the oldest go first when more
+	 * come at once than fit. */
+	struct app_notice notices[APP_NOTICES_MAX];
+	size_t nnotices;
 
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
 	size_t scroll;      /* first model line shown */

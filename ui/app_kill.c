@@ -46,6 +46,11 @@ enum reaction app_kill_open(struct app *a, int sig)
 		const struct row *r = model_selected(&a->model);
 		if (!r)
 			return REACT_NONE;
+		if (r->held) {
+			app_warn(a, "this watched port is down: nothing holds it, nothing to stop",
+			         4);
+			return REACT_REDRAW;
+		}
 		if (model_row_is_gone(r)) {
 			app_warn(a, "that listener is already gone (the row only remembers it)", 4);
 			return REACT_REDRAW;

@@ -130,6 +130,17 @@ static enum reaction repaint(struct app *a)
 	return REACT_REDRAW;
 }
 
+static enum reaction toggle_watch(struct app *a)
+{
+	char msg[160];
+	const struct row *r = model_selected(&a->model);
+	if (!r)
+		return REACT_NONE;
+	model_watch_toggle(&a->model, r, a->wall, msg, sizeof msg);
+	app_say(a, msg);
+	return REACT_REDRAW;
+}
+
 static enum reaction kill_term(struct app *a)
 {
 	return app_kill_open(a, SIGTERM);
@@ -180,6 +191,12 @@ const struct key_binding keys_table[] = {
     {MODE_LIST, {'s'}, "s", "sort by port, process, pid, uptime", "sort", cycle_sort},
     {MODE_LIST, {'a'}, "a", "show every group (dynamic ports are folded)", "all", toggle_all},
     {MODE_LIST, {'u'}, "u", "show or hide UDP", NULL, toggle_udp},
+    {MODE_LIST,
+     {'w'},
+     "w",
+     "watch this port: down, back, new owner are told (this session)",
+     NULL,
+     toggle_watch},
     {MODE_LIST, {'e'}, "e", "event log: what appeared and vanished", "events", toggle_events},
     {MODE_LIST, {'p'}, "p", "pause: freeze the list", "pause", toggle_pause},
     {MODE_LIST, {'r'}, "r", "refresh now", NULL, rescan},

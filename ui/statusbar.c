@@ -52,8 +52,8 @@ struct status {
 };
 
 /* The status line, most urgent first: the filter being typed, a fresh message, an error, the
- * selected row's hints, the selected row's tmux pane (which g goes to) and command line, the
- * hidden-owner note, then the selected row's command line. */
+ * selected row's watch when it is down, its hints, the selected row's tmux pane (which g goes to)
+ * and command line, the hidden-owner note, then the selected row's command line. */
 static void compose(const struct app *a, struct status *s)
 {
 	size_t hidden = model_count_hidden(&a->model);
@@ -73,6 +73,12 @@ static void compose(const struct app *a, struct status *s)
 		s->wrap = true;
 	} else if (a->mode == MODE_KILL || a->mode == MODE_DETAIL) {
 		/* the box or the view says everything about its listener */
+	} else if (sel && sel->held) {
+		char down[160], port[16];
+		model_down_text(&a->model, sel, down, sizeof down);
+		watch_port_name(sel->l.port, sel->l.proto, port, sizeof port);
+		snprintf(text, len, " watched %s is %s · w stops watching", port, down);
+		s->st = ST_DIM;
 	} else if (sel && sel->hints.n) {
 		char hints[HINTS_MAX * HINT_TEXT_MAX];
 		hints_join(model_row_hints(sel), hints, sizeof hints);

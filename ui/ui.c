@@ -139,22 +139,52 @@ static void paint(const struct frame *f)
 	refresh();
 }
 
+/* Writes all of s[0..n) to fd, past interruptions. 0, or the error that stopped it. */
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int ui_send_pending(struct app *a, int fd)
 {
-	size_t done = 0;
-	int rc = 0;
-	while (done < a->tty_out_len) {
-		ssize_t n = write(fd, a->tty_out + done, a->tty_out_len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -EIO;
-			break;
-		}
-		done += (size_t)n;
-	}
+	int rc = write_all(fd, a->tty_out, a->tty_out_len);
 	a->tty_out_len = 0;
 	return rc;
+}
+
+/* The watched ports' changes, between two frames (curses has flushed its output: nothing here
+ * moves the cursor or changes what is shown): the bell, which tmux turns into the window's bell
+ * flag; outside tmux also a desktop notification, OSC 9 (iTerm2, Windows Terminal...) and OSC 777
+ * (rxvt, foot, WezTerm...), with printable text only. */
+static void ring(struct app *a)
+{
+	for (size_t i = 0; i < a->nnotices; i++) {
+		const struct app_notice *n = &a->notices[i];
+		char text[WATCH_TEXT_MAX], seq[2 * WATCH_TEXT_MAX + 64];
+		size_t k = 0;
+		for (const char *s = n->text; *s && k + 1 < sizeof text; s++) {
+			unsigned char c = (unsigned char)*s;
+			text[k++] = c < 0x20 || c == 0x7f || c == ';' ? ' ' : (char)c;
+		}
+		text[k] = '\0';
+		int len = n->osc ? snprintf(seq, sizeof seq,
+		                            "\a\033]9;devports %s\a\033]777;notify;devports;%s\a",
+		                            text, text)
+		                 : snprintf(seq, sizeof seq, "\a");
+		if (len > 0)
+			write_all(STDOUT_FILENO, seq,
+			          (size_t)len < sizeof seq ? (size_t)len : sizeof seq - 1);
+	}
+	a->nnotices = 0;
 }
 
 static enum reaction read_input(struct app *a, int ch)
@@ -209,9 +239,12 @@ static int run(struct app *a)
 			paint(&f);
 			dirty = false;
 		}
-		if (a->tty_out_len) { /* after the refresh: never inside curses' output */
-			fflush(stdout);
-			ui_send_pending(a, STDOUT_FILENO);
+		if (a->tty_out_len || a->nnotices) {
+			fflush(stdout); /* after the refresh: never inside curses' output */
+			if (a->tty_out_len)
+				ui_send_pending(a, STDOUT_FILENO);
+			if (a->nnotices)
+				ring(a);
 		}
 		/* Sleep in the input wait until the next poll, waking at least each second so that
 		 * highlights and tombstones end on time. */

@@ -93,9 +93,36 @@ static bool on_lan(const struct listener *l)
 	return listener_is_wildcard(l) || !listener_is_loopback(l);
 }
 
+/* A watched port that is down: its port and protocol, then what is known of it. */
+static void draw_down_row(const struct app *a, const struct row *r, struct frame *f,
+                          const struct layout *lay, int y, bool selected)
+{
+	char text[PROC_CMDLINE_MAX];
+	int x = 1;
+	for (int c = 0; c < lay->ncols && c < 2; c++) { /* PORT and PROTO */
+		x = lay->cols[c].x;
+		enum style st = cell(a, r, lay->cols[c].id, lay->cols[c].w, text, sizeof text);
+		if (layout_columns[lay->cols[c].id].right)
+			frame_put_right(f, y, x, lay->cols[c].w, st, text);
+		else
+			frame_put(f, y, x, lay->cols[c].w, st, text);
+		x += lay->cols[c].w + LAYOUT_GAP;
+	}
+	char down[160];
+	model_down_text(&a->model, r, down, sizeof down);
+	snprintf(text, sizeof text, "— %s", down);
+	frame_put(f, y, x, f->w - x, ST_GONE, text);
+	frame_put(f, y, 0, 1, ST_GONE, "◉");
+	frame_style(f, y, 0, f->w, selected ? ST_SELECTED_GONE : ST_GONE);
+}
+
 static void draw_row(const struct app *a, const struct row *r, struct frame *f,
                      const struct layout *lay, int y, bool selected)
 {
+	if (r->held) {
+		draw_down_row(a, r, f, lay, y, selected);
+		return;
+	}
 	for (int c = 0; c < lay->ncols; c++) {
 		char text[PROC_CMDLINE_MAX];
 		int x = lay->cols[c].x, w = lay->cols[c].w;
@@ -127,6 +154,8 @@ static void draw_row(const struct app *a, const struct row *r, struct frame *f,
 		frame_put(f, y, 0, 1, ST_GONE, "-");
 	else if (model_row_is_new(r, a->now))
 		frame_put(f, y, 0, 1, ST_NEW, "+");
+	else if (model_row_watched(&a->model, r))
+		frame_put(f, y, 0, 1, ST_NORMAL, "◉");
 	if (selected)
 		frame_style(f, y, 0, f->w, model_row_is_gone(r) ? ST_SELECTED_GONE : ST_SELECTED);
 	else if (model_row_is_gone(r))

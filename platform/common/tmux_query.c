@@ -32,6 +32,9 @@ struct tmux_query {
 	char *buf;
 	size_t nbuf, capbuf;
 	bool overflow;
+	/* display-messages under way: pid 0 for a free slot. */
+	pid_t msg_pid[TMUX_MESSAGES_MAX];
+	double msg_deadline[TMUX_MESSAGES_MAX];
 	/* The last answer. */
 	struct pane_list panes;
 	int rc;
@@ -281,8 +284,76 @@ static void start(struct tmux_query *q, double now)
 	q->deadline = now + TMUX_TIMEOUT_MS / 1000.0;
 }
 
+/* Reaps the messages that ended; kills (and reaps) one past its deadline, or every one when
+ * all is true. */
+static void reap_messages(struct tmux_query *q, double now, bool all)
+{
+	for (int i = 0; i < TMUX_MESSAGES_MAX; i++) {
+		pid_t pid = q->msg_pid[i];
+		if (pid <= 0)
+			continue;
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+		if (r == 0 && (all || now >= q->msg_deadline[i])) {
+			kill(pid, SIGKILL);
+			while ((r = waitpid(pid, NULL, 0)) < 0 && errno == EINTR)
+				;
+		}
+		if (r != 0 && !(r < 0 && errno == EINTR))
+			q->msg_pid[i] = 0;
+	}
+}
+
+void tmux_message_escape(const char *text, char *out, size_t len)
+{
+	size_t n = 0;
+	if (!len)
+		return;
+	for (const char *s = text; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		size_t need = c == '#' ? 2 : 1;
+		/* a UTF-8 character is cut whole: stop at its lead byte when it does not fit */
+		size_t whole = need;
+		if (c >= 0xc0)
+			for (const char *t = s + 1; ((unsigned char)*t & 0xc0) == 0x80; t++)
+				whole++;
+		if (n + whole >= len)
+			break;
+		if (c == '#')
+			out[n++] = '#';
+		out[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	}
+	out[n] = '\0';
+}
+
+int tmux_query_message(struct tmux_query *q, const char *text, double now)
+{
+	char sock[TMUX_SOCKET_MAX], why[TMUX_WHY_MAX], msg[512];
+	reap_messages(q, now, false);
+	if (!q->tmux_env || !q->tmux_env[0])
+		return -ENOTTY;
+	if (server_socket(q, sock, sizeof sock, why, sizeof why) < 0)
+		return -ENOENT;
+	int slot = -1;
+	for (int i = 0; i < TMUX_MESSAGES_MAX && slot < 0; i++)
+		if (q->msg_pid[i] == 0)
+			slot = i;
+	if (slot < 0)
+		return -EBUSY;
+	tmux_message_escape(text, msg, sizeof msg);
+	const char *const args[] = {"display-message", "-d", "5000", "--", msg, NULL};
+	int fd;
+	if (spawn(sock, args, false, &q->msg_pid[slot], &fd) < 0) {
+		q->msg_pid[slot] = 0;
+		return -ENOEXEC;
+	}
+	close(fd); /* display-message writes nothing */
+	q->msg_deadline[slot] = now + TMUX_TIMEOUT_MS / 1000.0;
+	return 0;
+}
+
 const struct pane_list *tmux_query_step(struct tmux_query *q, double now)
 {
+	reap_messages(q, now, false);
 	if (q->pid == 0 && now >= q->next_at) {
 		start(q, now);
 		/* A one-shot waits for this first answer, once. */
@@ -399,6 +470,7 @@ void tmux_query_free(struct tmux_query **q)
 	if (!q || !*q)
 		return;
 	stop_query(*q);
+	reap_messages(*q, 0, true);
 	panes_free(&(*q)->panes);
 	free((*q)->buf);
 	free((*q)->tmux_env);

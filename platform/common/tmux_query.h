@@ -25,6 +25,7 @@ enum {
 	TMUX_SWITCH_TIMEOUT_MS = 1000, /* the same for a switch */
 	TMUX_WHY_MAX = 256,
 	TMUX_SOCKET_MAX = 512,
+	TMUX_MESSAGES_MAX = 4, /* display-messages under way at once */
 };
 
 struct tmux_query;
@@ -54,6 +55,17 @@ int tmux_query_status(const struct tmux_query *q, char *why, size_t len);
  * row's process is in no tmux pane"), -ENOEXEC (tmux could not be run), -ETIMEDOUT, -EIO
  * ("tmux: " and the first line of its error). */
 int tmux_query_switch(struct tmux_query *q, const struct tmux_pane *p, char *why, size_t len);
+
+/* Shows text on the clients of devports's tmux session, without waiting: `tmux -S SOCKET
+ * display-message -d 5000 -- TEXT` with '#' doubled (no format, no #(command) is expanded) and
+ * control characters as spaces. At most TMUX_MESSAGES_MAX run at once; each is reaped by a
+ * later tmux_query_step (or killed after TMUX_TIMEOUT_MS), and by tmux_query_free. 0, -ENOTTY
+ * (not inside tmux), -ENOENT (no server), -EBUSY (too many under way), -ENOEXEC. */
+int tmux_query_message(struct tmux_query *q, const char *text, double now);
+
+/* Pure: text for display-message: '#' doubled, control characters as spaces, cut (on a whole
+ * UTF-8 character) to fit len. */
+void tmux_message_escape(const char *text, char *out, size_t len);
 
 /* Pure: the server's socket into out: $TMUX's first field when tmux_env is set and not empty,
  * else TMPDIR/tmux-UID/default with tmpdir ($TMUX_TMPDIR) or /tmp. 0, or -ENAMETOOLONG. */

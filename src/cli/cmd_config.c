@@ -53,6 +53,10 @@ static void describe(const struct config *c)
 	printf("\n%-15s%s", "hide_processes", c->nhide_processes ? "" : "(none)");
 	for (size_t i = 0; i < c->nhide_processes; i++)
 		printf("%s%s", i ? ", " : "", c->hide_processes[i]);
+	printf("\n%-15s%s", "watch", c->nwatch ? "" : "(none)");
+	for (size_t i = 0; i < c->nwatch; i++)
+		printf("%s%u/%s", i ? ", " : "", (unsigned)c->watch[i].port,
+		       c->watch[i].proto == PROTO_UDP ? "udp" : "tcp");
 	printf("\n");
 }
 
