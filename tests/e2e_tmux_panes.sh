@@ -11,9 +11,6 @@ DEVPORTS=${1:?usage: e2e_tmux_panes.sh DEVPORTS}
 need_tmux
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-INNER="dp-test-$$-inner"
-ti() { tmux -L "$INNER" "$@"; }
-INNER_SOCKET=
 inner_cleanup() {
 	ti kill-server 2>/dev/null || true
 	[ -n "$INNER_SOCKET" ] && rm -f "$INNER_SOCKET"
@@ -24,14 +21,7 @@ at_exit inner_cleanup
 # The outer server and its pane 't', where the inner client will run.
 start_pane 120 40
 
-# The inner server, in the foreground (-D) in a group of its own: it ends with the test.
-start_group tmux -L "$INNER" -D -f /dev/null </dev/null >/dev/null 2>&1
-for i in $(seq 50); do
-	ti ls >/dev/null 2>&1 && break
-	sleep 0.1
-done
-ti ls >/dev/null 2>&1 || fail "the inner tmux server did not start"
-INNER_SOCKET=$(ti display-message -p '#{socket_path}')
+start_inner_tmux "dp-test-$$-inner"
 # A clean shell that keeps what tmux gives a pane: TMUX (its server's socket) and TMUX_PANE.
 SH="env -i TMUX=\"\$TMUX\" TMUX_PANE=\"\$TMUX_PANE\" PATH=$PATH HOME=${HOME:-/root} TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
 ti new-session -d -s s1 -n dash -x 120 -y 40 "$SH"

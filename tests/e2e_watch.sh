@@ -13,9 +13,6 @@ DEVPORTS=${1:?usage: e2e_watch.sh DEVPORTS}
 need_tmux
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-INNER="dp-watch-$$"
-ti() { tmux -L "$INNER" "$@"; }
-INNER_SOCKET=
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dp-watch.XXXXXX")
 inner_cleanup() {
 	ti kill-server 2>/dev/null || true
@@ -36,13 +33,7 @@ fail() {
 # The outer server's pane 't', where the inner client runs.
 start_pane 120 40
 
-start_group tmux -L "$INNER" -D -f /dev/null </dev/null >/dev/null 2>&1
-for i in $(seq 50); do
-	ti ls >/dev/null 2>&1 && break
-	sleep 0.1
-done
-ti ls >/dev/null 2>&1 || fail "the inner tmux server did not start"
-INNER_SOCKET=$(ti display-message -p '#{socket_path}')
+start_inner_tmux "dp-watch-$$"
 SH="env -i TMUX=\"\$TMUX\" TMUX_PANE=\"\$TMUX_PANE\" XDG_CONFIG_HOME=$TMP PATH=$PATH HOME=${HOME:-/root} TERM=tmux-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile"
 ti new-session -d -s w -n dash -x 100 -y 30 "$SH"
 ti new-window -d -t w:1 -n srv "$SH"

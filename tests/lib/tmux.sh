@@ -140,3 +140,20 @@ import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
 PY
 }
+
+# start_inner_tmux NAME: a second tmux server, `tmux -L NAME`, for tests that need devports to
+# meet a tmux of its own (panes, messages): in the foreground (-D) in a process group of its own,
+# so that it ends with the test. Defines ti (tmux on that server) and sets INNER and INNER_SOCKET.
+INNER_SOCKET=
+start_inner_tmux() {
+	INNER=$1
+	ti() { tmux -L "$INNER" "$@"; }
+	start_group tmux -L "$INNER" -D -f /dev/null </dev/null >/dev/null 2>&1
+	local i
+	for i in $(seq 50); do
+		ti ls >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ti ls >/dev/null 2>&1 || fail "the inner tmux server did not start"
+	INNER_SOCKET=$(ti display-message -p '#{socket_path}')
+}
