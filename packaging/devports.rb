@@ -16,6 +16,7 @@ class Devports < Formula
   # Headers only: inspect's HTTP check opens the system's libcurl when it first runs.
   depends_on "curl" => :build
   depends_on "cjson"
+  depends_on "libyaml"
   depends_on "ncurses"
 
   def install

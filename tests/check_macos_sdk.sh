@@ -8,8 +8,8 @@
 # What a macOS build compiles (CMakeLists.txt, tests/CMakeLists.txt): the core (src/, src/kill/),
 # the CLI (src/cli/), the dashboard (ui/), the platform (platform/, common/, fake/, darwin/), and
 # the tests that are not Linux-only with their support files. The SDK has curses, curl and
-# libproc; cJSON and Criterion come from Homebrew on a Mac: here their headers are taken from
-# this host, and only them (a folder of two links searched after the SDK), so that no other
+# libproc; cJSON, libyaml and Criterion come from Homebrew on a Mac: here their headers are taken
+# from this host, and only them (a folder of three links searched after the SDK), so that no other
 # header of this host can stand in for one the SDK lacks.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,9 @@ for h in cjson criterion; do
 	[ -d "${inc:-/usr/include}/$h" ] || skip "no $h headers on this host (libcjson-dev, libcriterion-dev)"
 	ln -s "${inc:-/usr/include}/$h" "$extra/$h"
 done
+yaml_inc=$(pkg-config --variable=includedir yaml-0.1 2>/dev/null)
+[ -f "${yaml_inc:-/usr/include}/yaml.h" ] || skip "no yaml.h on this host (libyaml-dev)"
+ln -s "${yaml_inc:-/usr/include}/yaml.h" "$extra/yaml.h"
 
 # Linux-only tests and support files, as tests/CMakeLists.txt lists them: every name holding
 # "linux", and these.
