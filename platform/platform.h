@@ -223,6 +223,36 @@ void http_check_free(struct http_check **c);
 int platform_http_check(struct platform *p, const struct listener *l, int timeout_ms,
                         struct http_check **out);
 
+/* ---- A project's settings files: .devports.yml / .devports.json, healthcheck.yml ---- */
+
+struct cJSON;
+
+enum project_file_kind {
+	PROJECT_FILE_MAP = 0, /* .devports.yml, .devports.yaml, .devports.json: ports of projects */
+	PROJECT_FILE_HEALTH,  /* healthcheck.yml, healthcheck.yaml: health checks */
+	PROJECT_FILE_KIND_COUNT
+};
+
+struct project_file {
+	enum project_file_kind kind;
+	const char *dir;  /* the folder it lies in */
+	const char *path; /* dir, '/', its name */
+	const struct cJSON
+	    *doc;          /* its tree (YAML and JSON alike); NULL when it could not be read */
+	const char *error; /* why not ("PATH:3:1: invalid YAML: ..."), sanitized; "" with a doc */
+};
+
+/* Calls each(f, ctx) for every settings file in the project folders of s's listeners (their
+ * holders' proc_info.project_root; s may be NULL), then in cwd and cwd's own project root (cwd
+ * may be NULL), each folder once, in that order. Files are looked at at most every 2 s and read
+ * again only when they changed (platform/common/project_files.h), so a call costs a lookup per
+ * folder. f and what it points at are valid during the call only. Returns a hash of the files'
+ * paths and stamps: two calls that return the same found the same files with the same content.
+ * Works on every backend (the files are real files; a demo's folders usually hold none); p may
+ * be NULL. */
+uint64_t platform_project_files(struct platform *p, const struct snapshot *s, const char *cwd,
+                                void (*each)(const struct project_file *f, void *ctx), void *ctx);
+
 /* The one clock for intervals: seconds of CLOCK_MONOTONIC (since an arbitrary start). The core
  * library reads no clock; the dashboard, the CLI, the kill engine and the backends read this one
  * and pass the time on. */

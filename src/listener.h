@@ -43,8 +43,8 @@ struct proc_info {
 	const char *exe;     /* executable path; "" when unreadable */
 	/* The project the process works in: the nearest parent of cwd (or cwd itself) that holds
 	 * .git, package.json, pyproject.toml, Cargo.toml, go.mod, Gemfile, composer.json,
-	 * requirements.txt or Pipfile; "" when there is none. Filled by the platform layer
-	 * (platform/common/project_root.h). */
+	 * requirements.txt, Pipfile or .devports.yml/.yaml/.json; "" when there is none. Filled by
+	 * the platform layer (platform/common/project_root.h). */
 	const char *project_root;
 	/* The service unit that runs the process (systemd: "postgresql@15-main.service"; a user
 	 * unit too, never a login session's or a terminal's scope); "" when it runs in none or it

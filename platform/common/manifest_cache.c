@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "small_file.h"
 
 enum { SLOTS = 2 * MANIFEST_CACHE_MAX, MASK = SLOTS - 1 };
 _Static_assert((SLOTS & MASK) == 0, "manifest_cache: the slot count is a power of two");
@@ -115,48 +116,11 @@ static void note(struct entry *e, const char *file, const char *what)
 		         what);
 }
 
-/* Reads root/name into a malloc'd buffer: a regular file of at most MANIFEST_FILE_MAX bytes. 0,
- * -ENOENT (absent), -EFBIG, -EINVAL (not a regular file), or the error of open or read. */
 static int read_file(const char *root, const char *name, char **out, size_t *len)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", root, name);
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	int rc = 0;
-	char *buf = NULL;
-	size_t n = 0;
-	if (fstat(fd, &st) < 0)
-		rc = -errno;
-	else if (!S_ISREG(st.st_mode))
-		rc = -EINVAL;
-	else if (st.st_size > MANIFEST_FILE_MAX)
-		rc = -EFBIG;
-	else if (!(buf = malloc((size_t)st.st_size + 1)))
-		rc = -ENOMEM;
-	while (rc == 0 && n <= (size_t)st.st_size) {
-		ssize_t got = read(fd, buf + n, (size_t)st.st_size + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			rc = -errno;
-		else if (got == 0)
-			break;
-		else
-			n += (size_t)got;
-	}
-	if (rc == 0 && n > (size_t)st.st_size)
-		rc = -EFBIG; /* it grew while read */
-	close(fd);
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
+	return small_file_read(path, MANIFEST_FILE_MAX, out, len);
 }
 
 static void load(struct entry *e, const struct file *v, size_t n)
@@ -170,14 +134,11 @@ static void load(struct entry *e, const struct file *v, size_t n)
 		int rc = read_file(e->root, v[i].name, &text, &len);
 		if (rc == -ENOENT)
 			continue;
-		if (rc == -EFBIG)
-			note(e, v[i].name, "larger than 1 MiB: not read");
-		else if (rc == -EINVAL)
-			note(e, v[i].name, "not a regular file");
-		else if (rc < 0)
-			note(e, v[i].name, strerror(-rc));
-		if (rc < 0)
+		if (rc < 0) {
+			small_file_why(rc, MANIFEST_FILE_MAX, why, sizeof why);
+			note(e, v[i].name, why);
 			continue;
+		}
 		reads++;
 		if (manifest_parse(&e->m, v[i].kind, v[i].name, text, len, why, sizeof why) == 0)
 			e->any = true;

@@ -12,8 +12,10 @@
 #include <sys/stat.h>
 
 const char *const project_root_markers[] = {
-    ".git",    "package.json",  "pyproject.toml",   "Cargo.toml", "go.mod",
-    "Gemfile", "composer.json", "requirements.txt", "Pipfile",    NULL,
+    ".git",    "package.json",  "pyproject.toml", "Cargo.toml",
+    "go.mod",  "Gemfile",       "composer.json",  "requirements.txt",
+    "Pipfile", ".devports.yml", ".devports.yaml", ".devports.json",
+    NULL,
 };
 
 /* An open-addressing hash table (linear probing) of twice as many slots as entries, so a probe

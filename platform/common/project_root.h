@@ -18,11 +18,11 @@
 enum { PROJECT_ROOT_CACHE_MAX = 512 };
 
 /* Finds the nearest directory at or above cwd that holds a project marker (.git, package.json,
- * pyproject.toml, Cargo.toml, go.mod, Gemfile, composer.json, requirements.txt, Pipfile) and
- * writes it to out. The home directory and / never count (a dotfiles repo in ~ would claim
- * every process). Answers are cached per cwd and searched again as said above, so this costs one
- * lookup per call and one search per directory every few seconds. Not thread-safe. Returns 0, or
- * -ENOENT (out = "") when there is no project. */
+ * pyproject.toml, Cargo.toml, go.mod, Gemfile, composer.json, requirements.txt, Pipfile,
+ * .devports.yml/.yaml/.json) and writes it to out. The home directory and / never count (a dotfiles
+ * repo in ~ would claim every process). Answers are cached per cwd and searched again as said
+ * above, so this costs one lookup per call and one search per directory every few seconds. Not
+ * thread-safe. Returns 0, or -ENOENT (out = "") when there is no project. */
 int project_root_find(const char *cwd, char *out, size_t len);
 
 /* The same at a given time: now is in seconds of CLOCK_MONOTONIC (project_root_find passes the
