@@ -4,6 +4,8 @@
 #include "containers.h"
 #include "detect.h"
 #include "fake_backend.h"
+#include "health.h"
+#include "health_runner.h"
 #include "lineage.h"
 #include "manifest_cache.h"
 #include "panes.h"
@@ -286,4 +288,12 @@ int platform_http_check(struct platform *p, const struct listener *l, int timeou
 	if (l->proto != PROTO_TCP)
 		return -EINVAL;
 	return p->ops->http_check ? p->ops->http_check(p->impl, l, timeout_ms, out) : -ENOSYS;
+}
+
+int platform_health_open(struct platform *p, struct health_runner **out)
+{
+	*out = NULL;
+	if (p && p->kind == PLATFORM_FAKE)
+		return -ENOSYS; /* a demo sends nothing */
+	return health_runner_new(out);
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 enum platform_kind {
 	PLATFORM_NATIVE = 0, /* the OS backend */
@@ -252,6 +253,39 @@ struct project_file {
  * be NULL. */
 uint64_t platform_project_files(struct platform *p, const struct snapshot *s, const char *cwd,
                                 void (*each)(const struct project_file *f, void *ctx), void *ctx);
+
+/* ---- Health checks (health.h): run off the dashboard's turns, never blocking ---- */
+
+struct health_board;
+struct health_runner; /* the checks under way: at most HEALTH_IN_FLIGHT at once */
+
+/* Gathers the health checks: the healthcheck.yml files platform_project_files() finds (s, cwd),
+ * then the config's "health" section (config_health, the config file's tree; NULL: none), read
+ * by health_spec.h into b (health_board_set: a check already there keeps its history). b's
+ * messages are replaced: a file that could not be read or parsed is one error naming the file,
+ * line and column, and the rest goes on. Only when the files changed since the hash *seen (0 at
+ * first; updated) or force: otherwise nothing is read. Returns whether b was set again. */
+bool platform_health_load(struct platform *p, const struct snapshot *s, const char *cwd,
+                          const struct cJSON *config_health, struct health_board *b, uint64_t *seen,
+                          bool force);
+
+/* Opens a runner: 0 and *out set, or -ENOSYS (the fake backend: a demo sends nothing), -ENOMEM.
+ * The checks go through libcurl's multi interface (loaded on first use: curl_lib.h), http and
+ * response_time as GET or HEAD with no proxy and no redirect, tcp as a bare connection; times are
+ * libcurl's own (time to the first byte of the answer, or to the connection), not the loop's. */
+int platform_health_open(struct platform *p, struct health_runner **out);
+/* Starts b's checks that are due at monotonic now (HEALTH_IN_FLIGHT at most under way; with
+ * b->once only those that have no result yet), moves those under way on without waiting, and
+ * records the finished ones (health_board_record, `at` = wall). Returns true when a result was
+ * recorded. A check that left the board meanwhile is dropped. */
+bool health_runner_step(struct health_runner *r, struct health_board *b, double now, time_t wall);
+/* Whether checks are under way. */
+bool health_runner_busy(const struct health_runner *r);
+/* Waits at most timeout_ms for the checks' sockets or extra_fd (-1: none) to be ready (steps
+ * nothing). Returns true when extra_fd became readable. */
+bool health_runner_wait(struct health_runner *r, int extra_fd, int timeout_ms);
+/* Stops what is under way and frees; *r becomes NULL. NULL-safe. */
+void health_runner_free(struct health_runner **r);
 
 /* The one clock for intervals: seconds of CLOCK_MONOTONIC (since an arbitrary start). The core
  * library reads no clock; the dashboard, the CLI, the kill engine and the backends read this one

@@ -34,6 +34,8 @@ static void free_lists(struct config *c)
 	free(c->hide_ports);
 	free(c->hide_processes);
 	free(c->watch);
+	cJSON_Delete(c->health);
+	c->health = NULL;
 	c->watch = NULL;
 	c->nwatch = 0;
 	c->labels = c->expect = NULL;
@@ -303,6 +305,14 @@ static int read_watch(const struct reader *r, const cJSON *v, const char *key)
 	return 0;
 }
 
+/* Kept as a tree: the health checks read it with healthcheck.yml's reader (health_spec.h). */
+static int read_health(const struct reader *r, const cJSON *v, const char *key)
+{
+	if (!cJSON_IsObject(v))
+		return fail(r, key, "expected an object like {\"services\": {...}}");
+	return (r->c->health = cJSON_Duplicate(v, true)) ? 0 : -ENOMEM;
+}
+
 static const struct config_key {
 	const char *name;
 	int (*read)(const struct reader *r, const cJSON *v, const char *key);
@@ -316,6 +326,7 @@ static const struct config_key {
     {.name = "hide_ports", .read = read_hide_ports},
     {.name = "hide_processes", .read = read_hide_processes},
     {.name = "watch", .read = read_watch},
+    {.name = "health", .read = read_health},
     {.name = "comment", .read = NULL},
 };
 
@@ -346,7 +357,7 @@ static int read_document(const struct reader *r, const cJSON *doc)
 			warn(r,
 			     "unknown key \"%s\" ignored (known: interval, sort, show_udp, "
 			     "show_dynamic, labels, expect, hide_ports, hide_processes, "
-			     "watch)",
+			     "watch, health)",
 			     name);
 			continue;
 		}

@@ -10,6 +10,7 @@
  *    "hide_ports": [631, "49152-65535"],    ports or ranges the dashboard folds away (a shows)
  *    "hide_processes": ["spotify"],         process names the dashboard folds away
  *    "watch": [5432, "3000", "8000/udp"],   ports the dashboard watches (TCP unless "/udp")
+ *    "health": {"services": {...}},         health checks, healthcheck.yml's shape (health_spec.h)
  *    "comment": "anything"}                 ignored
  *
  * A port key is "PORT" (TCP and UDP), "PORT/tcp" or "PORT/udp". Every member is optional. A file
@@ -25,6 +26,8 @@
 #include <stdint.h>
 
 #include "listener.h"
+
+struct cJSON;
 
 enum {
 	CONFIG_WATCH_MAX = 64,
@@ -65,6 +68,8 @@ struct config {
 	size_t nhide_processes;
 	struct config_watch *watch; /* at most CONFIG_WATCH_MAX, no two alike */
 	size_t nwatch;
+	struct cJSON *health; /* "health": an object, read by health_spec.h when checks are gathered
+	                         (its own messages then); NULL when not given */
 
 	/* What loading found, for messages and `devports config check`. */
 	char path[PROC_PATH_MAX]; /* where the file was looked for; "" when there is nowhere */
