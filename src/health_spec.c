@@ -303,11 +303,11 @@ static void read_check(struct reading *r, const cJSON *c, const char *service, c
 	shown(tname, sizeof tname, type->valuestring);
 	if (listed(unsupported_types, type->valuestring) ||
 	    cJSON_GetObjectItemCaseSensitive(c, "command")) {
-		error(r,
-		      "%s: type %s%s is not supported (devports runs http, tcp and "
-		      "response_time checks); skipped",
-		      where, tname,
-		      cJSON_GetObjectItemCaseSensitive(c, "command") ? " with a command" : "");
+		warning(r,
+		        "%s: type %s%s is not supported (devports runs http, tcp and "
+		        "response_time checks); skipped",
+		        where, tname,
+		        cJSON_GetObjectItemCaseSensitive(c, "command") ? " with a command" : "");
 		return;
 	}
 	int t = -1;
@@ -364,10 +364,10 @@ static void read_service(struct reading *r, const cJSON *svc)
 		char key[48];
 		shown(key, sizeof key, m->string);
 		if (listed(unsupported_sections, m->string))
-			error(r,
-			      "%s.%s: alerts are not supported (devports only shows health); "
-			      "ignored",
-			      where, key);
+			warning(r,
+			        "%s.%s: alerts are not supported (devports only shows health); "
+			        "ignored",
+			        where, key);
 		else if (strcmp(m->string, "checks") != 0 && strcmp(m->string, "description"))
 			warning(r, "%s: unknown key %s, ignored", where, key);
 	}
@@ -406,10 +406,10 @@ void health_spec_read(struct health_specs *s, const cJSON *doc, const char *labe
 		char key[48];
 		shown(key, sizeof key, m->string);
 		if (listed(unsupported_sections, m->string))
-			error(&r,
-			      "%s: alerts are not supported (devports only shows health); "
-			      "ignored",
-			      key);
+			warning(&r,
+			        "%s: alerts are not supported (devports only shows health); "
+			        "ignored",
+			        key);
 		else if (strcmp(m->string, "services") && strcmp(m->string, "allow_remote") &&
 		         strcmp(m->string, "version") && strcmp(m->string, "comment"))
 			warning(&r, "unknown key %s, ignored", key);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "annotate.h"
+#include "health_json.h"
 #include "panes.h"
 #include "ranges.h"
 
@@ -177,6 +178,12 @@ static int put_indented(FILE *out, const char *text)
 int json_out_write(FILE *out, const struct snapshot *s, const char *backend,
                    const struct config *cfg)
 {
+	return json_out_write_health(out, s, backend, cfg, NULL);
+}
+
+int json_out_write_health(FILE *out, const struct snapshot *s, const char *backend,
+                          const struct config *cfg, const struct health_board *health)
+{
 	char now[32];
 	struct annotator ann;
 	if (annotator_init(&ann, &s->set, (enum reach_kernel)s->kernel, cfg) < 0)
@@ -198,7 +205,13 @@ int json_out_write(FILE *out, const struct snapshot *s, const char *backend,
 	for (size_t i = 0; rc == 0 && i < s->set.n; i++) {
 		struct annotation a;
 		annotator_get(&ann, i, &a);
-		cJSON *item = json_out_listener(&s->set.v[i], &a);
+		const struct listener *l = &s->set.v[i];
+		cJSON *item = json_out_listener(l, &a);
+		if (item)
+			cJSON_AddItemToObject(item, "health",
+			                      l->proto == PROTO_TCP
+			                          ? health_json_port(health, l->port)
+			                          : cJSON_CreateNull());
 		char *one = item ? cJSON_Print(item) : NULL;
 		cJSON_Delete(item);
 		if (!one)

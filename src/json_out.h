@@ -24,6 +24,12 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a);
 int json_out_write(FILE *out, const struct snapshot *s, const char *backend,
                    const struct config *cfg);
 
+struct health_board;
+/* json_out_write with each TCP listener's "health" (health_json.h: the checks of its port on
+ * health, maybe []; null for UDP and when health is NULL, the checks not run). */
+int json_out_write_health(FILE *out, const struct snapshot *s, const char *backend,
+                          const struct config *cfg, const struct health_board *health);
+
 /* The same document as a malloc'd, NUL-terminated string (free() it), or NULL when out of
  * memory. */
 char *json_out_snapshot(const struct snapshot *s, const char *backend, const struct config *cfg);

@@ -30,6 +30,8 @@ static const struct command {
      "one line for a status bar: the dev servers"},
     {"wait", cmd_wait, "wait PORT [--open|--free] [--http] [--timeout S] [-q]",
      "until PORT listens (or is free, or answers HTTP)"},
+    {"health", cmd_health, "health [--json]",
+     "run every health check once (exit 0 all pass, 1 some fail)"},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
@@ -89,7 +91,8 @@ static void usage(FILE *out)
 	        "             ~/.config/devports/config.json (devports config check reads it)\n"
 	        "dashboard keys, files, environment: man devports\n"
 	        "exit codes: 0 ok, 1 not found (who: PORT is free; kill: PORT is still held;\n"
-	        "            free: no free port; config check: no file; wait: timed out),\n"
+	        "            free: no free port; config check: no file; wait: timed out;\n"
+	        "            health: a check is failing or down),\n"
 	        "            2 error; wait: 128 + the signal when interrupted\n");
 }
 

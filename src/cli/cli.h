@@ -81,6 +81,17 @@ int cmd_status(const struct cli_opts *o);
  * or until it binds on 127.0.0.1, ::1, 0.0.0.0 and :: (--free). Exit 0 reached, 1 timed out
  * (default 30 s; 0: no limit), 2 on an error; SIGINT or SIGTERM ends it with 128 + the signal. */
 int cmd_wait(const struct cli_opts *o);
+/* `health [--json]`: every health check (healthcheck.yml in this folder, its project root and the
+ * listeners' projects; the config's "health") run once, one line each; exit 0 all ok or slow, 1
+ * some failing or down, 2 an error (a file or section with an error, a check that could not run,
+ * no checks at all, a demo). */
+int cmd_health(const struct cli_opts *o);
+
+struct health_board;
+/* For --json: gathers the checks into b (health_board_init'ed; messages on stderr), keeps those
+ * whose TCP port is listened on in s, and runs them once. false when they could not be run. */
+bool cli_health_for(const struct cli_opts *o, struct platform *p, const struct snapshot *s,
+                    struct health_board *b);
 
 /* Reads the PORT argument of `cmd` (o->args[0]; when absent: dflt, or an error when dflt is 0).
  * A port is a whole number from 1 to 65535 — never a pid. Prints a one-line error and returns

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "health.h"
 #include "json_out.h"
 #include "snapshot.h"
 #include "text_out.h"
@@ -31,8 +32,13 @@ int cmd_list(const struct cli_opts *o)
 		return EXIT_ERROR;
 	int exit_code = EXIT_OK;
 	if (o->json) {
-		if (json_out_write(stdout, &s, platform_name(p), o->config) < 0)
+		struct health_board health;
+		health_board_init(&health);
+		bool ran = cli_health_for(o, p, &s, &health);
+		if (json_out_write_health(stdout, &s, platform_name(p), o->config,
+		                          ran ? &health : NULL) < 0)
 			exit_code = EXIT_ERROR;
+		health_board_free(&health);
 	} else if (text_out_table(stdout, &s, o->config, stdout_width()) < 0) {
 		exit_code = EXIT_ERROR;
 	}

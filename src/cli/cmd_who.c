@@ -5,6 +5,7 @@
 
 #include "annotate.h"
 #include "cli.h"
+#include "health.h"
 #include "json_out.h"
 #include "kill_plan.h"
 #include "snapshot.h"
@@ -113,8 +114,13 @@ int cmd_who(const struct cli_opts *o)
 	s.set.n = n;
 	int exit_code = n ? EXIT_OK : EXIT_NOT_FOUND;
 	if (o->json) {
-		if (json_out_write(stdout, &s, platform_name(p), o->config) < 0)
+		struct health_board health;
+		health_board_init(&health);
+		bool ran = cli_health_for(o, p, &s, &health);
+		if (json_out_write_health(stdout, &s, platform_name(p), o->config,
+		                          ran ? &health : NULL) < 0)
 			exit_code = EXIT_ERROR;
+		health_board_free(&health);
 	} else if (print_text(&s, o->config, port) < 0) {
 		exit_code = EXIT_ERROR;
 	}
