@@ -9,10 +9,11 @@
 
 #include "app.h"
 #include "fake_backend.h"
+#include "health.h"
 #include "keys.h"
 #include "panes.h"
-#include <curses.h>
 #include "sanitize.h"
+#include <curses.h>
 
 enum { EPOCH = 1795000000 }; /* a fixed wall clock: uptimes read the same on every run */
 
@@ -23,7 +24,7 @@ static struct platform *p;
 static void play_scenario(const char *path, double seconds)
 {
 	struct platform_opts o = {
-		.kind = PLATFORM_FAKE, .scenario_epoch = EPOCH, .scenario_path = path};
+	    .kind = PLATFORM_FAKE, .scenario_epoch = EPOCH, .scenario_path = path};
 	cr_assert_eq(platform_open(&p, &o), 0);
 	app_init(&a, 1.0);
 	a.platform = p;
@@ -240,11 +241,19 @@ Test(frames, kill_box_100x30)
 
 /* tmux panes as the native backend names them (the fake backend has no tmux): two rows of the
  * built-in scenario run in panes of the session "work", set by hand on the model's rows. */
-static struct tmux_pane pane_web = {.pid = 4000, .id = 7, .window = 2, .pane = 1,
-                                    .session = "work", .window_name = "web",
+static struct tmux_pane pane_web = {.pid = 4000,
+                                    .id = 7,
+                                    .window = 2,
+                                    .pane = 1,
+                                    .session = "work",
+                                    .window_name = "web",
                                     .command = "node"};
-static struct tmux_pane pane_api = {.pid = 4100, .id = 9, .window = 3, .pane = 0,
-                                    .session = "a-long-session-name", .window_name = "api",
+static struct tmux_pane pane_api = {.pid = 4100,
+                                    .id = 9,
+                                    .window = 3,
+                                    .pane = 0,
+                                    .session = "a-long-session-name",
+                                    .window_name = "api",
                                     .command = "python3"};
 
 static void give_panes(void)
@@ -288,4 +297,84 @@ Test(frames, inspect_with_a_pane_100x30)
 		app_key(&a, KEY_DOWN);
 	cr_assert_eq(app_key(&a, 'i'), REACT_REDRAW);
 	check("inspect-pane-100x30", 100, 30);
+}
+
+/* Health checks with results injected on the board (the fake backend runs none): ok, a 500, slow,
+ * down, and one not run yet, on ports of the built-in scenario. */
+static void give_health(void)
+{
+	static const struct {
+		const char *service;
+		enum health_type type;
+		uint16_t port;
+		const char *url;
+	} checks[] = {
+	    {"shop-web", HEALTH_HTTP, 3000, "http://localhost:3000/health"},
+	    {"api", HEALTH_HTTP, 5001, "http://localhost:5001/health"},
+	    {"admin-ui", HEALTH_RESPONSE_TIME, 5173, "http://localhost:5173/"},
+	    {"database", HEALTH_TCP, 5432, "tcp://localhost:5432"},
+	    {"api-workers", HEALTH_HTTP, 8003, "http://localhost:8003/"},
+	};
+	struct health_spec v[5];
+	for (size_t i = 0; i < 5; i++) {
+		v[i] = (struct health_spec){.type = checks[i].type,
+		                            .port = checks[i].port,
+		                            .timeout_ms = 1000,
+		                            .interval_ms = 10000,
+		                            .key = i + 1};
+		snprintf(v[i].service, sizeof v[i].service, "%s", checks[i].service);
+		snprintf(v[i].url, sizeof v[i].url, "%s", checks[i].url);
+		snprintf(v[i].source, sizeof v[i].source, "/home/dev/shop/healthcheck.yml");
+	}
+	v[2].threshold_ms = 1000;
+	v[2].warning_ms = 300;
+	cr_assert_eq(health_board_set(&a.health, v, 5), 0);
+	static const struct health_run runs[] = {
+	    {HEALTH_ANSWERED, 200, 12, ""},
+	    {HEALTH_ANSWERED, 500, 4, ""},
+	    {HEALTH_ANSWERED, 200, 840, ""},
+	    {HEALTH_REFUSED, 0, 0, "connection refused"},
+	};
+	for (size_t i = 0; i < 4; i++) {
+		struct health_result r;
+		for (int k = 0; k < (i == 0 ? 3 : 1); k++) { /* shop-web: a history */
+			struct health_run run = runs[i];
+			if (i == 0 && k == 0)
+				run = (struct health_run){HEALTH_ANSWERED, 503, 8, ""};
+			health_judge(&a.health.v[i].spec, &run, &r);
+			r.at = EPOCH - 30 + 10 * k;
+			health_board_record(&a.health, i, &r, a.now);
+		}
+	}
+}
+
+Test(frames, health_column_120x30)
+{
+	play(13);
+	give_health();
+	check("health-120x30", 120, 30);
+}
+
+Test(frames, health_column_80x24)
+{
+	play(13);
+	give_health();
+	check("health-80x24", 80, 24);
+}
+
+Test(frames, health_column_60x20)
+{
+	play(13);
+	give_health();
+	check("health-60x20", 60, 20);
+}
+
+Test(frames, inspect_with_health_checks_100x30)
+{
+	play(13);
+	give_health();
+	while (model_selected(&a.model)->l.port != 3000)
+		app_key(&a, KEY_DOWN);
+	cr_assert_eq(app_key(&a, 'i'), REACT_REDRAW);
+	check("inspect-health-100x30", 100, 30);
 }

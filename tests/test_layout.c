@@ -29,14 +29,34 @@ static void check_no_overlap(const struct layout *l, int width)
 Test(layout, every_column_at_120)
 {
 	struct layout l;
-	layout_compute(120, 30, true, &l);
+	layout_compute_all(120, 30, true, true, &l);
 	cr_assert_not(l.too_small);
 	cr_assert_eq(l.ncols, COL_ID_COUNT);
 	check_no_overlap(&l, 120);
+	layout_compute(120, 30, true, &l);
+	cr_assert_eq(l.ncols, COL_ID_COUNT - 1, "every column but HEALTH without health checks");
+	cr_assert_eq(layout_find(&l, COL_HEALTH), -1);
 	layout_compute(120, 30, false, &l);
-	cr_assert_eq(l.ncols, COL_ID_COUNT - 1, "every column but PANE without tmux panes");
+	cr_assert_eq(l.ncols, COL_ID_COUNT - 2, "nor PANE without tmux panes");
 	cr_assert_eq(layout_find(&l, COL_PANE), -1);
 	check_no_overlap(&l, 120);
+}
+
+/* With health checks, HEALTH comes before the pid and keeps its place down to 60 columns; at 40
+ * the essential columns come first. */
+Test(layout, the_health_column_only_with_checks_and_before_the_pid)
+{
+	struct layout l;
+	layout_compute_all(80, 24, false, true, &l);
+	cr_assert_geq(layout_find(&l, COL_HEALTH), 0);
+	cr_assert_lt(layout_find(&l, COL_HEALTH), layout_find(&l, COL_PID));
+	cr_assert_geq(l.cols[layout_find(&l, COL_HEALTH)].w, layout_columns[COL_HEALTH].pref);
+	layout_compute_all(40, 20, true, true, &l);
+	cr_assert_eq(layout_find(&l, COL_HEALTH), -1);
+	for (int w = 40; w <= 300; w++) {
+		layout_compute_all(w, 20, true, true, &l);
+		check_no_overlap(&l, w);
+	}
 }
 
 /* With tmux panes, the PANE column comes before the pid: at 60 columns it takes the pid's place,

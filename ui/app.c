@@ -22,6 +22,7 @@ void app_init(struct app *a, double interval)
 void app_free(struct app *a)
 {
 	app_detail_close(a);
+	app_health_free(a);
 	kill_job_free(&a->kill);
 	model_free(&a->model);
 	snapshot_free(&a->snap);
@@ -115,6 +116,7 @@ void app_use_config(struct app *a, const struct config *cfg, bool interval_given
 	a->model.cfg = cfg;
 	if (!cfg)
 		return;
+	a->health_config = cfg->health;
 	if (cfg->interval > 0 && !interval_given)
 		a->interval = cfg->interval;
 	if (cfg->sort >= 0 && cfg->sort < SORT_COUNT)
@@ -140,10 +142,11 @@ bool app_tick(struct app *a)
 	platform_tick(a->platform); /* tmux's query: ended on time even between slow polls */
 	bool changed = app_kill_tick(a);
 	changed |= app_detail_tick(a);
+	changed |= app_health_tick(a);
 	return changed;
 }
 
 bool app_busy(const struct app *a)
 {
-	return app_kill_busy(a) || app_detail_busy(a);
+	return app_kill_busy(a) || app_detail_busy(a) || app_health_busy(a);
 }

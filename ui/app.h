@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "frame.h"
+#include "health.h"
 #include "kill.h"
 #include "model.h"
 #include "platform.h"
@@ -69,6 +70,18 @@ struct app {
 	 * come at once than fit. */
 	struct app_notice notices[APP_NOTICES_MAX];
 	size_t nnotices;
+
+	/* Health checks (health.h): the board the HEALTH column and inspect show, filled by the
+	 * runner from app_tick (ui/app_health.c); tests fill it by hand (health_board_set and
+	 * health_board_record: the fake backend runs no checks). */
+	struct health_board health;
+	struct health_runner *health_run;  /* NULL until opened, and on the fake backend */
+	int health_rc;                     /* platform_health_open's: -ENOSYS on the fake backend */
+	uint64_t health_seen;              /* the project files' hash the board was read from */
+	uint64_t health_said;              /* a hash of the messages last told */
+	double health_load_at;             /* monotonic time of the next look at the files */
+	const struct cJSON *health_config; /* the config's "health" section, or NULL */
+	char cwd[4096];                    /* where devports runs: its healthcheck.yml counts too */
 
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
 	size_t scroll;      /* first model line shown */

@@ -139,8 +139,8 @@ bool app_detail_busy(const struct app *a)
 bool app_wait(struct app *a, int fd, int timeout_ms)
 {
 	struct http_check *c = pending_http(a);
-	if (!c)
-		return false;
+	if (!c) /* the health checks' sockets, when some are under way */
+		return app_health_wait(a, fd, timeout_ms);
 	http_check_wait(c, fd, timeout_ms);
 	return true;
 }

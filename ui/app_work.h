@@ -9,5 +9,10 @@ bool app_kill_tick(struct app *a);
 bool app_kill_busy(const struct app *a);
 bool app_detail_tick(struct app *a);
 bool app_detail_busy(const struct app *a);
+bool app_health_tick(struct app *a);
+bool app_health_busy(const struct app *a);
+/* Waits on the health checks' sockets and fd, when checks are under way (app_wait). */
+bool app_health_wait(struct app *a, int fd, int timeout_ms);
+void app_health_free(struct app *a);
 
 #endif

@@ -11,6 +11,7 @@ enum col_id {
 	COL_LABEL,
 	COL_PROJECT,
 	COL_PANE,
+	COL_HEALTH,
 	COL_PID,
 	COL_USER,
 	COL_ADDRESS,
@@ -42,6 +43,10 @@ struct layout {
 /* panes: some row runs in a tmux pane, so the PANE column is one to show; without it the
  * column is left out whatever the width. */
 void layout_compute(int width, int height, bool panes, struct layout *out);
+
+/* The same with the HEALTH column one to show too when health is true (a health check targets
+ * some port: health.h); without it the column is left out whatever the width. */
+void layout_compute_all(int width, int height, bool panes, bool health, struct layout *out);
 
 /* The column's slot in a layout, or -1 when it is not shown. */
 int layout_find(const struct layout *l, enum col_id id);

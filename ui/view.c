@@ -28,7 +28,7 @@ void app_draw(struct app *a, struct frame *f)
 {
 	struct layout lay;
 	frame_clear(f);
-	layout_compute(f->w, f->h, model_any_pane(&a->model), &lay);
+	layout_compute_all(f->w, f->h, model_any_pane(&a->model), a->health.n > 0, &lay);
 	if (lay.too_small) {
 		frame_put(f, 0, 0, f->w, ST_ERROR, "terminal too small");
 		if (f->h > 1)

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "detail.h"
+#include "health.h"
 #include "panes.h"
 #include "views.h"
 
@@ -138,6 +139,39 @@ static void tmux_line(const struct detail *d, char *buf, size_t len)
 	}
 }
 
+/* The health checks of the listener's port, each on up to two lines: its latest result, what it
+ * does and its history, latest first ("history ok ok 500 down"). */
+static void health_lines(const struct app *a, const struct listener *l, struct line *v, int *n)
+{
+	const struct health_board *b = &a->health;
+	int shown = 0;
+	for (size_t i = 0; l->proto == PROTO_TCP && i < b->n && *n < LINES_MAX - 2; i++) {
+		const struct health_entry *e = &b->v[i];
+		if (e->spec.port != l->port)
+			continue;
+		const struct health_result *r = health_entry_last(e);
+		char spec[256], past[HEALTH_HISTORY * 12] = "";
+		size_t o = 0;
+		health_spec_describe(&e->spec, spec, sizeof spec);
+		for (size_t k = 0; k < e->nhistory && o < sizeof past; k++) {
+			const struct health_result *h = health_entry_past(e, k);
+			if (h->state == HEALTH_FAILING && h->status)
+				o += (size_t)snprintf(past + o, sizeof past - o, " %d", h->status);
+			else
+				o += (size_t)snprintf(past + o, sizeof past - o, " %s",
+				                      health_state_names[h->state]);
+		}
+		struct line *hl = add(v, n, shown++ ? "" : "health", 2);
+		snprintf(hl->text, TEXT_MAX, "%s %s: %s%s%s · %s%s%s", e->spec.service,
+		         health_type_names[e->spec.type],
+		         health_state_names[r ? r->state : HEALTH_PENDING], r ? ", " : "",
+		         r ? r->text : "", spec, past[0] ? " · history" : "", past);
+		hl->st = !r || r->state == HEALTH_OK ? ST_NORMAL
+		         : r->state == HEALTH_SLOW   ? ST_HINT
+		                                     : ST_ERROR;
+	}
+}
+
 static int compose(const struct app *a, const struct detail *d, struct line *v)
 {
 	const struct listener *l = &d->row.l;
@@ -190,6 +224,7 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 	connections(d, add(v, &n, "clients", 1)->text, TEXT_MAX);
 	struct line *h = add(v, &n, "HTTP", 2);
 	http(d, h->text, TEXT_MAX, &h->st);
+	health_lines(a, l, v, &n);
 	const struct hint_list *hints = model_row_hints(&d->row);
 	for (size_t i = 0; i < hints->n && n < LINES_MAX; i++) {
 		struct line *hl = add(v, &n, i ? "" : "hints", 2);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "health.h"
 #include "panes.h"
 #include "sanitize.h"
 #include "views.h"
@@ -36,6 +37,16 @@ static void draw_header(const struct model_line *ln, struct frame *f, int y)
 	frame_put(f, y, 1, f->w - 1, ST_GROUP, text);
 }
 
+/* The style of a HEALTH cell. */
+static enum style health_style(enum health_state st)
+{
+	static const enum style styles[HEALTH_STATE_COUNT] = {
+	    [HEALTH_PENDING] = ST_DIM,   [HEALTH_OK] = ST_NORMAL,  [HEALTH_SLOW] = ST_HINT,
+	    [HEALTH_FAILING] = ST_ERROR, [HEALTH_DOWN] = ST_ERROR, [HEALTH_ERROR] = ST_ERROR,
+	};
+	return styles[st];
+}
+
 /* The text of one cell and the style it is drawn in (before row-wide styles apply). */
 static enum style cell(const struct app *a, const struct row *r, enum col_id id, int w, char *buf,
                        size_t len)
@@ -63,6 +74,10 @@ static enum style cell(const struct app *a, const struct row *r, enum col_id id,
 		else
 			buf[0] = '\0';
 		return ST_NORMAL;
+	case COL_HEALTH:
+		return health_style(l->proto == PROTO_TCP
+		                        ? health_board_cell(&a->health, l->port, buf, len)
+		                        : (buf[0] = '\0', HEALTH_PENDING));
 	case COL_PID:
 		if (l->owner_hidden)
 			snprintf(buf, len, "-");

@@ -1,0 +1,81 @@
+/* app_health.c - the dashboard's health checks: the files looked at again every second (read
+ * only when they changed), due checks started and finished ones recorded from the loop's turns,
+ * never waiting (platform.h: platform_health_*). What the files say wrong goes to the status
+ * line and the event log. */
+#include <stdio.h>
+
+#include "app.h"
+#include "app_work.h"
+#include "hash.h"
+
+enum { HEALTH_MESSAGE_SECONDS = 10 };
+
+/* Every error and warning of a new reading into the event log; the first in the status line. */
+static void tell(struct app *a)
+{
+	const struct health_board *b = &a->health;
+	char line[HEALTH_MESSAGE_MAX + 32];
+	uint64_t said = HASH_SEED; /* the same messages again (another folder came) are not news */
+	for (size_t i = 0; i < b->nerrors; i++)
+		said = hash_str(said, b->errors[i]);
+	for (size_t i = 0; i < b->nwarnings; i++)
+		said = hash_str(said, b->warnings[i]);
+	if (said == a->health_said)
+		return;
+	a->health_said = said;
+	for (size_t i = 0; i < b->nerrors; i++) {
+		snprintf(line, sizeof line, "health: %s", b->errors[i]);
+		model_note(&a->model, a->wall, line);
+	}
+	for (size_t i = 0; i < b->nwarnings; i++) {
+		snprintf(line, sizeof line, "health: warning: %s", b->warnings[i]);
+		model_note(&a->model, a->wall, line);
+	}
+	if (b->nerrors || b->nwarnings) {
+		snprintf(line, sizeof line, "health: %s%s",
+		         b->nerrors ? b->errors[0] : b->warnings[0],
+		         b->nerrors + b->nwarnings > 1 ? " (more: e shows events)" : "");
+		app_warn(a, line, HEALTH_MESSAGE_SECONDS);
+	}
+}
+
+bool app_health_tick(struct app *a)
+{
+	if (!a->platform || a->health_rc < 0)
+		return false;
+	if (!a->health_run) {
+		a->health_rc = platform_health_open(a->platform, &a->health_run);
+		if (a->health_rc < 0)
+			return false; /* a demo: the board stays as tests fill it */
+	}
+	bool changed = false;
+	if (a->now >= a->health_load_at) {
+		a->health_load_at = a->now + 1.0;
+		if (platform_health_load(a->platform, &a->snap, a->cwd, a->health_config,
+		                         &a->health, &a->health_seen, false)) {
+			tell(a);
+			changed = true;
+		}
+	}
+	changed |= health_runner_step(a->health_run, &a->health, a->now, a->wall);
+	return changed;
+}
+
+bool app_health_busy(const struct app *a)
+{
+	return health_runner_busy(a->health_run);
+}
+
+bool app_health_wait(struct app *a, int fd, int timeout_ms)
+{
+	if (!health_runner_busy(a->health_run))
+		return false;
+	health_runner_wait(a->health_run, fd, timeout_ms);
+	return true;
+}
+
+void app_health_free(struct app *a)
+{
+	health_runner_free(&a->health_run);
+	health_board_free(&a->health);
+}
