@@ -22,7 +22,7 @@ _devports_ports()
 		awk '$1 ~ /^[0-9]+$/ && $2 ~ /^(tcp|udp)/ { print $1 }' | sort -un
 }
 
-_devports_commands="list who kill free status wait config"
+_devports_commands="list who kill free status wait config health"
 
 _devports()
 {

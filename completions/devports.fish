@@ -11,7 +11,7 @@ function __devports_ports
         string replace -r '^ *(\d+)\s+(\S+)\s+(\S+)\s+\S+\s+\S+\s+(\S+).*' '$1\t$4 $3 $2' | sort -u -n -k1,1
 end
 
-set -l commands list who kill free status wait config
+set -l commands list who kill free status wait config health
 complete -c devports -f
 complete -c devports -n "not __fish_seen_subcommand_from $commands" -a list -d 'every listener as a table (or JSON)'
 complete -c devports -n "not __fish_seen_subcommand_from $commands" -a who -d 'who holds PORT'
@@ -20,6 +20,7 @@ complete -c devports -n "not __fish_seen_subcommand_from $commands" -a free -d '
 complete -c devports -n "not __fish_seen_subcommand_from $commands" -a status -d 'one line for a status bar: the dev servers'
 complete -c devports -n "not __fish_seen_subcommand_from $commands" -a wait -d 'until PORT listens (or is free, or answers HTTP)'
 complete -c devports -n "not __fish_seen_subcommand_from $commands" -a config -d 'check the config file, or say where it is'
+complete -c devports -n "not __fish_seen_subcommand_from $commands" -a health -d 'run every health check once (exit 0 all pass, 1 some fail)'
 complete -c devports -n "__fish_seen_subcommand_from who kill wait" -a '(__devports_ports)'
 complete -c devports -n "__fish_seen_subcommand_from config" -a 'check path'
 

@@ -36,7 +36,7 @@ expect() { # expect WANT WORD...
 
 [ "$(complete -p devports)" = "complete -F _devports devports" ] || fail "complete -p: $(complete -p devports)"
 expect "kill" devports k
-expect "list who kill free status wait config" devports ""
+expect "list who kill free status wait config health" devports ""
 expect "wait" devports wa
 expect "--timeout" devports wait 5432 --ti
 expect "--tmux" devports status --tm
