@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "health.h"
 #include "health_spec.h"
+#include "platform.h"
 #include "sanitize.h"
 #include "yaml_doc.h"
 
@@ -401,4 +403,42 @@ Test(health, the_board_keeps_history_across_a_reload_and_shows_the_worst)
 	char line[256];
 	health_entry_line(&board.v[0], line, sizeof line);
 	cr_assert_str_eq(line, "api http GET http://localhost:5000/: ok");
+}
+
+/* The files as the dashboard and `devports health` gather them: a malformed healthcheck.yml and
+ * a healthcheck.yaml over the size limit beside it are each one error naming the file (the first
+ * with its line and column), the config's section still counts, and nothing is read again until
+ * a file changes. */
+Test(health, unreadable_files_are_named_and_the_rest_goes_on)
+{
+	char dir[] = "/tmp/devports-health-XXXXXX", path[256];
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/healthcheck.yml", dir);
+	FILE *f = fopen(path, "w");
+	fputs("services:\n  web: [\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/healthcheck.yaml", dir);
+	f = fopen(path, "w");
+	for (int i = 0; i < (10 << 20) / 64; i++)
+		fputs("# a comment, 64 bytes long, written again and again and again.\n", f);
+	fclose(f);
+	cJSON *cfg = cJSON_Parse("{\"services\": {\"db\": {\"checks\": [{\"type\": \"tcp\", "
+	                         "\"port\": 5432}]}}}");
+	uint64_t seen = 0;
+	cr_assert(platform_health_load(NULL, NULL, dir, cfg, &board, &seen, false));
+	dump();
+	cr_assert_eq(board.n, 1, "the config's check");
+	cr_assert_str_eq(board.v[0].spec.source, "config: health");
+	char want[300];
+	snprintf(want, sizeof want, "%s/healthcheck.yml:3:1: invalid YAML", dir);
+	cr_assert(said(board.errors, board.nerrors, want));
+	snprintf(want, sizeof want, "%s/healthcheck.yaml: larger than 1 MiB", dir);
+	cr_assert(said(board.errors, board.nerrors, want));
+	cr_assert_not(platform_health_load(NULL, NULL, dir, cfg, &board, &seen, false),
+	              "read again though nothing changed");
+	cJSON_Delete(cfg);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/healthcheck.yml", dir);
+	unlink(path);
+	rmdir(dir);
 }
