@@ -120,8 +120,19 @@ static bool k_url(const struct reading *r, struct draft *d, const cJSON *v, cons
 
 static bool k_host(const struct reading *r, struct draft *d, const cJSON *v, const char *key)
 {
+	char *h = d->spec.host;
 	d->has_host = true;
-	return read_text(r, d, v, key, d->spec.host, sizeof d->spec.host);
+	if (!read_text(r, d, v, key, h, sizeof d->spec.host))
+		return false;
+	size_t n = strlen(h);
+	if (n > 2 && h[0] == '[' && h[n - 1] == ']') { /* [::1]: the brackets are the URL's */
+		memmove(h, h + 1, n - 2);
+		h[n - 2] = '\0';
+	}
+	if (strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:") !=
+	    strlen(h))
+		return bad(r, d, key, "a host name or address (letters, digits, '.', '-', ':')");
+	return true;
 }
 
 static bool k_path(const struct reading *r, struct draft *d, const cJSON *v, const char *key)

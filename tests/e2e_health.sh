@@ -219,5 +219,16 @@ wait_for "health" 5 || fail "inspect shows no health line"
 wait_re "sluggish response_time: slow, 200 in [0-9]+ ms" 5 || fail "inspect does not show the slow check"
 wait_re "web http: ok, 200 in [0-9]+ ms" 5 || fail "inspect does not show the ok check"
 pass "inspect shows each check of the port with its result"
+tm send-keys -t t Escape q
+wait_for "$ " 5 || fail "the dashboard did not quit"
+
+# A malformed file: the dashboard runs, and says so in its status line and event log.
+tm send-keys -t t "clear; cd $tmp/bad && $DEVPORTS -i 1" Enter
+wait_for "listening ·" 5 || fail "the dashboard did not start beside a malformed file"
+wait_re "health: .*healthcheck.yml:[0-9]+:[0-9]+: invalid YAML" 10 ||
+	fail "the status line does not name the malformed file"
+tm send-keys -t t e
+wait_re "health: .*invalid YAML" 5 || fail "the event log does not name the malformed file"
+pass "the dashboard beside a malformed file: named in the status line and the event log"
 tm send-keys -t t q
 exit 0

@@ -236,9 +236,17 @@ Test(health, hostile_names_and_urls_are_sanitized_or_refused)
 	          "      - type: http\n"
 	          "        port: 80\n"
 	          "        path: \"/a b\"\n"
+	          "      - type: tcp\n"
+	          "        host: \"\\e[31m\"\n"
+	          "        port: 1\n"
+	          "      - type: tcp\n"
+	          "        host: \"[::1]\"\n"
+	          "        port: 2\n"
 	          "  \"\\e[31mred\":\n"
 	          "    checks: 3\n");
-	cr_assert_eq(specs->n, 1);
+	cr_assert_eq(specs->n, 2);
+	cr_assert_str_eq(specs->v[1].url, "tcp://[::1]:2");
+	cr_assert(said(board.errors, board.nerrors, "host: expected a host name or address"));
 	cr_assert_null(strchr(specs->v[0].service, '\033'));
 	cr_assert_null(strstr(specs->v[0].service, "\xe2\x80\xae"));
 	cr_assert(said(board.errors, board.nerrors, "plain ASCII"));
