@@ -146,23 +146,29 @@ static bool k_path(const struct reading *r, struct draft *d, const cJSON *v, con
 	return true;
 }
 
+/* Whether v is a whole number from lo to hi (checked before any conversion), into *out. */
+static bool whole_in(const cJSON *v, int lo, int hi, int *out)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi) ||
+	    v->valuedouble != (double)(int)v->valuedouble)
+		return false;
+	*out = (int)v->valuedouble;
+	return true;
+}
+
 static bool k_port(const struct reading *r, struct draft *d, const cJSON *v, const char *key)
 {
+	int port;
 	d->has_port = true;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
-	    v->valuedouble < 1 || v->valuedouble > 65535)
+	if (!whole_in(v, 1, 65535, &port))
 		return bad(r, d, key, "a port number from 1 to 65535");
-	d->spec.port = (uint16_t)v->valuedouble;
+	d->spec.port = (uint16_t)port;
 	return true;
 }
 
 static bool one_status(const cJSON *v, int *out)
 {
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
-	    v->valuedouble < 100 || v->valuedouble > 599)
-		return false;
-	*out = (int)v->valuedouble;
-	return true;
+	return whole_in(v, 100, 599, out);
 }
 
 static bool k_status(const struct reading *r, struct draft *d, const cJSON *v, const char *key)

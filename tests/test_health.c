@@ -261,12 +261,13 @@ Test(health, hostile_names_and_urls_are_sanitized_or_refused)
 Test(health, malformed_shapes_are_errors_not_crashes)
 {
 	static const char *docs[] = {
-	    "[]",
-	    "services: 3",
-	    "services: [a, b]",
-	    "services:\n  a: 1\n",
+	    "[]", "services: 3", "services: [a, b]", "services:\n  a: 1\n",
 	    "services:\n  a:\n    checks:\n      - 1\n      - type: 7\n      - {}\n",
-	    "allow_remote: maybe\nservices: {}\n"};
+	    "allow_remote: maybe\nservices: {}\n",
+	    /* found by the fuzzer: a number far out of int's range */
+	    "services:\n  a:\n    checks:\n      - {type: tcp, port: 5.05556e+73}\n",
+	    "services:\n  a:\n    checks:\n      - {type: http, port: 1, expected_status: "
+	    "-1e300}\n"};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		health_board_free(&board);
 		specs->n = 0;
