@@ -1,4 +1,5 @@
 /* test_config.c - the config file: valid, missing, empty, malformed, mistyped, unknown keys. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -126,33 +127,33 @@ Test(config, other_syntax_errors)
 static const struct {
 	const char *text, *message;
 } mistyped[] = {
-	{"{\"interval\": \"2\"}", "\"interval\": expected a number of seconds from 0.2 to 60"},
-	{"{\"interval\": 0.1}", "\"interval\": expected a number of seconds from 0.2 to 60"},
-	{"{\"sort\": \"size\"}", "\"sort\": expected \"port\", \"process\", \"pid\" or \"uptime\""},
-	{"{\"show_udp\": 1}", "\"show_udp\": expected true or false"},
-	{"{\"show_dynamic\": \"yes\"}", "\"show_dynamic\": expected true or false"},
-	{"{\"labels\": [\"3000\"]}", "\"labels\": expected an object like {\"3000\": \"a label\"}"},
-	{"{\"labels\": {\"http\": \"x\"}}", "\"labels\": \"http\" is not a port"},
-	{"{\"labels\": {\"70000\": \"x\"}}", "\"labels\": \"70000\" is not a port"},
-	{"{\"labels\": {\"3000/sctp\": \"x\"}}", "\"labels\": \"3000/sctp\" is not a port"},
-	{"{\"labels\": {\"3000\": 5}}", "\"labels\": \"3000\": expected a label (a string)"},
-	{"{\"expect\": {\"3000\": true}}",
-	 "\"expect\": \"3000\": expected a project name or directory (a string)"},
-	{"{\"hide_ports\": 631}", "\"hide_ports\": expected a list of ports"},
-	{"{\"hide_ports\": [631, \"9-1\"]}", "\"hide_ports\": item 2: expected a port"},
-	{"{\"hide_ports\": [0]}", "\"hide_ports\": item 1: expected a port"},
-	{"{\"hide_processes\": [\"a\", 3]}",
-	 "\"hide_processes\": item 2: expected a process name (a string)"},
-	{"{\"sort\": \"pid\", \"sort\": \"port\"}", "\"sort\": is given twice"},
-	{"{\"watch\": 5432}", "\"watch\": expected a list of ports like [5432, \"8000/udp\"]"},
-	{"{\"watch\": [5432, \"x\"]}",
-	 "\"watch\": item 2: expected a port (1-65535), \"5432/tcp\" or \"5353/udp\""},
-	{"{\"watch\": [0]}", "\"watch\": item 1: expected a port"},
-	{"{\"watch\": [5432.5]}", "\"watch\": item 1: expected a port"},
-	{"{\"watch\": [\"3000/sctp\"]}", "\"watch\": item 1: expected a port"},
-	{"{\"watch\": [true]}", "\"watch\": item 1: expected a port"},
-	{"{\"watch\": [5432, \"5432/tcp\"]}", "\"watch\": item 2: port 5432 is listed twice"},
-	{"[1, 2]", "expected an object like {\"labels\": {\"3000\": \"shop-web\"}}"},
+    {"{\"interval\": \"2\"}", "\"interval\": expected a number of seconds from 0.2 to 60"},
+    {"{\"interval\": 0.1}", "\"interval\": expected a number of seconds from 0.2 to 60"},
+    {"{\"sort\": \"size\"}", "\"sort\": expected \"port\", \"process\", \"pid\" or \"uptime\""},
+    {"{\"show_udp\": 1}", "\"show_udp\": expected true or false"},
+    {"{\"show_dynamic\": \"yes\"}", "\"show_dynamic\": expected true or false"},
+    {"{\"labels\": [\"3000\"]}", "\"labels\": expected an object like {\"3000\": \"a label\"}"},
+    {"{\"labels\": {\"http\": \"x\"}}", "\"labels\": \"http\" is not a port"},
+    {"{\"labels\": {\"70000\": \"x\"}}", "\"labels\": \"70000\" is not a port"},
+    {"{\"labels\": {\"3000/sctp\": \"x\"}}", "\"labels\": \"3000/sctp\" is not a port"},
+    {"{\"labels\": {\"3000\": 5}}", "\"labels\": \"3000\": expected a label (a string)"},
+    {"{\"expect\": {\"3000\": true}}",
+     "\"expect\": \"3000\": expected a project name or directory (a string)"},
+    {"{\"hide_ports\": 631}", "\"hide_ports\": expected a list of ports"},
+    {"{\"hide_ports\": [631, \"9-1\"]}", "\"hide_ports\": item 2: expected a port"},
+    {"{\"hide_ports\": [0]}", "\"hide_ports\": item 1: expected a port"},
+    {"{\"hide_processes\": [\"a\", 3]}",
+     "\"hide_processes\": item 2: expected a process name (a string)"},
+    {"{\"sort\": \"pid\", \"sort\": \"port\"}", "\"sort\": is given twice"},
+    {"{\"watch\": 5432}", "\"watch\": expected a list of ports like [5432, \"8000/udp\"]"},
+    {"{\"watch\": [5432, \"x\"]}",
+     "\"watch\": item 2: expected a port (1-65535), \"5432/tcp\" or \"5353/udp\""},
+    {"{\"watch\": [0]}", "\"watch\": item 1: expected a port"},
+    {"{\"watch\": [5432.5]}", "\"watch\": item 1: expected a port"},
+    {"{\"watch\": [\"3000/sctp\"]}", "\"watch\": item 1: expected a port"},
+    {"{\"watch\": [true]}", "\"watch\": item 1: expected a port"},
+    {"{\"watch\": [5432, \"5432/tcp\"]}", "\"watch\": item 2: port 5432 is listed twice"},
+    {"[1, 2]", "expected an object like {\"labels\": {\"3000\": \"shop-web\"}}"},
 };
 
 Test(config, a_wrong_type_names_the_key_and_what_was_expected)
@@ -163,15 +164,16 @@ Test(config, a_wrong_type_names_the_key_and_what_was_expected)
 		          mistyped[i].text, c.error, mistyped[i].message);
 		cr_expect(strncmp(c.error, "/home/dev/.config/devports/config.json: ", 40) == 0,
 		          "the message names the file: %s", c.error);
-		cr_expect_eq(c.nlabels + c.nexpect + c.nhide_ports + c.nhide_processes + c.nwatch, 0);
+		cr_expect_eq(c.nlabels + c.nexpect + c.nhide_ports + c.nhide_processes + c.nwatch,
+		             0);
 		cr_expect_eq(c.sort, -1);
 	}
 }
 
 Test(config, watch_lists_ports_tcp_unless_udp)
 {
-	cr_assert_eq(parse("{\"watch\": [5432, \"3000\", \"8000/udp\", \"8000/tcp\"]}"), 0,
-	             "%s", c.error);
+	cr_assert_eq(parse("{\"watch\": [5432, \"3000\", \"8000/udp\", \"8000/tcp\"]}"), 0, "%s",
+	             c.error);
 	cr_assert_eq(c.nwatch, 4);
 	cr_assert_eq(c.watch[0].port, 5432);
 	cr_assert_eq(c.watch[0].proto, PROTO_TCP);
@@ -190,6 +192,22 @@ Test(config, watch_lists_ports_tcp_unless_udp)
 	cr_assert_eq(c.nwatch, 0);
 }
 
+/* "health" is kept as a tree for the health checks' reader (health_spec.h), which reports its
+ * own mistakes; only its type is the config's business. */
+Test(config, health_is_kept_as_a_tree)
+{
+	cr_assert_eq(parse("{\"health\": {\"services\": {\"db\": {\"checks\": [{\"type\": "
+	                   "\"tcp\", \"port\": 5432}]}}}}"),
+	             0, "%s", c.error);
+	cr_assert_not_null(c.health);
+	cr_assert_not_null(cJSON_GetObjectItemCaseSensitive(c.health, "services"));
+	config_free(&c);
+	cr_assert_null(c.health);
+	cr_assert_eq(parse("{\"health\": [1]}"), -EINVAL);
+	cr_assert(strstr(c.error, "\"health\": expected an object"), "%s", c.error);
+	cr_assert_null(c.health);
+}
+
 Test(config, a_syntax_error_in_watch_names_line_and_column)
 {
 	cr_assert_eq(parse("{\n  \"watch\": [5432,]\n}"), -EINVAL);
@@ -198,7 +216,8 @@ Test(config, a_syntax_error_in_watch_names_line_and_column)
 
 Test(config, unknown_keys_are_warnings_and_the_rest_is_used)
 {
-	cr_assert_eq(parse("{\"colour\": \"red\", \"interval\": 3, \"labels\": {\"1\": \"x\"}}"), 0);
+	cr_assert_eq(parse("{\"colour\": \"red\", \"interval\": 3, \"labels\": {\"1\": \"x\"}}"),
+	             0);
 	cr_assert_eq(c.nwarnings, 1);
 	cr_assert(strstr(c.warnings[0], "unknown key \"colour\" ignored"), "%s", c.warnings[0]);
 	cr_assert(strstr(c.warnings[0], "config.json"), "names the file: %s", c.warnings[0]);
@@ -215,9 +234,10 @@ Test(config, null_means_not_set)
 
 Test(config, labels_are_sanitized_and_cut)
 {
-	cr_assert_eq(parse("{\"labels\": {\"3000\": \"\\u001b[31mred\\u001b[0m and a very long name "
-	                   "indeed\"}}"),
-	             0);
+	cr_assert_eq(
+	    parse("{\"labels\": {\"3000\": \"\\u001b[31mred\\u001b[0m and a very long name "
+	          "indeed\"}}"),
+	    0);
 	const char *l = config_label(&c, 3000, PROTO_TCP);
 	cr_assert_null(strchr(l, 0x1b), "no raw escape: %s", l);
 	cr_assert_lt(strlen(l), CONFIG_LABEL_MAX);

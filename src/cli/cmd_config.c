@@ -1,9 +1,12 @@
 /* cmd_config.c - `devports config path` and `devports config check`. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "config.h"
+#include "health.h"
+#include "health_spec.h"
 #include "model.h"
 #include "port_table.h"
 
@@ -31,6 +34,35 @@ static const char *yes_no(int v, const char *fallback)
 }
 
 /* What the file says, setting by setting; what it leaves out shows its default. */
+/* The "health" section's checks as the health checks read them, one a line; what is wrong with
+ * them goes to stderr as warnings (the rest of the file is used all the same). */
+static void describe_health(const struct config *c)
+{
+	struct health_board msgs;
+	struct health_specs *s = c->health ? calloc(1, sizeof *s) : NULL;
+	if (!s) {
+		printf("%-15s%s\n", "health", c->health ? "(out of memory)" : "(none)");
+		return;
+	}
+	health_board_init(&msgs);
+	s->msgs = &msgs;
+	health_spec_read(s, c->health, "config: health");
+	for (size_t i = 0; i < msgs.nerrors; i++)
+		fprintf(stderr, "devports: warning: %s\n", msgs.errors[i]);
+	for (size_t i = 0; i < msgs.nwarnings; i++)
+		fprintf(stderr, "devports: warning: %s\n", msgs.warnings[i]);
+	if (s->n)
+		printf("health\n");
+	else
+		printf("%-15s%s\n", "health", "(no checks)");
+	for (size_t i = 0; i < s->n; i++) {
+		char what[512];
+		health_spec_describe(&s->v[i], what, sizeof what);
+		printf("  %-13s%s %s\n", s->v[i].service, health_type_names[s->v[i].type], what);
+	}
+	free(s);
+}
+
 static void describe(const struct config *c)
 {
 	if (c->interval > 0)
@@ -58,6 +90,7 @@ static void describe(const struct config *c)
 		printf("%s%u/%s", i ? ", " : "", (unsigned)c->watch[i].port,
 		       c->watch[i].proto == PROTO_UDP ? "udp" : "tcp");
 	printf("\n");
+	describe_health(c);
 }
 
 static int check(const struct config *c)
