@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "array_grow.h"
+#include "config.h"
 #include "hash.h"
 #include "panes.h"
+#include "project_map.h"
 
 void model_init(struct model *m)
 {
@@ -143,10 +145,48 @@ static void bury(struct model *m, struct row *r, double now, time_t wall)
 	}
 }
 
+/* A live TCP row on port (hint_port.find). */
+static const struct listener *find_tcp(const void *ctx, uint16_t port)
+{
+	const struct model *m = ctx;
+	for (size_t i = 0; i < m->nrows; i++) {
+		const struct row *r = &m->rows[i];
+		if (!r->gone_at && r->l.proto == PROTO_TCP && r->l.port == port)
+			return &r->l;
+	}
+	return NULL;
+}
+
+/* A project's ports depend on each other (on_fallback names who holds the preferred one): when
+ * one of them is marked, all of them are. */
+static void mark_project_ports(struct model *m)
+{
+	const struct project_maps *maps = config_maps(m->cfg);
+	for (size_t i = 0; maps && i < maps->n; i++) {
+		const struct project_decl *d = &maps->v[i];
+		struct listener probe = {.proto = PROTO_TCP, .port = d->preferred};
+		bool any = d->preferred && port_dirty(m, &probe);
+		for (size_t k = 0; k < d->nfallback && !any; k++) {
+			probe.port = d->fallback[k];
+			any = port_dirty(m, &probe);
+		}
+		if (!any)
+			continue;
+		probe.port = d->preferred;
+		if (d->preferred)
+			mark_port(m, &probe);
+		for (size_t k = 0; k < d->nfallback; k++) {
+			probe.port = d->fallback[k];
+			mark_port(m, &probe);
+		}
+	}
+}
+
 /* Hints for every live row whose (protocol, port) is marked: the port's live rows are gathered
  * and its reachability worked out once, then each of them gets its hints. */
 static void rehint(struct model *m)
 {
+	mark_project_ports(m);
 	const struct listener *mates[REACH_ROWS_MAX];
 	const struct label *labels[REACH_ROWS_MAX];
 	struct row *rows[REACH_ROWS_MAX];
@@ -162,8 +202,8 @@ static void rehint(struct model *m)
 			if (n == REACH_ROWS_MAX) { /* past the bound: compared with nothing */
 				const struct listener *self = &o->l;
 				const struct label *lab = &o->label;
-				hints_for(&(struct hint_port){&self, &lab, 1, NULL}, 0, m->cfg,
-				          &o->hints);
+				hints_for(&(struct hint_port){&self, &lab, 1, NULL, find_tcp, m}, 0,
+				          m->cfg, &o->hints);
 				continue;
 			}
 			rows[n] = o;
@@ -174,7 +214,7 @@ static void rehint(struct model *m)
 		reach_compute(mates, n, (enum reach_kernel)m->kernel, &reach);
 		m->reached++;
 		struct reach_view view = reach_view_of(&reach);
-		struct hint_port port = {mates, labels, n, view.n ? &view : NULL};
+		struct hint_port port = {mates, labels, n, view.n ? &view : NULL, find_tcp, m};
 		for (size_t k = 0; k < n; k++)
 			hints_for(&port, k, m->cfg, &rows[k]->hints);
 		/* this port is done: its later rows are skipped */
