@@ -70,6 +70,14 @@ struct app {
 	struct app_notice notices[APP_NOTICES_MAX];
 	size_t nnotices;
 
+	/* The config the model reads: the user's, with the project maps in effect (project_map.h:
+	 * its projects and every .devports.yml of the listeners' projects and the current
+	 * directory), built again when one of those files changes (app_projects.c). */
+	struct config *cfg_view;
+	struct project_maps *maps;
+	uint64_t maps_hash;
+	char cwd[512];
+
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
 	size_t scroll;      /* first model line shown */
 	int list_y, list_h; /* where the list is on screen */
@@ -94,6 +102,9 @@ struct config;
  * (interval_given). cfg is not copied: it must outlive the app. A config that was ignored
  * (cfg->error) or had warnings says so in the status line for CONFIG_NOTICE_SECONDS from a->now. */
 void app_use_config(struct app *a, const struct config *cfg, bool interval_given);
+/* The project maps again when a file of theirs changed (and at the first call): the model's rows
+ * are labelled and hinted again, and a file's problem is told. app_poll calls it. */
+void app_projects_refresh(struct app *a);
 enum { CONFIG_NOTICE_SECONDS = 10 };
 
 /* A key (curses key code, see keys.c). */
