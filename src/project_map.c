@@ -36,8 +36,8 @@ void project_maps_note(struct project_maps *m, const char *message)
 /* A port: a whole number from 1 to 65535. */
 static bool port_of(const cJSON *v, uint16_t *out)
 {
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble ||
-	    v->valuedouble < 1 || v->valuedouble > 65535)
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= 65535) ||
+	    v->valuedouble != (double)(int)v->valuedouble)
 		return false;
 	*out = (uint16_t)v->valueint;
 	return true;
