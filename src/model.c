@@ -232,6 +232,8 @@ static bool hold_down_rows(struct model *m)
 	bool changed = false;
 	for (size_t i = 0; i < m->nrows; i++) {
 		struct row *r = &m->rows[i];
+		if (r->declared)
+			continue; /* held while its project is not running (sync_declared) */
 		const struct watch_entry *e = watch_find_const(&m->watch, r->l.port, r->l.proto);
 		bool held = r->gone_at > 0 && e && e->state == WATCH_DOWN;
 		for (size_t j = 0; held && j < i; j++) /* one per port: the first */
@@ -246,16 +248,17 @@ static bool hold_down_rows(struct model *m)
 static bool has_held_row(const struct model *m, const struct watch_entry *e)
 {
 	for (size_t i = 0; i < m->nrows; i++)
-		if (m->rows[i].held && m->rows[i].l.port == e->port &&
+		if (m->rows[i].held && !m->rows[i].declared && m->rows[i].l.port == e->port &&
 		    m->rows[i].l.proto == e->proto)
 			return true;
 	return false;
 }
 
-/* A down row for a watched port that has no row to keep (down since the dashboard started): a
- * tombstone of a stand-in listener on 0.0.0.0:PORT with no owner, inserted in key order. When
- * a listener comes on that address it is the row's return; on another, the stand-in expires. */
-static int add_unseen_row(struct model *m, const struct watch_entry *e, double now)
+/* A held tombstone of a stand-in listener on 0.0.0.0:PORT with no owner, inserted in key order
+ * (its index into *at): the down row of a watched port that has no row to keep (down since the
+ * dashboard started), or of a project's declared port. When a listener comes on that address
+ * it is the row's return. */
+static int add_stand_in(struct model *m, uint8_t proto, uint16_t port, double now, size_t *at)
 {
 	static const struct proc_info nobody = {.comm = "",
 	                                        .user = "",
@@ -269,9 +272,9 @@ static int add_unseen_row(struct model *m, const struct watch_entry *e, double n
 	                                        .parent_label = "",
 	                                        .parent_from = "",
 	                                        .launcher = ""};
-	struct listener l = {.proto = e->proto,
+	struct listener l = {.proto = proto,
 	                     .family = FAMILY_V4,
-	                     .port = e->port,
+	                     .port = port,
 	                     .owner_hidden = true,
 	                     .owner_why = OWNER_NOT_FOUND,
 	                     .proc = &nobody};
@@ -280,14 +283,98 @@ static int add_unseen_row(struct model *m, const struct watch_entry *e, double n
 	struct listener *copy = listener_clone(&l);
 	if (!copy)
 		return -ENOMEM;
-	size_t at = 0;
-	while (at < m->nrows && listener_key_cmp(&m->rows[at].l, copy) < 0)
-		at++;
-	memmove(&m->rows[at + 1], &m->rows[at], (m->nrows - at) * sizeof *m->rows);
-	m->rows[at] =
+	size_t i = 0;
+	while (i < m->nrows && listener_key_cmp(&m->rows[i].l, copy) < 0)
+		i++;
+	memmove(&m->rows[i + 1], &m->rows[i], (m->nrows - i) * sizeof *m->rows);
+	m->rows[i] =
 	    (struct row){.l = *copy, .owned = copy, .gone_at = now > 0 ? now : 1e-9, .held = true};
 	m->nrows++;
+	*at = i;
 	return 0;
+}
+
+/* Whether project d needs a declared row: it has a preferred port that no live row holds, and no
+ * live row runs as it. */
+static bool not_running(const struct model *m, const struct project_maps *maps,
+                        const struct project_decl *d)
+{
+	if (!d->preferred || project_maps_find(maps, d->name) != d)
+		return false;
+	for (size_t i = 0; i < m->nrows; i++) {
+		const struct row *r = &m->rows[i];
+		if (r->gone_at)
+			continue;
+		if ((r->l.proto == PROTO_TCP && r->l.port == d->preferred) ||
+		    project_maps_owner(maps, &r->l) == d)
+			return false;
+	}
+	return true;
+}
+
+/* The declared rows as show_declared and the maps want them: a row whose project came up (or
+ * whose port is held) goes, a row a project needs is added, and a declared row a listener came
+ * back on is an ordinary row again. True when a row came or went. */
+static bool sync_declared(struct model *m, double now)
+{
+	const struct project_maps *maps = config_maps(m->cfg);
+	bool changed = false;
+	size_t n = 0;
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+		if (r->declared && !r->gone_at) {
+			r->declared = r->held = false; /* a listener came on its address */
+		} else if (r->declared) {
+			const struct project_decl *d = project_maps_find(maps, r->project);
+			if (!m->show_declared || !d || d->preferred != r->l.port ||
+			    !not_running(m, maps, d)) {
+				drop_row(r);
+				changed = true;
+				continue;
+			}
+		}
+		m->rows[n++] = *r;
+	}
+	m->nrows = n;
+	for (size_t k = 0; m->show_declared && maps && k < maps->n; k++) {
+		const struct project_decl *d = &maps->v[k];
+		if (!not_running(m, maps, d))
+			continue;
+		bool have = false;
+		for (size_t i = 0; i < m->nrows && !have; i++)
+			have = m->rows[i].declared && !strcmp(m->rows[i].project, d->name);
+		if (have)
+			continue;
+		size_t at;
+		if (add_stand_in(m, PROTO_TCP, d->preferred, now, &at) < 0)
+			break;
+		struct row *r = &m->rows[at];
+		r->declared = true;
+		snprintf(r->project, sizeof r->project, "%s", d->name);
+		changed = true;
+	}
+	for (size_t i = 0; i < m->nrows; i++) { /* their labels: the project's service type */
+		struct row *r = &m->rows[i];
+		const struct project_decl *d =
+		    r->declared ? project_maps_find(maps, r->project) : NULL;
+		if (!d)
+			continue;
+		r->label = (struct label){.source = LABEL_PROJECT};
+		if (d->service_type[0])
+			project_service_label(d->service_type, r->label.text, sizeof r->label.text,
+			                      &r->label.role);
+	}
+	return changed;
+}
+
+void model_declared_toggle(struct model *m, size_t *shown)
+{
+	m->show_declared = !m->show_declared;
+	sync_declared(m, m->declared_now);
+	*shown = 0;
+	for (size_t i = 0; i < m->nrows; i++)
+		*shown += m->rows[i].declared;
+	model_rebuild(m);
 }
 
 /* The watched ports' changes, into the event log and m->alerts; a down row for each watched
@@ -300,7 +387,9 @@ static bool watch_poll(struct model *m, const struct snapshot *s, double now, ti
 	bool changed = hold_down_rows(m) || m->nalerts > 0;
 	for (size_t i = 0; i < m->watch.n; i++) {
 		const struct watch_entry *e = &m->watch.v[i];
-		if (e->state == WATCH_DOWN && !has_held_row(m, e) && add_unseen_row(m, e, now) == 0)
+		size_t at;
+		if (e->state == WATCH_DOWN && !has_held_row(m, e) &&
+		    add_stand_in(m, e->proto, e->port, now, &at) == 0)
 			changed = true;
 	}
 	return changed;
@@ -394,6 +483,8 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 	m->kernel = s->kernel;
 	rehint(m);
 	changed |= watch_poll(m, s, now, wall);
+	m->declared_now = now;
+	changed |= sync_declared(m, now);
 	bool first = !m->primed;
 	m->primed = true;
 	if (changed || first)
@@ -409,6 +500,7 @@ void model_reannotate(struct model *m)
 		mark_port(m, &r->l);
 	}
 	rehint(m);
+	sync_declared(m, m->declared_now);
 	model_rebuild(m);
 }
 
@@ -512,6 +604,15 @@ bool model_watch_toggle(struct model *m, const struct row *r, time_t wall, char 
 
 void model_down_text(const struct model *m, const struct row *r, char *buf, size_t len)
 {
+	const struct project_decl *d =
+	    r->declared ? project_maps_find(config_maps(m->cfg), r->project) : NULL;
+	if (d) {
+		char source[PROC_PATH_MAX];
+		project_decl_source(d, source, sizeof source);
+		snprintf(buf, len, "%s (%s%s%s) is not running", d->name, source,
+		         r->label.text[0] ? ", " : "", r->label.text);
+		return;
+	}
 	const struct watch_entry *e = watch_find_const(&m->watch, r->l.port, r->l.proto);
 	struct tm tm;
 	char t[16] = "--:--";
