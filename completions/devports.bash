@@ -27,7 +27,8 @@ _devports_commands="list who kill free status wait config health"
 _devports()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local options="-i --interval --json --demo --proc-net --no-cache -h --help -V --version"
+	local options="-i --interval --json --demo --proc-net --no-cache --config -h --help -V --version"
+	local free_options="--project --all"
 	local kill_options="--force -s --signal -y --yes"
 	local wait_options="--open --free --http --timeout -q --quiet"
 	local status_options="--all --tmux --format --sep --max"
@@ -45,7 +46,7 @@ _devports()
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
-		-i | --interval | -s | --signal | --timeout | --format | --sep | --max) ((i++)) ;;
+		-i | --interval | -s | --signal | --timeout | --format | --sep | --max | --config | --project) ((i++)) ;;
 		-* | =) ;;
 		*)
 			if [[ -z $command && " $_devports_commands " == *" $w "* ]]; then
@@ -65,6 +66,16 @@ _devports()
 	-i | --interval | --timeout | --format | --sep | --max)
 		return
 		;;
+	--config)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--project)
+		# the projects of the map here: the first word of `free --all`'s lines
+		COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" free --all 2>/dev/null | cut -d' ' -f1)" -- "$cur"))
+		return
+		;;
 	--demo)
 		if [[ $cur != -* ]]; then
 			compopt -o filenames 2>/dev/null
@@ -79,6 +90,7 @@ _devports()
 		[[ $command == kill ]] && options+=" $kill_options"
 		[[ $command == wait ]] && options+=" $wait_options"
 		[[ $command == status ]] && options+=" $status_options"
+		[[ $command == free ]] && options+=" $free_options"
 		COMPREPLY=($(compgen -W "$options" -- "$cur"))
 		return
 	fi

@@ -243,8 +243,8 @@ struct project_file {
 	const char *error; /* why not ("PATH:3:1: invalid YAML: ..."), sanitized; "" with a doc */
 };
 
-/* Calls each(f, ctx) for every settings file in the project folders of s's listeners (their
- * holders' proc_info.project_root; s may be NULL), then in cwd and cwd's own project root (cwd
+/* Calls each(f, ctx) for every settings file in cwd and cwd's own project root (cwd may be
+ * NULL), then in the project folders of s's listeners (their holders' proc_info.project_root; s
  * may be NULL), each folder once, in that order. Files are looked at at most every 2 s and read
  * again only when they changed (platform/common/project_files.h), so a call costs a lookup per
  * folder. f and what it points at are valid during the call only. Returns a hash of the files'
@@ -253,6 +253,14 @@ struct project_file {
  * be NULL. */
 uint64_t platform_project_files(struct platform *p, const struct snapshot *s, const char *cwd,
                                 void (*each)(const struct project_file *f, void *ctx), void *ctx);
+
+struct project_maps;
+/* The project maps in effect (project_map.h) into out, emptied first: base's projects (the config
+ * file's own; NULL: none), then those of every map file platform_project_files finds for s and
+ * cwd; a file that could not be read or parsed adds its error to out's messages. Returns
+ * platform_project_files' hash. */
+uint64_t platform_project_maps(struct platform *p, const struct snapshot *s, const char *cwd,
+                               const struct project_maps *base, struct project_maps *out);
 
 /* ---- Health checks (health.h): run off the dashboard's turns, never blocking ---- */
 

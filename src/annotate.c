@@ -136,6 +136,23 @@ struct reach_view annotator_reach(const struct annotator *a, size_t i)
 	return (struct reach_view){.n = a->reach_n[i], .dest = a->dests + at, .hit = a->hits + at};
 }
 
+/* A TCP listener on port, by binary search over the order (hint_port.find). */
+static const struct listener *find_tcp(const void *ctx, uint16_t port)
+{
+	const struct annotator *a = ctx;
+	size_t lo = 0, hi = a->set->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct listener *m = &a->set->v[a->order[mid]];
+		if (m->proto == PROTO_TCP && m->port < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	const struct listener *l = lo < a->set->n ? &a->set->v[a->order[lo]] : NULL;
+	return l && l->proto == PROTO_TCP && l->port == port ? l : NULL;
+}
+
 void annotator_get(const struct annotator *a, size_t i, struct annotation *out)
 {
 	const struct listener *mates[MATES_MAX];
@@ -146,7 +163,7 @@ void annotator_get(const struct annotator *a, size_t i, struct annotation *out)
 	for (size_t k = 0; k < n; k++)
 		labels[k] = &a->labels[mates[k] - a->set->v];
 	struct reach_view reach = past ? (struct reach_view){0} : annotator_reach(a, i);
-	struct hint_port port = {mates, labels, n, reach.n ? &reach : NULL};
+	struct hint_port port = {mates, labels, n, reach.n ? &reach : NULL, find_tcp, a};
 	out->label = a->labels[i];
 	hints_for(&port, self, a->cfg, &out->hints);
 	out->reach_known = reach.n > 0;

@@ -12,7 +12,9 @@
 #include "json_check.h"
 #include "model.h"
 #include "port_table.h"
+#include "project_map.h"
 #include "sanitize.h"
+#include "yaml_doc.h"
 
 enum { FILE_SIZE_MAX = 1 << 20 };
 
@@ -42,6 +44,7 @@ static void free_lists(struct config *c)
 	c->hide_ports = NULL;
 	c->hide_processes = NULL;
 	c->nlabels = c->nexpect = c->nhide_ports = c->nhide_processes = 0;
+	project_maps_free(&c->projects);
 }
 
 void config_free(struct config *c)
@@ -305,6 +308,23 @@ static int read_watch(const struct reader *r, const cJSON *v, const char *key)
 	return 0;
 }
 
+/* "projects": the shape of a .devports.yml (project_map.h); a malformed project is left out with a
+ * warning, the others count. */
+static int read_projects(const struct reader *r, const cJSON *v, const char *key)
+{
+	struct config *c = r->c;
+	if (!cJSON_IsObject(v))
+		return fail(r, key,
+		            "expected an object of projects like {\"api\": "
+		            "{\"preferred_port\": 5000}}");
+	project_maps_read_projects(&c->projects, v, r->label, "");
+	for (size_t i = 0; i < c->projects.nmessages && c->nwarnings < CONFIG_WARNINGS_MAX; i++)
+		snprintf(c->warnings[c->nwarnings++], CONFIG_MESSAGE_MAX, "%s",
+		         c->projects.messages[i]);
+	c->projects.nmessages = 0;
+	return 0;
+}
+
 /* Kept as a tree: the health checks read it with healthcheck.yml's reader (health_spec.h). */
 static int read_health(const struct reader *r, const cJSON *v, const char *key)
 {
@@ -326,6 +346,7 @@ static const struct config_key {
     {.name = "hide_ports", .read = read_hide_ports},
     {.name = "hide_processes", .read = read_hide_processes},
     {.name = "watch", .read = read_watch},
+    {.name = "projects", .read = read_projects},
     {.name = "health", .read = read_health},
     {.name = "comment", .read = NULL},
 };
@@ -357,7 +378,7 @@ static int read_document(const struct reader *r, const cJSON *doc)
 			warn(r,
 			     "unknown key \"%s\" ignored (known: interval, sort, show_udp, "
 			     "show_dynamic, labels, expect, hide_ports, hide_processes, "
-			     "watch, health)",
+			     "watch, projects, health)",
 			     name);
 			continue;
 		}
@@ -390,7 +411,9 @@ int config_parse(struct config *c, const char *text, size_t len, const char *lab
 	if (c->empty)
 		return 0;
 	cJSON *doc = NULL;
-	int rc = json_check_parse(text, len, safe_label, &doc, c->error, sizeof c->error);
+	int rc = yaml_doc_is_yaml_name(label)
+	             ? yaml_doc_parse(text, len, safe_label, &doc, c->error, sizeof c->error)
+	             : json_check_parse(text, len, safe_label, &doc, c->error, sizeof c->error);
 	if (rc == 0)
 		rc = read_document(&r, doc);
 	cJSON_Delete(doc);
@@ -476,4 +499,9 @@ bool config_hides(const struct config *c, const struct listener *l)
 		    (exe[0] && strcmp(exe, c->hide_processes[i]) == 0))
 			return true;
 	return false;
+}
+
+const struct project_maps *config_maps(const struct config *c)
+{
+	return !c ? NULL : c->maps ? c->maps : &c->projects;
 }

@@ -10,8 +10,13 @@
  *    "hide_ports": [631, "49152-65535"],    ports or ranges the dashboard folds away (a shows)
  *    "hide_processes": ["spotify"],         process names the dashboard folds away
  *    "watch": [5432, "3000", "8000/udp"],   ports the dashboard watches (TCP unless "/udp")
+ *    "projects": {"api": {"preferred_port": 5000, "fallback_ports": [5001],
+ *                         "service_type": "flask"}},   the shape of a .devports.yml (project_map.h)
  *    "health": {"services": {...}},         health checks, healthcheck.yml's shape (health_spec.h)
  *    "comment": "anything"}                 ignored
+ *
+ * A file whose name ends in .yml or .yaml is read as YAML into the same members (yaml_doc.h): a
+ * .devports.yml can be given as the config (`--config`).
  *
  * A port key is "PORT" (TCP and UDP), "PORT/tcp" or "PORT/udp". Every member is optional. A file
  * that is not valid JSON, or a member of the wrong type, is an error: the whole file is ignored
@@ -26,6 +31,7 @@
 #include <stdint.h>
 
 #include "listener.h"
+#include "project_map.h"
 
 struct cJSON;
 
@@ -68,6 +74,11 @@ struct config {
 	size_t nhide_processes;
 	struct config_watch *watch; /* at most CONFIG_WATCH_MAX, no two alike */
 	size_t nwatch;
+	struct project_maps projects; /* the file's own "projects" (no folder) */
+	/* The project maps in effect: the file's projects and those of every .devports.yml found
+	 * (set by the front after it found them; not owned, must outlive its users); NULL: the
+	 * file's own projects alone. Read it through config_maps(). */
+	const struct project_maps *maps;
 	struct cJSON *health; /* "health": an object, read by health_spec.h when checks are gathered
 	                         (its own messages then); NULL when not given */
 
@@ -106,6 +117,8 @@ int config_load(struct config *c, const char *path, const char *home);
 const char *config_label(const struct config *c, uint16_t port, enum listener_proto proto);
 /* The expected owner (a project name, or a directory when it holds a '/'), or NULL. */
 const char *config_expected(const struct config *c, uint16_t port, enum listener_proto proto);
+/* The project maps in effect (maps, else the file's own projects); NULL when c is. */
+const struct project_maps *config_maps(const struct config *c);
 /* Whether the dashboard folds this listener away: its port is in hide_ports or its process name
  * (command name or executable's file name) is in hide_processes. */
 bool config_hides(const struct config *c, const struct listener *l);

@@ -10,10 +10,12 @@
 #include <strings.h>
 
 #include "config.h"
+#include "project_map.h"
 
 const struct hint_kind_def hint_kinds[HINT_KIND_COUNT] = {
     [HINT_AIRPLAY] = {HINT_AIRPLAY, "airplay", true},
     [HINT_EXPECTED] = {HINT_EXPECTED, "unexpected_owner", false},
+    [HINT_FALLBACK] = {HINT_FALLBACK, "on_fallback", false},
     [HINT_DOCKER] = {HINT_DOCKER, "docker_target", false},
     [HINT_SHADOWED] = {HINT_SHADOWED, "localhost_shadowed", false},
     [HINT_LAN] = {HINT_LAN, "lan_exposed", false},
@@ -136,11 +138,45 @@ static void owner_str(const struct listener *l, char *buf, size_t len)
 		snprintf(buf, len, "%s (pid %ld)", l->proc->comm, (long)l->proc->id.pid);
 }
 
+/* A port a project map declares (project_map.h), held by something that does not run as one of
+ * the projects declaring it: the project that prefers the port is named first. */
+static void map_expected_hint(const struct listener *l, const struct project_maps *maps,
+                              struct hint_list *h)
+{
+	if (!maps || !maps->n || l->proto != PROTO_TCP)
+		return;
+	const struct project_decl *mine = project_maps_owner(maps, l), *want = NULL;
+	for (size_t i = 0; i < maps->n; i++) {
+		const struct project_decl *d = &maps->v[i];
+		if (!project_decl_has_port(d, l->port))
+			continue;
+		if (d == mine || (mine && !strcmp(d->name, mine->name)))
+			return;
+		if (!want || (d->preferred == l->port && want->preferred != l->port))
+			want = d;
+	}
+	if (!want)
+		return;
+	char who[PROC_COMM_MAX + 32], source[PROC_PATH_MAX];
+	owner_str(l, who, sizeof who);
+	project_decl_source(want, source, sizeof source);
+	const char *project = base_name(l->proc->project_root);
+	if (!l->owner_hidden && project[0])
+		add(h, HINT_EXPECTED, "expected %s (%s), not %s in %s", want->name, source, who,
+		    project);
+	else
+		add(h, HINT_EXPECTED, "expected %s (%s), not %s", want->name, source, who);
+}
+
 static void expected_hint(const struct listener *l, const struct label *lab,
                           const struct config *cfg, struct hint_list *h)
 {
 	const char *want = config_expected(cfg, l->port, (enum listener_proto)l->proto);
-	if (!want || owner_is(l, lab, want))
+	if (!want) {
+		map_expected_hint(l, config_maps(cfg), h);
+		return;
+	}
+	if (owner_is(l, lab, want))
 		return;
 	char who[PROC_COMM_MAX + 32];
 	const char *project = base_name(l->proc->project_root);
@@ -157,14 +193,35 @@ static bool airplay_receiver(const struct listener *l, const struct label *lab)
 	return lab->role == ROLE_AIRPLAY && (l->port == 5000 || l->port == 7000);
 }
 
-/* Hints that need only the listener itself, in kind order; the port's hints are added after. */
-static void own_hints(const struct listener *l, const struct label *lab, const struct config *cfg,
-                      struct hint_list *h)
+/* on_fallback: a project on one of its fallback ports while another process holds its preferred
+ * port. */
+static void fallback_hint(const struct hint_port *port, const struct listener *l,
+                          const struct config *cfg, struct hint_list *h)
+{
+	const struct project_maps *maps = config_maps(cfg);
+	const struct project_decl *d = project_maps_owner(maps, l);
+	if (!d || !d->preferred || d->preferred == l->port || !project_decl_has_port(d, l->port) ||
+	    !port->find)
+		return;
+	const struct listener *other = port->find(port->find_ctx, d->preferred);
+	if (!other || project_maps_owner(maps, other) == d)
+		return;
+	char who[PROC_COMM_MAX + 32];
+	owner_str(other, who, sizeof who);
+	add(h, HINT_FALLBACK, "%s runs on its fallback port %u: its preferred %u is held by %s",
+	    d->name, (unsigned)l->port, (unsigned)d->preferred, who);
+}
+
+/* Hints that need only the listener itself (and, for on_fallback, who holds another port), in
+ * kind order; the port's hints are added after. */
+static void own_hints(const struct hint_port *port, const struct listener *l,
+                      const struct label *lab, const struct config *cfg, struct hint_list *h)
 {
 	char target[96];
 	if (airplay_receiver(l, lab))
 		add(h, HINT_AIRPLAY, "%s", airplay_text);
 	expected_hint(l, lab, cfg, h);
+	fallback_hint(port, l, cfg, h);
 	if (lab->role == ROLE_DOCKER &&
 	    hints_docker_target(l->proc->cmdline, target, sizeof target))
 		add(h, HINT_DOCKER, "forwards to %s (a container)", target);
@@ -277,7 +334,7 @@ void hints_for(const struct hint_port *port, size_t self, const struct config *c
 {
 	const struct listener *l = port->mates[self];
 	*out = (struct hint_list){0};
-	own_hints(l, port->labels[self], cfg, out);
+	own_hints(port, l, port->labels[self], cfg, out);
 	shadowed_hint(port, self, out);
 	if (lan_exposed(l, port->labels[self]))
 		add(out, HINT_LAN, "%s", lan_text);

@@ -16,7 +16,8 @@
  * most. */
 enum hint_kind {
 	HINT_AIRPLAY = 0, /* macOS ControlCenter's AirPlay Receiver on 5000 or 7000 */
-	HINT_EXPECTED,    /* the config expects another owner on this port */
+	HINT_EXPECTED,    /* the config, or a project's .devports.yml, expects another owner */
+	HINT_FALLBACK,    /* a project on a fallback port: its preferred one is held by another */
 	HINT_DOCKER,      /* docker-proxy: the container address it forwards to */
 	HINT_SHADOWED,    /* localhost (::1 or 127.0.0.1) reaches another server on this port */
 	HINT_LAN,         /* a dev server reachable from the network */
@@ -25,8 +26,8 @@ enum hint_kind {
 
 struct hint_kind_def {
 	enum hint_kind kind;
-	const char *name; /* for JSON: "airplay", "unexpected_owner", "docker_target",
-	                     "localhost_shadowed", "lan_exposed" */
+	const char *name; /* for JSON: "airplay", "unexpected_owner", "on_fallback",
+	                     "docker_target", "localhost_shadowed", "lan_exposed" */
 	bool sticky;      /* a row with this hint is never hidden: not by a filter, the UDP toggle,
 	                     a folded group or the config's hide rules */
 };
@@ -56,6 +57,10 @@ struct hint_port {
 	const struct label *const *labels;   /* labels[i] is the label of mates[i] */
 	size_t n;
 	const struct reach_view *reach; /* over mates[0..n); NULL: not known (UDP), no such hint */
+	/* A listener on TCP port `port` (any address) of the same set, or NULL when none holds it:
+	 * who holds a project's preferred port, for on_fallback. NULL: not known, no such hint. */
+	const struct listener *(*find)(const void *ctx, uint16_t port);
+	const void *find_ctx;
 };
 
 /* The hints of port->mates[self]. cfg may be NULL. */

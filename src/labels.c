@@ -5,11 +5,13 @@
 
 #include "config.h"
 #include "port_table.h"
+#include "project_map.h"
 
 const char *const label_source_names[LABEL_SOURCE_COUNT] = {
     [LABEL_NONE] = "none",       [LABEL_PORT] = "port",         [LABEL_PROCESS] = "process",
     [LABEL_CONFIG] = "config",   [LABEL_MANIFEST] = "manifest", [LABEL_PARENT] = "parent",
     [LABEL_RUNTIME] = "runtime", [LABEL_SERVICE] = "service",   [LABEL_CONTAINER] = "container",
+    [LABEL_PROJECT] = "project",
 };
 
 static bool given(const char *s)
@@ -26,7 +28,25 @@ static void set(struct label *out, enum label_source source, const char *text, c
 
 /* The evidence of the process and what was worked out about it, strongest first (labels.h);
  * false when none names it. */
-static bool from_process(struct label *out, const struct listener *l, const struct detect_rule *r)
+/* The service_type of the project the listener runs as (project_map.h). */
+static bool from_project_map(struct label *out, const struct listener *l, const struct config *cfg)
+{
+	const struct project_decl *d = project_maps_owner(config_maps(cfg), l);
+	if (!d || !d->service_type[0])
+		return false;
+	char text[LABEL_TEXT_MAX], from[LABEL_FROM_MAX], source[PROC_PATH_MAX];
+	enum detect_role role;
+	project_service_label(d->service_type, text, sizeof text, &role);
+	project_decl_source(d, source, sizeof source);
+	snprintf(from, sizeof from, "%s: %s, service_type %s", source, d->name, d->service_type);
+	set(out, LABEL_PROJECT, text, from);
+	if (out->role == ROLE_NONE || out->role == ROLE_RUNTIME)
+		out->role = role;
+	return true;
+}
+
+static bool from_process(struct label *out, const struct listener *l, const struct detect_rule *r,
+                         const struct config *cfg)
 {
 	const struct proc_info *p = l->proc;
 	const struct container_info *c = l->container;
@@ -44,6 +64,8 @@ static bool from_process(struct label *out, const struct listener *l, const stru
 		set(out, LABEL_CONTAINER, c->name, from);
 		return true;
 	}
+	if (from_project_map(out, l, cfg))
+		return true;
 	if (given(p->manifest)) {
 		set(out, LABEL_MANIFEST, p->manifest,
 		    given(p->manifest_from) ? p->manifest_from : "");
@@ -87,7 +109,7 @@ struct label labels_for(const struct listener *l, const struct config *cfg)
 		set(&out, LABEL_CONFIG, mine, "config file");
 		return out;
 	}
-	if (!l->owner_hidden && from_process(&out, l, r))
+	if (!l->owner_hidden && from_process(&out, l, r, cfg))
 		return out;
 	if ((e = port_table_find(l->port, proto)))
 		set(&out, LABEL_PORT, e->label, "port table: a guess");

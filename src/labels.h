@@ -2,11 +2,12 @@
  *   1. the user's config file;
  *   2. the process itself: its command line, executable or title (detect.h);
  *   3. the container a docker-proxy or rootlessport row forwards into (the engine's API);
- *   4. its project's manifest, when the process runs the project's code (package.json...);
- *   5. its parent, when the parent's rule passes its label to workers and reloaded children;
- *   6. the service unit that runs it (systemd);
- *   7. the language runtime it is, with the file it runs ("Node.js server.js");
- *   8. the port table: a guess from the port number, only when the process names nothing.
+ *   4. the service_type its project declares in .devports.yml (project_map.h);
+ *   5. its project's manifest, when the process runs the project's code (package.json...);
+ *   6. its parent, when the parent's rule passes its label to workers and reloaded children;
+ *   7. the service unit that runs it (systemd);
+ *   8. the language runtime it is, with the file it runs ("Node.js server.js");
+ *   9. the port table: a guess from the port number, only when the process names nothing.
  * Each step reads what the platform and the snapshot worked out about the process
  * (proc_info.manifest, .parent_label, .unit; listener.container), so labelling stays pure. */
 #ifndef DEVPORTS_LABELS_H
@@ -25,6 +26,7 @@ enum label_source {
 	LABEL_RUNTIME,   /* the language runtime and its entry file */
 	LABEL_SERVICE,   /* the service unit */
 	LABEL_CONTAINER, /* the container engine */
+	LABEL_PROJECT,   /* the service_type of its project's .devports.yml (project_map.h) */
 	LABEL_SOURCE_COUNT
 };
 
@@ -41,7 +43,7 @@ struct label {
 };
 
 /* "none", "port", "process", "config", "manifest", "parent", "runtime", "service",
- * "container" */
+ * "container", "project" */
 extern const char *const label_source_names[LABEL_SOURCE_COUNT];
 
 struct config;

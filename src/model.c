@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "array_grow.h"
+#include "config.h"
 #include "hash.h"
 #include "panes.h"
+#include "project_map.h"
 
 void model_init(struct model *m)
 {
@@ -143,10 +145,48 @@ static void bury(struct model *m, struct row *r, double now, time_t wall)
 	}
 }
 
+/* A live TCP row on port (hint_port.find). */
+static const struct listener *find_tcp(const void *ctx, uint16_t port)
+{
+	const struct model *m = ctx;
+	for (size_t i = 0; i < m->nrows; i++) {
+		const struct row *r = &m->rows[i];
+		if (!r->gone_at && r->l.proto == PROTO_TCP && r->l.port == port)
+			return &r->l;
+	}
+	return NULL;
+}
+
+/* A project's ports depend on each other (on_fallback names who holds the preferred one): when
+ * one of them is marked, all of them are. */
+static void mark_project_ports(struct model *m)
+{
+	const struct project_maps *maps = config_maps(m->cfg);
+	for (size_t i = 0; maps && i < maps->n; i++) {
+		const struct project_decl *d = &maps->v[i];
+		struct listener probe = {.proto = PROTO_TCP, .port = d->preferred};
+		bool any = d->preferred && port_dirty(m, &probe);
+		for (size_t k = 0; k < d->nfallback && !any; k++) {
+			probe.port = d->fallback[k];
+			any = port_dirty(m, &probe);
+		}
+		if (!any)
+			continue;
+		probe.port = d->preferred;
+		if (d->preferred)
+			mark_port(m, &probe);
+		for (size_t k = 0; k < d->nfallback; k++) {
+			probe.port = d->fallback[k];
+			mark_port(m, &probe);
+		}
+	}
+}
+
 /* Hints for every live row whose (protocol, port) is marked: the port's live rows are gathered
  * and its reachability worked out once, then each of them gets its hints. */
 static void rehint(struct model *m)
 {
+	mark_project_ports(m);
 	const struct listener *mates[REACH_ROWS_MAX];
 	const struct label *labels[REACH_ROWS_MAX];
 	struct row *rows[REACH_ROWS_MAX];
@@ -162,8 +202,8 @@ static void rehint(struct model *m)
 			if (n == REACH_ROWS_MAX) { /* past the bound: compared with nothing */
 				const struct listener *self = &o->l;
 				const struct label *lab = &o->label;
-				hints_for(&(struct hint_port){&self, &lab, 1, NULL}, 0, m->cfg,
-				          &o->hints);
+				hints_for(&(struct hint_port){&self, &lab, 1, NULL, find_tcp, m}, 0,
+				          m->cfg, &o->hints);
 				continue;
 			}
 			rows[n] = o;
@@ -174,7 +214,7 @@ static void rehint(struct model *m)
 		reach_compute(mates, n, (enum reach_kernel)m->kernel, &reach);
 		m->reached++;
 		struct reach_view view = reach_view_of(&reach);
-		struct hint_port port = {mates, labels, n, view.n ? &view : NULL};
+		struct hint_port port = {mates, labels, n, view.n ? &view : NULL, find_tcp, m};
 		for (size_t k = 0; k < n; k++)
 			hints_for(&port, k, m->cfg, &rows[k]->hints);
 		/* this port is done: its later rows are skipped */
@@ -192,6 +232,8 @@ static bool hold_down_rows(struct model *m)
 	bool changed = false;
 	for (size_t i = 0; i < m->nrows; i++) {
 		struct row *r = &m->rows[i];
+		if (r->declared)
+			continue; /* held while its project is not running (sync_declared) */
 		const struct watch_entry *e = watch_find_const(&m->watch, r->l.port, r->l.proto);
 		bool held = r->gone_at > 0 && e && e->state == WATCH_DOWN;
 		for (size_t j = 0; held && j < i; j++) /* one per port: the first */
@@ -206,16 +248,17 @@ static bool hold_down_rows(struct model *m)
 static bool has_held_row(const struct model *m, const struct watch_entry *e)
 {
 	for (size_t i = 0; i < m->nrows; i++)
-		if (m->rows[i].held && m->rows[i].l.port == e->port &&
+		if (m->rows[i].held && !m->rows[i].declared && m->rows[i].l.port == e->port &&
 		    m->rows[i].l.proto == e->proto)
 			return true;
 	return false;
 }
 
-/* A down row for a watched port that has no row to keep (down since the dashboard started): a
- * tombstone of a stand-in listener on 0.0.0.0:PORT with no owner, inserted in key order. When
- * a listener comes on that address it is the row's return; on another, the stand-in expires. */
-static int add_unseen_row(struct model *m, const struct watch_entry *e, double now)
+/* A held tombstone of a stand-in listener on 0.0.0.0:PORT with no owner, inserted in key order
+ * (its index into *at): the down row of a watched port that has no row to keep (down since the
+ * dashboard started), or of a project's declared port. When a listener comes on that address
+ * it is the row's return. */
+static int add_stand_in(struct model *m, uint8_t proto, uint16_t port, double now, size_t *at)
 {
 	static const struct proc_info nobody = {.comm = "",
 	                                        .user = "",
@@ -229,9 +272,9 @@ static int add_unseen_row(struct model *m, const struct watch_entry *e, double n
 	                                        .parent_label = "",
 	                                        .parent_from = "",
 	                                        .launcher = ""};
-	struct listener l = {.proto = e->proto,
+	struct listener l = {.proto = proto,
 	                     .family = FAMILY_V4,
-	                     .port = e->port,
+	                     .port = port,
 	                     .owner_hidden = true,
 	                     .owner_why = OWNER_NOT_FOUND,
 	                     .proc = &nobody};
@@ -240,14 +283,98 @@ static int add_unseen_row(struct model *m, const struct watch_entry *e, double n
 	struct listener *copy = listener_clone(&l);
 	if (!copy)
 		return -ENOMEM;
-	size_t at = 0;
-	while (at < m->nrows && listener_key_cmp(&m->rows[at].l, copy) < 0)
-		at++;
-	memmove(&m->rows[at + 1], &m->rows[at], (m->nrows - at) * sizeof *m->rows);
-	m->rows[at] =
+	size_t i = 0;
+	while (i < m->nrows && listener_key_cmp(&m->rows[i].l, copy) < 0)
+		i++;
+	memmove(&m->rows[i + 1], &m->rows[i], (m->nrows - i) * sizeof *m->rows);
+	m->rows[i] =
 	    (struct row){.l = *copy, .owned = copy, .gone_at = now > 0 ? now : 1e-9, .held = true};
 	m->nrows++;
+	*at = i;
 	return 0;
+}
+
+/* Whether project d needs a declared row: it has a preferred port that no live row holds, and no
+ * live row runs as it. */
+static bool not_running(const struct model *m, const struct project_maps *maps,
+                        const struct project_decl *d)
+{
+	if (!d->preferred || project_maps_find(maps, d->name) != d)
+		return false;
+	for (size_t i = 0; i < m->nrows; i++) {
+		const struct row *r = &m->rows[i];
+		if (r->gone_at)
+			continue;
+		if ((r->l.proto == PROTO_TCP && r->l.port == d->preferred) ||
+		    project_maps_owner(maps, &r->l) == d)
+			return false;
+	}
+	return true;
+}
+
+/* The declared rows as show_declared and the maps want them: a row whose project came up (or
+ * whose port is held) goes, a row a project needs is added, and a declared row a listener came
+ * back on is an ordinary row again. True when a row came or went. */
+static bool sync_declared(struct model *m, double now)
+{
+	const struct project_maps *maps = config_maps(m->cfg);
+	bool changed = false;
+	size_t n = 0;
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+		if (r->declared && !r->gone_at) {
+			r->declared = r->held = false; /* a listener came on its address */
+		} else if (r->declared) {
+			const struct project_decl *d = project_maps_find(maps, r->project);
+			if (!m->show_declared || !d || d->preferred != r->l.port ||
+			    !not_running(m, maps, d)) {
+				drop_row(r);
+				changed = true;
+				continue;
+			}
+		}
+		m->rows[n++] = *r;
+	}
+	m->nrows = n;
+	for (size_t k = 0; m->show_declared && maps && k < maps->n; k++) {
+		const struct project_decl *d = &maps->v[k];
+		if (!not_running(m, maps, d))
+			continue;
+		bool have = false;
+		for (size_t i = 0; i < m->nrows && !have; i++)
+			have = m->rows[i].declared && !strcmp(m->rows[i].project, d->name);
+		if (have)
+			continue;
+		size_t at;
+		if (add_stand_in(m, PROTO_TCP, d->preferred, now, &at) < 0)
+			break;
+		struct row *r = &m->rows[at];
+		r->declared = true;
+		snprintf(r->project, sizeof r->project, "%s", d->name);
+		changed = true;
+	}
+	for (size_t i = 0; i < m->nrows; i++) { /* their labels: the project's service type */
+		struct row *r = &m->rows[i];
+		const struct project_decl *d =
+		    r->declared ? project_maps_find(maps, r->project) : NULL;
+		if (!d)
+			continue;
+		r->label = (struct label){.source = LABEL_PROJECT};
+		if (d->service_type[0])
+			project_service_label(d->service_type, r->label.text, sizeof r->label.text,
+			                      &r->label.role);
+	}
+	return changed;
+}
+
+void model_declared_toggle(struct model *m, size_t *shown)
+{
+	m->show_declared = !m->show_declared;
+	sync_declared(m, m->declared_now);
+	*shown = 0;
+	for (size_t i = 0; i < m->nrows; i++)
+		*shown += m->rows[i].declared;
+	model_rebuild(m);
 }
 
 /* The watched ports' changes, into the event log and m->alerts; a down row for each watched
@@ -260,7 +387,9 @@ static bool watch_poll(struct model *m, const struct snapshot *s, double now, ti
 	bool changed = hold_down_rows(m) || m->nalerts > 0;
 	for (size_t i = 0; i < m->watch.n; i++) {
 		const struct watch_entry *e = &m->watch.v[i];
-		if (e->state == WATCH_DOWN && !has_held_row(m, e) && add_unseen_row(m, e, now) == 0)
+		size_t at;
+		if (e->state == WATCH_DOWN && !has_held_row(m, e) &&
+		    add_stand_in(m, e->proto, e->port, now, &at) == 0)
 			changed = true;
 	}
 	return changed;
@@ -354,6 +483,8 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 	m->kernel = s->kernel;
 	rehint(m);
 	changed |= watch_poll(m, s, now, wall);
+	m->declared_now = now;
+	changed |= sync_declared(m, now);
 	bool first = !m->primed;
 	m->primed = true;
 	if (changed || first)
@@ -369,6 +500,7 @@ void model_reannotate(struct model *m)
 		mark_port(m, &r->l);
 	}
 	rehint(m);
+	sync_declared(m, m->declared_now);
 	model_rebuild(m);
 }
 
@@ -472,6 +604,15 @@ bool model_watch_toggle(struct model *m, const struct row *r, time_t wall, char 
 
 void model_down_text(const struct model *m, const struct row *r, char *buf, size_t len)
 {
+	const struct project_decl *d =
+	    r->declared ? project_maps_find(config_maps(m->cfg), r->project) : NULL;
+	if (d) {
+		char source[PROC_PATH_MAX];
+		project_decl_source(d, source, sizeof source);
+		snprintf(buf, len, "%s (%s%s%s) is not running", d->name, source,
+		         r->label.text[0] ? ", " : "", r->label.text);
+		return;
+	}
 	const struct watch_entry *e = watch_find_const(&m->watch, r->l.port, r->l.proto);
 	struct tm tm;
 	char t[16] = "--:--";

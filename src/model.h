@@ -38,8 +38,10 @@ struct row {
 	char project[64];       /* the project root's folder name; "" when none */
 	double first_seen; /* monotonic seconds; 0 for rows of the first snapshot (not "new") */
 	double gone_at;    /* 0 while alive; when it vanished, for a tombstone */
-	bool held; /* a watched port's "down" row: a tombstone kept (one per watched port) while
-	              the port is watched and down; it never expires then */
+	bool held;     /* a watched port's "down" row: a tombstone kept (one per watched port) while
+	                  the port is watched and down; it never expires then */
+	bool declared; /* held too: a project's preferred port (project_map.h) while the project
+	                  runs nowhere and nothing holds the port (shown while show_declared) */
 };
 
 struct model_event {
@@ -75,6 +77,8 @@ struct model {
 	bool show_all;       /* a: show the dynamic group and the rows the config hides */
 	bool unfold_dynamic; /* the dynamic group is shown even without show_all (config) */
 	bool hide_udp;       /* u */
+	bool show_declared;  /* d: a down row for each project of the maps that is not running */
+	double declared_now; /* the last merge's time, for declared rows added between merges */
 	char filter[64]; /* case-insensitive; matches port, process, label, project, user; a filter
 	                    also finds rows that are folded away */
 	const struct config *cfg; /* labels, expected owners, hide rules; NULL: none. Not owned: it
@@ -117,6 +121,8 @@ void model_free(struct model *m);
  * Returns 1 when anything shown changed, 0 when nothing did, -ENOMEM (the model is unchanged). */
 int model_apply(struct model *m, const struct snapshot *s, double now, time_t wall);
 
+/* Shows or hides the declared rows (show_declared); the number shown into *shown. */
+void model_declared_toggle(struct model *m, size_t *shown);
 /* Labels and hints of every row again (after a config change). */
 void model_reannotate(struct model *m);
 
@@ -146,7 +152,8 @@ const struct row *model_selected(const struct model *m); /* NULL when there are 
 bool model_watch_toggle(struct model *m, const struct row *r, time_t wall, char *msg, size_t len);
 /* Whether the row's (protocol, port) is watched. */
 bool model_row_watched(const struct model *m, const struct row *r);
-/* A down row's text: "down since 12:03 (was postgres, pid 812)", local time. */
+/* A down row's text: "down since 12:03 (was postgres, pid 812)", local time; for a declared row
+ * "api-gateway (shop/.devports.yml, Flask) is not running". */
 void model_down_text(const struct model *m, const struct row *r, char *buf, size_t len);
 
 /* Adds a note to the event log ("stopped :3000 node (pid 977) with SIGTERM in 0.4 s"). */

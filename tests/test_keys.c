@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "app.h"
+#include "config.h"
 #include "detail.h"
 #include "keys.h"
 #include "make_listener.h"
+#include "project_map.h"
 #include "sanitize.h"
 #include "ui.h"
 
@@ -29,14 +31,14 @@ static void load(void)
 		const char *comm;
 		enum listener_proto proto;
 	} v[] = {
-		{22, 100, "sshd", PROTO_TCP},       {3000, 300, "node", PROTO_TCP},
-		{5173, 200, "vite", PROTO_TCP},     {5353, 50, "avahi-daemon", PROTO_UDP},
-		{5432, 400, "postgres", PROTO_TCP}, {8000, 500, "python3", PROTO_TCP},
-		{50000, 600, "chrome", PROTO_UDP},
+	    {22, 100, "sshd", PROTO_TCP},       {3000, 300, "node", PROTO_TCP},
+	    {5173, 200, "vite", PROTO_TCP},     {5353, 50, "avahi-daemon", PROTO_UDP},
+	    {5432, 400, "postgres", PROTO_TCP}, {8000, 500, "python3", PROTO_TCP},
+	    {50000, 600, "chrome", PROTO_UDP},
 	};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-		struct listener l = make_listener(v[i].proto, "127.0.0.1", v[i].port, v[i].pid,
-		                                  v[i].comm, "dev");
+		struct listener l =
+		    make_listener(v[i].proto, "127.0.0.1", v[i].port, v[i].pid, v[i].comm, "dev");
 		test_proc(&l)->start_time = 1000 + v[i].pid; /* larger pid, started later */
 		listener_set_push(&s.set, &l);
 	}
@@ -64,9 +66,10 @@ static unsigned selected_port(void)
 }
 
 /* Keys this file tests; the last test checks the table has no others. */
-static const int tested[] = {KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,
-                             's', 'a', 'u', 'e', 'p', 'r', '?', 'q', 12, KEY_RESIZE, 'k', 'K',
-                             'i', '\r', KEY_ENTER, 'y', 'n', 'g', 'o', 'w'};
+static const int tested[] = {
+    KEY_UP, KEY_DOWN, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, '/', 27,         's', 'a',
+    'u',    'e',      'p',       'r',       '?',      'q',     12,  KEY_RESIZE, 'k', 'K',
+    'i',    '\r',     KEY_ENTER, 'y',       'n',      'g',     'o', 'w',        'd'};
 
 Test(keys, down_and_up)
 {
@@ -386,6 +389,42 @@ Test(keys, w_watches_a_port_and_tells_when_it_goes_down)
 		cr_assert_neq(a.model.rows[i].l.port, 5432, "unwatched, the down row goes");
 }
 
+/* d shows a down row for each project of the maps that runs nowhere (its preferred port), which
+ * k refuses and d hides again; a project that runs (here: 5173 named by its folder) has none. */
+Test(keys, d_shows_the_ports_of_projects_that_are_not_running)
+{
+	static struct config cfg;
+	static struct project_maps maps;
+	config_init(&cfg);
+	struct project_decl api = {.name = "api",
+	                           .preferred = 8080,
+	                           .service_type = "flask",
+	                           .file = "/home/dev/.config/devports/config.json"};
+	struct project_decl web = {.name = "web", .preferred = 5173, .file = "config.json"};
+	struct project_maps one = {.v = (struct project_decl[]){api, web}, .n = 2};
+	project_maps_add_all(&maps, &one);
+	cfg.maps = &maps;
+	a.model.cfg = &cfg;
+	cr_assert_eq(app_key(&a, 'd'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "declared ports shown: 1 project not running");
+	cr_assert(screen_says("8080 tcp   — api (config.json, Flask) is not running"),
+	          "the declared row");
+	while (selected_port() != 8080)
+		app_key(&a, KEY_DOWN);
+	a.now += 10; /* the key's message is over: the status line tells of the row */
+	cr_assert(screen_says("8080: api (config.json, Flask) is not running · d hides"),
+	          "the status line says what it is");
+	app_key(&a, 'k');
+	cr_assert_eq(a.mode, MODE_LIST, "k refuses a declared row");
+	cr_assert(strstr(a.status, "declared port"), "%s", a.status);
+	cr_assert_eq(app_key(&a, 'd'), REACT_REDRAW);
+	cr_assert_str_eq(a.status, "declared ports hidden");
+	for (size_t i = 0; i < a.model.nrows; i++)
+		cr_assert_neq(a.model.rows[i].l.port, 8080, "hidden, the declared row goes");
+	a.model.cfg = NULL;
+	project_maps_free(&maps);
+}
+
 /* g switches tmux to the row's pane (tests/e2e_tmux_panes.sh does it in a real tmux); here, where
  * it cannot, the status line says why, in the list and in inspect. */
 Test(keys, g_says_why_it_cannot_go_to_a_tmux_pane)
@@ -561,9 +600,9 @@ Test(keys, the_man_page_lists_every_key_of_every_mode)
 		enum app_mode mode;
 		const char *section;
 	} sections[] = {
-		{MODE_LIST, ".SS \"In the list\""},
-		{MODE_KILL, ".SS \"In the kill box\""},
-		{MODE_DETAIL, ".SS \"In inspect\""},
+	    {MODE_LIST, ".SS \"In the list\""},
+	    {MODE_KILL, ".SS \"In the kill box\""},
+	    {MODE_DETAIL, ".SS \"In inspect\""},
 	};
 	FILE *in = fopen(TESTS_DIR "/../doc/devports.1", "r");
 	cr_assert(in, "doc/devports.1 not readable");
@@ -590,7 +629,8 @@ Test(keys, the_man_page_lists_every_key_of_every_mode)
 			const char *name = man_name(b->keys[k]);
 			if (!name)
 				continue;
-			cr_assert(tag_has(tags[s], name), "the man page's %s does not list the key %s (%s)",
+			cr_assert(tag_has(tags[s], name),
+			          "the man page's %s does not list the key %s (%s)",
 			          sections[s].section, name, b->help);
 		}
 	}

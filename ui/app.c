@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app_work.h"
 #include "config.h"
+#include "project_map.h"
 
 enum { STATUS_SECONDS = 4, WATCH_STATUS_SECONDS = 8 };
 
@@ -25,6 +28,9 @@ void app_free(struct app *a)
 	app_health_free(a);
 	kill_job_free(&a->kill);
 	model_free(&a->model);
+	project_maps_free(a->maps);
+	free(a->maps);
+	free(a->cfg_view);
 	snapshot_free(&a->snap);
 	snapshot_free(&a->next);
 }
@@ -93,7 +99,9 @@ bool app_poll(struct app *a)
 	struct snapshot old = a->snap;
 	a->snap = *s;
 	*s = old;
-	return merge_snap(a) || changed || had_error;
+	bool merged = merge_snap(a);
+	app_projects_refresh(a);
+	return merged || changed || had_error;
 }
 
 void app_say(struct app *a, const char *msg)
@@ -117,6 +125,17 @@ void app_use_config(struct app *a, const struct config *cfg, bool interval_given
 	if (!cfg)
 		return;
 	a->health_config = cfg->health;
+	free(a->cfg_view);
+	if (!a->maps)
+		a->maps = calloc(1, sizeof *a->maps);
+	if ((a->cfg_view = malloc(sizeof *a->cfg_view)) && a->maps) {
+		*a->cfg_view = *cfg; /* a view: the lists stay the caller's */
+		a->cfg_view->maps = a->maps;
+		project_maps_add_all(a->maps, &cfg->projects);
+		a->model.cfg = a->cfg_view;
+	}
+	if (!getcwd(a->cwd, sizeof a->cwd))
+		a->cwd[0] = '\0';
 	if (cfg->interval > 0 && !interval_given)
 		a->interval = cfg->interval;
 	if (cfg->sort >= 0 && cfg->sort < SORT_COUNT)
@@ -149,4 +168,21 @@ bool app_tick(struct app *a)
 bool app_busy(const struct app *a)
 {
 	return app_kill_busy(a) || app_detail_busy(a) || app_health_busy(a);
+}
+
+void app_projects_refresh(struct app *a)
+{
+	if (!a->maps || !a->cfg_view)
+		return;
+	const char *cwd = a->cwd[0] ? a->cwd : NULL;
+	uint64_t h = platform_project_files(a->platform, &a->snap, cwd, NULL, NULL);
+	if (h == a->maps_hash)
+		return;
+	a->maps_hash = h;
+	platform_project_maps(a->platform, &a->snap, cwd, &a->model.cfg->projects, a->maps);
+	for (size_t i = 0; i < a->maps->nmessages; i++)
+		model_note(&a->model, a->wall, a->maps->messages[i]);
+	if (a->maps->nmessages)
+		app_warn(a, a->maps->messages[0], CONFIG_NOTICE_SECONDS);
+	model_reannotate(&a->model);
 }

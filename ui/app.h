@@ -71,6 +71,13 @@ struct app {
 	struct app_notice notices[APP_NOTICES_MAX];
 	size_t nnotices;
 
+	/* The config the model reads: the user's, with the project maps in effect (project_map.h:
+	 * its projects and every .devports.yml of the listeners' projects and the current
+	 * directory), built again when one of those files changes (app_projects.c). */
+	struct config *cfg_view;
+	struct project_maps *maps;
+	uint64_t maps_hash;
+	char cwd[512];
 	/* Health checks (health.h): the board the HEALTH column and inspect show, filled by the
 	 * runner from app_tick (ui/app_health.c); tests fill it by hand (health_board_set and
 	 * health_board_record: the fake backend runs no checks). */
@@ -81,7 +88,6 @@ struct app {
 	uint64_t health_said;              /* a hash of the messages last told */
 	double health_load_at;             /* monotonic time of the next look at the files */
 	const struct cJSON *health_config; /* the config's "health" section, or NULL */
-	char cwd[4096];                    /* where devports runs: its healthcheck.yml counts too */
 
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
 	size_t scroll;      /* first model line shown */
@@ -107,6 +113,9 @@ struct config;
  * (interval_given). cfg is not copied: it must outlive the app. A config that was ignored
  * (cfg->error) or had warnings says so in the status line for CONFIG_NOTICE_SECONDS from a->now. */
 void app_use_config(struct app *a, const struct config *cfg, bool interval_given);
+/* The project maps again when a file of theirs changed (and at the first call): the model's rows
+ * are labelled and hinted again, and a file's problem is told. app_poll calls it. */
+void app_projects_refresh(struct app *a);
 enum { CONFIG_NOTICE_SECONDS = 10 };
 
 /* A key (curses key code, see keys.c). */

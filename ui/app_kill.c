@@ -47,7 +47,12 @@ enum reaction app_kill_open(struct app *a, int sig)
 		if (!r)
 			return REACT_NONE;
 		if (r->held) {
-			app_warn(a, "this watched port is down: nothing holds it, nothing to stop",
+			app_warn(a,
+			         r->declared
+			             ? "a project's declared port: nothing holds it, nothing "
+			               "to stop"
+			             : "this watched port is down: nothing holds it, nothing "
+			               "to stop",
 			         4);
 			return REACT_REDRAW;
 		}

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
+
 enum { KEY_ESC = 27, KEY_CTRL_L = 12 };
 
 static enum reaction up(struct app *a)
@@ -141,6 +143,22 @@ static enum reaction toggle_watch(struct app *a)
 	return REACT_REDRAW;
 }
 
+static enum reaction toggle_declared(struct app *a)
+{
+	char msg[160];
+	size_t shown;
+	model_declared_toggle(&a->model, &shown);
+	if (!a->model.show_declared)
+		snprintf(msg, sizeof msg, "declared ports hidden");
+	else if (!config_maps(a->model.cfg) || !config_maps(a->model.cfg)->n)
+		snprintf(msg, sizeof msg, "no project declares ports here (.devports.yml)");
+	else
+		snprintf(msg, sizeof msg, "declared ports shown: %zu project%s not running", shown,
+		         shown == 1 ? "" : "s");
+	app_say(a, msg);
+	return REACT_REDRAW;
+}
+
 static enum reaction kill_term(struct app *a)
 {
 	return app_kill_open(a, SIGTERM);
@@ -197,6 +215,12 @@ const struct key_binding keys_table[] = {
      "watch this port: down, back, new owner are told (this session)",
      NULL,
      toggle_watch},
+    {MODE_LIST,
+     {'d'},
+     "d",
+     "show the ports of projects that are not running (.devports.yml)",
+     NULL,
+     toggle_declared},
     {MODE_LIST, {'e'}, "e", "event log: what appeared and vanished", "events", toggle_events},
     {MODE_LIST, {'p'}, "p", "pause: freeze the list", "pause", toggle_pause},
     {MODE_LIST, {'r'}, "r", "refresh now", NULL, rescan},

@@ -73,6 +73,12 @@ static void compose(const struct app *a, struct status *s)
 		s->wrap = true;
 	} else if (a->mode == MODE_KILL || a->mode == MODE_DETAIL) {
 		/* the box or the view says everything about its listener */
+	} else if (sel && sel->declared) {
+		char down[160];
+		model_down_text(&a->model, sel, down, sizeof down);
+		snprintf(text, len, " %u: %s · d hides the declared ports", (unsigned)sel->l.port,
+		         down);
+		s->st = ST_DIM;
 	} else if (sel && sel->held) {
 		char down[160], port[16];
 		model_down_text(&a->model, sel, down, sizeof down);

@@ -292,8 +292,6 @@ int ui_main(struct platform *p, const struct ui_opts *o)
 	a.guard = (struct kill_guard){.self = getpid(), .parent = getppid()};
 	a.suggest_sudo = !o->demo && geteuid() != 0;
 	snprintf(a.backend, sizeof a.backend, "%s", platform_name(p));
-	if (!getcwd(a.cwd, sizeof a.cwd))
-		a.cwd[0] = '\0';
 	install_signals();
 	if (!start_curses()) {
 		app_free(&a);

@@ -13,6 +13,7 @@
 
 #include "hash.h"
 #include "json_check.h"
+#include "project_map.h"
 #include "project_root.h"
 #include "sanitize.h"
 #include "small_file.h"
@@ -194,14 +195,6 @@ uint64_t platform_project_files(struct platform *p, const struct snapshot *s, co
 	double now = platform_monotonic();
 	struct seen *seen = calloc(1, sizeof *seen);
 	uint64_t h = HASH_SEED;
-	for (size_t i = 0; s && i < s->set.n; i++) {
-		const struct listener *l = &s->set.v[i];
-		for (size_t k = 0; k < l->nholders; k++) {
-			const char *root = l->holders[k]->project_root;
-			if (root && root[0] && (!seen || first_time(seen, root)))
-				h = hash_u64(h, project_files_in(root, now, each, ctx));
-		}
-	}
 	char root[PATH_MAX];
 	const char *dirs[2] = {cwd, NULL};
 	if (cwd && cwd[0] && project_root_find(cwd, root, sizeof root) == 0)
@@ -209,6 +202,33 @@ uint64_t platform_project_files(struct platform *p, const struct snapshot *s, co
 	for (size_t i = 0; i < 2; i++)
 		if (dirs[i] && dirs[i][0] && (!seen || first_time(seen, dirs[i])))
 			h = hash_u64(h, project_files_in(dirs[i], now, each, ctx));
+	for (size_t i = 0; s && i < s->set.n; i++) {
+		const struct listener *l = &s->set.v[i];
+		for (size_t k = 0; k < l->nholders; k++) {
+			const char *dir = l->holders[k]->project_root;
+			if (dir && dir[0] && (!seen || first_time(seen, dir)))
+				h = hash_u64(h, project_files_in(dir, now, each, ctx));
+		}
+	}
 	free(seen);
 	return h;
+}
+
+static void add_map(const struct project_file *f, void *ctx)
+{
+	struct project_maps *out = ctx;
+	if (f->kind != PROJECT_FILE_MAP)
+		return;
+	if (f->doc)
+		project_maps_read(out, f->doc, f->path, f->dir);
+	else
+		project_maps_note(out, f->error);
+}
+
+uint64_t platform_project_maps(struct platform *p, const struct snapshot *s, const char *cwd,
+                               const struct project_maps *base, struct project_maps *out)
+{
+	project_maps_clear(out);
+	project_maps_add_all(out, base);
+	return platform_project_files(p, s, cwd, add_map, out);
 }

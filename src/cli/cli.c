@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "project_map.h"
 #include "sanitize.h"
 #include "status_line.h"
 #include "ui.h"
@@ -24,7 +26,8 @@ static const struct command {
     {"who", cmd_who, "who PORT [--json]", "who holds PORT (exit 0 held, 1 free)"},
     {"kill", cmd_kill, "kill PORT [--force] [--signal NAME] [--yes]",
      "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
-    {"free", cmd_free, "free [PORT]", "the first free TCP port from PORT (default 3000)"},
+    {"free", cmd_free, "free [PORT] | free --project NAME | free --all",
+     "the first free TCP port from PORT (default 3000), or for a project of .devports.yml"},
     {"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
     {"status", cmd_status, "status [--all] [--tmux] [--format T] [--sep S] [--max N]",
      "one line for a status bar: the dev servers"},
@@ -78,13 +81,17 @@ static void usage(FILE *out)
 	        "      --timeout SECONDS    wait: give up after SECONDS, exit 1 (default 30;\n"
 	        "                           0: no limit)\n"
 	        "  -q, --quiet              wait: no line when done (errors still say why)\n"
-	        "      --all                status: every listener, not only dev servers\n"
+	        "      --all                status: every listener, not only dev servers;\n"
+	        "                           free: a port for every project of .devports.yml\n"
 	        "      --tmux               status: tmux colours for hints, '#' escaped\n"
 	        "      --format TEMPLATE    status: each item from {port} {label} {process}\n"
 	        "                           {project} {pid} {flags}\n"
 	        "                           (default \"{port} {label}{flags}\")\n"
 	        "      --sep TEXT           status: between items (default \" · \")\n"
 	        "      --max COLUMNS        status: the line's width, 1 to 1000 (default 120)\n"
+	        "      --config FILE        read FILE as the config file (JSON, or YAML when it\n"
+	        "                           ends in .yml/.yaml: a .devports.yml works)\n"
+	        "      --project NAME       free: the port of project NAME (.devports.yml)\n"
 	        "  -h, --help               this help\n"
 	        "  -V, --version            the version\n"
 	        "\nconfig file: $XDG_CONFIG_HOME/devports/config.json, else\n"
@@ -196,6 +203,14 @@ static int value_option(int argc, char **argv, int *i, struct cli_opts *o, bool 
 			return fail_usage(
 			    "--timeout must be a number of seconds (0: no limit), not", v);
 		o->timeout_given = true;
+	} else if (option_value(argc, argv, i, "--config", &v)) {
+		if (!v || !v[0])
+			return fail_usage("missing file after", "--config");
+		o->config_file = v;
+	} else if (option_value(argc, argv, i, "--project", &v)) {
+		if (!v || !v[0] || v[0] == '-')
+			return fail_usage("missing project name after", "--project");
+		o->project = v;
 	} else if (option_value(argc, argv, i, "--format", &v)) {
 		if (!v)
 			return fail_usage("missing template after", "--format");
@@ -362,13 +377,29 @@ bool cli_snapshot(struct platform *p, struct snapshot *s)
 	return rc == 0;
 }
 
+/* The project maps of s and the current directory into o->maps. */
+static void load_projects(const struct cli_opts *o, struct platform *p, const struct snapshot *s)
+{
+	if (!o->maps)
+		return;
+	char cwd[PROC_PATH_MAX];
+	platform_project_maps(p, s, getcwd(cwd, sizeof cwd) ? cwd : NULL,
+	                      o->config ? &o->config->projects : NULL, o->maps);
+	if (o->command && !strcmp(o->command, "status"))
+		return;
+	for (size_t i = 0; i < o->maps->nmessages; i++)
+		fprintf(stderr, "devports: %s\n", o->maps->messages[i]);
+}
+
 bool cli_open_snapshot(const struct cli_opts *o, struct platform **out, struct snapshot *s)
 {
 	*out = cli_open_platform(o);
 	if (!*out)
 		return false;
-	if (cli_snapshot(*out, s))
+	if (cli_snapshot(*out, s)) {
+		load_projects(o, *out, s);
 		return true;
+	}
 	platform_close(out);
 	return false;
 }
@@ -397,16 +428,30 @@ int cli_main(int argc, char **argv)
 		o.command = "list";
 
 	struct config cfg;
+	struct project_maps maps = {0};
 	char path[PROC_PATH_MAX];
 	const char *home = getenv("HOME");
 	config_init(&cfg);
-	config_path(path, sizeof path, getenv("XDG_CONFIG_HOME"), home);
+	if (o.config_file)
+		snprintf(path, sizeof path, "%s", o.config_file);
+	else
+		config_path(path, sizeof path, getenv("XDG_CONFIG_HOME"), home);
 	config_load(&cfg, path, home); /* whatever happens, cfg is usable: defaults at worst */
+	if (o.config_file && !cfg.found) {
+		char safe[PROC_PATH_MAX];
+		sanitize_text(safe, sizeof safe, o.config_file, strlen(o.config_file));
+		fprintf(stderr, "devports: --config %s: no such file\n", safe);
+		config_free(&cfg);
+		return EXIT_ERROR;
+	}
+	cfg.maps = &maps;
 	o.config = &cfg;
+	o.maps = &maps;
 	if (!o.command || strcmp(o.command, "config") != 0)
 		report_config(&cfg);
 
 	rc = o.command ? find_command(o.command)->run(&o) : dashboard(&o);
 	config_free(&cfg);
+	project_maps_free(&maps);
 	return rc;
 }

@@ -16,32 +16,38 @@ enum { EXIT_OK = 0, EXIT_NOT_FOUND = 1, EXIT_ERROR = 2 };
 enum wait_for { WAIT_UNSET = 0, WAIT_OPEN, WAIT_FREE };
 
 struct cli_opts {
-	const char *command;   /* "list", "who", ...; NULL for the dashboard */
-	bool json;             /* --json */
-	double interval;       /* -i/--interval, seconds; 0 = not given */
-	bool demo;             /* --demo [FILE] */
-	const char *demo_file; /* NULL: the built-in scenario */
-	bool force_proc_net;   /* --proc-net: read /proc/net instead of netlink */
-	bool no_cache;         /* --no-cache: neither read nor write the owner cache */
-	uint16_t only_port;    /* set by a command about one port: platform_opts.only_port */
-	bool force;            /* kill --force: SIGKILL when SIGTERM was not enough */
-	bool yes;              /* kill --yes: no question */
-	const char *signal;    /* kill --signal NAME; NULL: SIGTERM */
-	int wait_for;          /* enum wait_for: wait --open (WAIT_OPEN, the default) or --free */
-	bool http;             /* wait --http: until PORT answers HTTP */
-	bool timeout_given;    /* wait --timeout SECONDS */
-	double timeout;        /* seconds, >= 0; 0: no limit */
-	bool quiet;            /* wait -q/--quiet: no line when done */
-	bool all;              /* status --all: every listener, not only dev servers */
-	bool tmux;             /* status --tmux: tmux markup */
-	const char *format;    /* status --format TEMPLATE; NULL: the default */
-	const char *sep;       /* status --sep TEXT; NULL: the default */
-	int max;               /* status --max COLUMNS; 0: not given */
-	int nargs;             /* positional arguments after the subcommand */
+	const char *command;     /* "list", "who", ...; NULL for the dashboard */
+	bool json;               /* --json */
+	double interval;         /* -i/--interval, seconds; 0 = not given */
+	bool demo;               /* --demo [FILE] */
+	const char *demo_file;   /* NULL: the built-in scenario */
+	bool force_proc_net;     /* --proc-net: read /proc/net instead of netlink */
+	bool no_cache;           /* --no-cache: neither read nor write the owner cache */
+	uint16_t only_port;      /* set by a command about one port: platform_opts.only_port */
+	bool force;              /* kill --force: SIGKILL when SIGTERM was not enough */
+	bool yes;                /* kill --yes: no question */
+	const char *signal;      /* kill --signal NAME; NULL: SIGTERM */
+	int wait_for;            /* enum wait_for: wait --open (WAIT_OPEN, the default) or --free */
+	bool http;               /* wait --http: until PORT answers HTTP */
+	bool timeout_given;      /* wait --timeout SECONDS */
+	double timeout;          /* seconds, >= 0; 0: no limit */
+	bool quiet;              /* wait -q/--quiet: no line when done */
+	bool all;                /* status --all: every listener, not only dev servers */
+	bool tmux;               /* status --tmux: tmux markup */
+	const char *format;      /* status --format TEMPLATE; NULL: the default */
+	const char *sep;         /* status --sep TEXT; NULL: the default */
+	int max;                 /* status --max COLUMNS; 0: not given */
+	const char *config_file; /* --config FILE: read FILE instead of the default config file */
+	const char *project;     /* free --project NAME */
+	int nargs;               /* positional arguments after the subcommand */
 	char **args;
 	const struct config
 	    *config; /* the user's config file as loaded (config.h); never NULL in
 	                cli_main's commands: an absent or ignored file is defaults */
+	/* The project maps in effect (project_map.h), which config->maps points at: filled by
+	 * cli_open_snapshot (the config's projects, then every .devports.yml found); never NULL in
+	 * cli_main's commands. */
+	struct project_maps *maps;
 };
 
 /* Runs devports with argv; returns the process exit code. */
@@ -53,8 +59,10 @@ struct platform *cli_open_platform(const struct cli_opts *o);
 /* Takes one snapshot into *s (empty before the call; snapshot_free() it); on failure prints one
  * line on stderr and returns false. */
 bool cli_snapshot(struct platform *p, struct snapshot *s);
-/* cli_open_platform() then cli_snapshot(): *out is the open platform (close it) on success; on
- * failure nothing stays open and false is returned. */
+/* cli_open_platform() then cli_snapshot(), then the project maps of the snapshot's listeners and
+ * of the current directory into o->maps (their problems, one line each on stderr, except for
+ * `status`): *out is the open platform (close it) on success; on failure nothing stays open and
+ * false is returned. */
 bool cli_open_snapshot(const struct cli_opts *o, struct platform **out, struct snapshot *s);
 
 /* Subcommands, one file each (cmd_*.c). Each returns an exit code. */
