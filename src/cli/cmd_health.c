@@ -113,7 +113,10 @@ static int print_text(const struct health_board *b)
 	int ws = 7, wt = 4, wu = 6;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct health_spec *s = &b->v[i].spec;
-		int w = sanitize_width(s->service), u = sanitize_width(s->url) + (s->type ? 0 : 4);
+		int w = sanitize_width(s->service),
+		    u = sanitize_width(s->url) + (s->type == HEALTH_TCP ? 0
+		                                  : s->head             ? 5
+		                                                        : 4);
 		ws = w > ws ? (w > 32 ? 32 : w) : ws;
 		wt = (int)strlen(health_type_names[s->type]) > wt
 		         ? (int)strlen(health_type_names[s->type])
