@@ -76,6 +76,7 @@ struct app {
 	struct config *cfg_view;
 	struct project_maps *maps;
 	uint64_t maps_hash;
+	double maps_at; /* when the project folders are walked again */
 	char cwd[512];
 
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
