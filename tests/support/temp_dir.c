@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h> /* mkdtemp on macOS */
 
 void temp_dir_make(char *dir, size_t len, const char *tag)
 {
