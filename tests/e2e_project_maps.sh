@@ -61,6 +61,8 @@ out=$(cd "$guide" && "$DEVPORTS" free --all) || fail "free --all: exit $?"
 out=$("$DEVPORTS" --config "$guide/.devports.yml" free --project frontend-dashboard) ||
 	fail "--config FILE.yml free --project: exit $?"
 [ "$out" = 3000 ] || fail "--config .devports.yml free --project frontend-dashboard: '$out'"
+"$DEVPORTS" --config "$guide/.devports.yml" config check | grep -qx "  api-gateway: 5000, 5001, 5002, 5100 · flask" ||
+	fail "config check of a .devports.yml does not list api-gateway"
 pass "free --project (from a subfolder): 5001 while another process holds 5000; free --all: a line a project; --config names the file"
 
 # the project's own server on its fallback, run from the project's folder

@@ -8,21 +8,19 @@
 #include <unistd.h>
 
 #include "manifest_cache.h"
+#include "temp_dir.h"
 
 static char dir[64];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/dp-manifest-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	temp_dir_make(dir, sizeof dir, "manifest");
 	manifest_cache_clear();
 }
 
 static void remove_dir(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_expect_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 	manifest_cache_clear();
 }
 
@@ -30,12 +28,7 @@ TestSuite(manifest_cache, .init = make_dir, .fini = remove_dir);
 
 static void write_file(const char *name, const char *text)
 {
-	char path[256];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
+	temp_dir_write(dir, name, text);
 }
 
 Test(manifest_cache, read_once_then_only_when_changed)

@@ -9,21 +9,19 @@
 #include <unistd.h>
 
 #include "project_files.h"
+#include "temp_dir.h"
 
 static char dir[64];
 
 static void make_dir(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/dp-projfiles-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	temp_dir_make(dir, sizeof dir, "projfiles");
 	project_files_clear();
 }
 
 static void remove_dir(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_expect_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 	project_files_clear();
 }
 
@@ -31,12 +29,7 @@ TestSuite(project_files, .init = make_dir, .fini = remove_dir);
 
 static void write_file(const char *name, const char *text)
 {
-	char path[256];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
+	temp_dir_write(dir, name, text);
 }
 
 /* What each() was given, as one line per file: "KIND NAME port|error". */

@@ -12,6 +12,9 @@
 #include "project_map.h"
 
 enum { STATUS_SECONDS = 4, WATCH_STATUS_SECONDS = 8 };
+/* The project folders are walked for their .devports.yml this often (a new listener's project
+ * counts from the next walk); the files themselves are looked at every 2 s. */
+#define PROJECT_MAPS_RECHECK_SECONDS 2.0
 
 void app_init(struct app *a, double interval)
 {
@@ -172,8 +175,9 @@ bool app_busy(const struct app *a)
 
 void app_projects_refresh(struct app *a)
 {
-	if (!a->maps || !a->cfg_view)
+	if (!a->maps || !a->cfg_view || a->now < a->maps_at)
 		return;
+	a->maps_at = a->now + PROJECT_MAPS_RECHECK_SECONDS; /* the files are looked at as often */
 	const char *cwd = a->cwd[0] ? a->cwd : NULL;
 	uint64_t h = platform_project_files(a->platform, &a->snap, cwd, NULL, NULL);
 	if (h == a->maps_hash)

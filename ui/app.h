@@ -77,6 +77,7 @@ struct app {
 	struct config *cfg_view;
 	struct project_maps *maps;
 	uint64_t maps_hash;
+	double maps_at; /* when the project folders are walked again */
 	char cwd[512];
 	/* Health checks (health.h): the board the HEALTH column and inspect show, filled by the
 	 * runner from app_tick (ui/app_health.c); tests fill it by hand (health_board_set and

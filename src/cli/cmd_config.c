@@ -9,6 +9,7 @@
 #include "health_spec.h"
 #include "model.h"
 #include "port_table.h"
+#include "project_map.h"
 
 static const char *protos_suffix(uint8_t protos)
 {
@@ -89,7 +90,17 @@ static void describe(const struct config *c)
 	for (size_t i = 0; i < c->nwatch; i++)
 		printf("%s%u/%s", i ? ", " : "", (unsigned)c->watch[i].port,
 		       c->watch[i].proto == PROTO_UDP ? "udp" : "tcp");
-	printf("\n");
+	printf("\n%-15s%s\n", "projects",
+	       c->projects.n ? "preferred, fallbacks · service type" : "(none)");
+	for (size_t i = 0; i < c->projects.n; i++) {
+		const struct project_decl *d = &c->projects.v[i];
+		printf("  %s: ", d->name);
+		if (d->preferred)
+			printf("%u", (unsigned)d->preferred);
+		for (size_t k = 0; k < d->nfallback; k++)
+			printf("%s%u", k || d->preferred ? ", " : "", (unsigned)d->fallback[k]);
+		printf("%s%s\n", d->service_type[0] ? " · " : "", d->service_type);
+	}
 	describe_health(c);
 }
 
