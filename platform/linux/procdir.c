@@ -236,32 +236,6 @@ int procdir_stat(int procfd, pid_t pid, struct procdir_stat *st)
 	return 0;
 }
 
-int procdir_status_euid(int procfd, pid_t pid, uid_t *euid)
-{
-	char path[64], buf[4096];
-	pid_path(path, pid, "status");
-	ssize_t len = procdir_read_file(procfd, path, buf, sizeof buf);
-	if (len < 0)
-		return (int)len;
-	/* "Name:" comes first and is escaped (no newline of its own): "\nUid:" is the line */
-	const char *p = strstr(buf, "\nUid:");
-	if (!p)
-		return -EINVAL;
-	p += 5;
-	uint64_t v[2];
-	for (int i = 0; i < 2; i++) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		const char *start = p;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (!parse_uint(start, (size_t)(p - start), &v[i]) || v[i] > UINT32_MAX)
-			return -EINVAL;
-	}
-	*euid = (uid_t)v[1];
-	return 0;
-}
-
 /* "socket:[12345]" -> 12345; 0 for anything else. */
 static uint64_t socket_inode(const char *link, ssize_t len)
 {

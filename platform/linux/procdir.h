@@ -48,10 +48,6 @@ struct procdir_stat {
 };
 int procdir_stat(int procfd, pid_t pid, struct procdir_stat *st);
 
-/* The effective uid of pid (the second number of the "Uid:" line of /proc/PID/status). Returns 0,
- * -EINVAL when the line is not there, or the read's error. */
-int procdir_status_euid(int procfd, pid_t pid, uid_t *euid);
-
 /* Whether /proc/PID/fd/FD is the socket inode. One readlinkat. Returns 1 (yes), 0 (it is
  * something else now) or a negative errno (-ENOENT: the fd or the process is gone). */
 int procdir_fd_is(int procfd, pid_t pid, int fd, uint64_t inode);

@@ -306,15 +306,25 @@ static uint64_t print_cmdline(const char *raw, ssize_t n)
 	return hash_bytes(h, "", 1);
 }
 
-static uint64_t print_rest(uint64_t h, const struct procinfo *pi, pid_t pid, const char *cwd,
-                           ssize_t n)
+/* The owner of /proc/PID: the process's effective uid, always (the kernel makes only the files
+ * of a process that is not dumpable root's, never its directory). Returns false when gone. */
+static bool proc_owner(const struct procinfo *pi, pid_t pid, uid_t *uid)
 {
 	char path[32];
 	struct stat st;
-	h = hash_bytes(h, cwd, n > 0 ? (size_t)n : 0);
 	snprintf(path, sizeof path, "%d", (int)pid);
-	if (fstatat(pi->procfd, path, &st, 0) == 0)
-		h = hash_bytes(h, &st.st_uid, sizeof st.st_uid);
+	if (fstatat(pi->procfd, path, &st, 0) != 0)
+		return false;
+	*uid = st.st_uid;
+	return true;
+}
+
+/* owned: whether proc_owner() found the process; uid, its answer. */
+static uint64_t print_rest(uint64_t h, const char *cwd, ssize_t n, bool owned, uid_t uid)
+{
+	h = hash_bytes(h, cwd, n > 0 ? (size_t)n : 0);
+	if (owned)
+		h = hash_bytes(h, &uid, sizeof uid);
 	return h;
 }
 
@@ -324,7 +334,9 @@ static uint64_t fingerprint(const struct procinfo *pi, pid_t pid)
 	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "cmdline", buf, sizeof buf);
 	uint64_t h = print_cmdline(buf, n);
 	n = procdir_readlink(pi->procfd, pid, "cwd", buf, PROC_PATH_MAX);
-	return print_rest(h, pi, pid, buf, n);
+	uid_t uid = 0;
+	bool owned = proc_owner(pi, pid, &uid);
+	return print_rest(h, buf, n, owned, uid);
 }
 
 /* /proc/PID/cmdline: the arguments joined by single spaces (empty trailing ones dropped: a
@@ -359,20 +371,23 @@ static ssize_t read_comm(const struct procinfo *pi, pid_t pid, char *raw)
 
 /* The files of /proc/PID that neither libproc2 nor /proc/PID/stat tell, into raw's strings
  * (sanitized) and raw->print: the command line, the working directory, the executable and the
- * service unit (cgroup). Reads files only: safe on any thread. */
-static void read_other_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw)
+ * service unit (cgroup); and the owner of /proc/PID (proc_owner) into *uid. Reads files only:
+ * safe on any thread. Returns whether the owner could be read (false: gone). */
+static bool read_other_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw, uid_t *uid)
 {
 	uint64_t print = fill_cmdline(pi, pid, raw->cmdline, sizeof raw->cmdline);
 	char path[PROC_PATH_MAX];
 	ssize_t n = procdir_readlink(pi->procfd, pid, "cwd", path, sizeof path);
 	if (n > 0)
 		sanitize_text(raw->cwd, sizeof raw->cwd, path, (size_t)n);
-	raw->print = print_rest(print, pi, pid, path, n);
+	bool owned = proc_owner(pi, pid, uid);
+	raw->print = print_rest(print, path, n, owned, *uid);
 	n = procdir_readlink(pi->procfd, pid, "exe", path, sizeof path);
 	if (n > 0)
 		sanitize_text(raw->exe, sizeof raw->exe, path, (size_t)n);
 	bool user_unit;
 	cgroup_unit_read(pi->procfd, pid, raw->unit, sizeof raw->unit, &user_unit);
+	return owned;
 }
 
 /* The command name (raw bytes to comm_raw, COMM_RAW_MAX; sanitized to raw->comm) and the files of
@@ -382,7 +397,8 @@ static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *
 	ssize_t len = read_comm(pi, pid, comm_raw);
 	if (len > 0)
 		sanitize_text(raw->comm, sizeof raw->comm, comm_raw, (size_t)len);
-	read_other_files(pi, pid, raw);
+	uid_t uid = 0;
+	read_other_files(pi, pid, raw, &uid);
 	return len > 0 ? (size_t)len : 0;
 }
 
@@ -513,9 +529,9 @@ struct fetched {
 	char comm_raw[COMM_RAW_MAX];
 };
 
-/* One process read in full on a thread: what libproc2 gives, from /proc/PID/stat and status
- * (libproc2's buffers are per thread and lost with a thread that exits: 265 KB each), and the
- * files of read_other_files(). */
+/* One process read in full on a thread: what libproc2 gives, from /proc/PID/stat and the owner
+ * of /proc/PID (libproc2's buffers are per thread and lost with a thread that exits: 265 KB
+ * each), and the files of read_other_files(). */
 struct whole_read {
 	char *text; /* comm, cmdline, cwd, exe, unit, each with its NUL; NULL: not read (oom) */
 	struct proc_info n; /* the numbers; n.id.pid 0: gone */
@@ -539,25 +555,25 @@ static const size_t file_strings[] = {
     offsetof(struct proc_raw, unit)};
 enum { FILE_STRINGS = sizeof file_strings / sizeof file_strings[0] };
 
-/* Reads pid whole into *w (raw is scratch room): stat (numbers and the command name), status
- * (the effective uid), then the other files. Safe on any thread. */
+/* Reads pid whole into *w (raw is scratch room): stat (numbers and the command name), the owner
+ * of /proc/PID (the effective uid), then the other files. Safe on any thread. */
 static void read_whole(const struct procinfo *pi, pid_t pid, struct proc_raw *raw,
                        struct whole_read *w, char *comm_raw)
 {
 	struct procdir_stat st;
 	uid_t euid;
 	w->done = true;
-	if (procdir_stat(pi->procfd, pid, &st) < 0 ||
-	    procdir_status_euid(pi->procfd, pid, &euid) < 0)
+	if (procdir_stat(pi->procfd, pid, &st) < 0)
 		return; /* gone */
 	memset(raw, 0, sizeof *raw);
-	set_numbers(pi, &w->n, pid, st.ppid, euid, st.start_ticks, st.rss_pages, st.threads);
 	size_t len = st.comm_len < COMM_RAW_MAX - 1 ? st.comm_len : COMM_RAW_MAX - 1;
 	memcpy(comm_raw, st.comm, len);
 	if (len > 0)
 		sanitize_text(raw->comm, sizeof raw->comm, comm_raw, len);
 	w->comm_len = (uint8_t)len;
-	read_other_files(pi, pid, raw);
+	if (!read_other_files(pi, pid, raw, &euid))
+		return; /* gone */
+	set_numbers(pi, &w->n, pid, st.ppid, euid, st.start_ticks, st.rss_pages, st.threads);
 	w->print = raw->print;
 	size_t slen[FILE_STRINGS], total = 0;
 	for (size_t k = 0; k < FILE_STRINGS; k++)
