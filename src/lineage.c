@@ -122,7 +122,8 @@ static void memo_turn(struct lineage_memo *m)
 	m->nnow = 0;
 	for (size_t i = 0; i < m->nlast; i++)
 		m->last[i].moved = false;
-	qsort(m->last, m->nlast, sizeof *m->last, cmp_entry);
+	if (m->nlast > 1)
+		qsort(m->last, m->nlast, sizeof *m->last, cmp_entry);
 }
 
 static struct proc_info *find(const struct table *t, pid_t pid)
