@@ -38,6 +38,7 @@ struct platform {
 	struct containers *containers; /* native only: the container engine's answers */
 	struct tmux_query *tmux;       /* native only: tmux's panes */
 	struct url_opener *opener;     /* native only: the browsers started by o */
+	struct lineage_memo *lineage;  /* what each process's rules said at the last collect */
 };
 
 struct platform_proc {
@@ -70,6 +71,8 @@ int platform_open(struct platform **out, const struct platform_opts *opts)
 		                    getenv("TMUX_TMPDIR"), getuid());
 	if (rc == 0 && p->kind == PLATFORM_NATIVE)
 		rc = url_opener_new(&p->opener, getenv("BROWSER"));
+	if (rc == 0)
+		rc = lineage_memo_new(&p->lineage);
 	return rc;
 }
 
@@ -125,7 +128,7 @@ int platform_collect(struct platform *p, struct snapshot *out)
 	for (size_t i = 0; rc == 0 && i < out->nprocs; i++)
 		rc = fill_project(p, &out->procs[i], out, NULL);
 	if (rc == 0)
-		rc = lineage_fill(out); /* the manifests' match reads the launcher */
+		rc = lineage_fill(out, p->lineage); /* the manifests' match reads the launcher */
 	double now = platform_monotonic();
 	for (size_t i = 0; rc == 0 && i < out->nprocs; i++)
 		rc = fill_manifest(p, &out->procs[i], out, now);
@@ -153,6 +156,7 @@ void platform_close(struct platform **p)
 	if (!p || !*p)
 		return;
 	containers_free(&(*p)->containers);
+	lineage_memo_free(&(*p)->lineage);
 	tmux_query_free(&(*p)->tmux);
 	url_opener_free(&(*p)->opener);
 	if ((*p)->ops->close)

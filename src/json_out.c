@@ -3,6 +3,9 @@
 #include "json_out.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,21 +161,80 @@ cJSON *json_out_listener(const struct listener *l, const struct annotation *a)
 	return o;
 }
 
-/* Writes text with a tab after every newline: a listener's object, indented into the array. */
-static int put_indented(FILE *out, const char *text)
+/* cJSON prints every number with "%1.15g" and reads it back with sscanf to check it: most of
+ * the cost of writing thousands of listeners. An integer below 1e15 prints as its digits either
+ * way, so those become raw text before printing (the same document, a tenth of the cost). Returns
+ * false when out of memory. */
+static bool integers_as_text(cJSON *item)
 {
-	for (const char *p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		if (fwrite(p, 1, n, out) != n)
-			return -1;
-		p += n;
-		if (*p == '\n') {
-			p++;
-			if (fputs("\n\t", out) == EOF)
-				return -1;
-		}
+	for (cJSON *c = item; c; c = c->next) {
+		if (c->child && !integers_as_text(c->child))
+			return false;
+		double d = c->valuedouble;
+		if (!cJSON_IsNumber(c) || d != (double)(long long)d || d <= -1e15 || d >= 1e15 ||
+		    signbit(d))
+			continue;
+		char digits[24], *end = digits + sizeof digits, *at = end;
+		unsigned long long v = (unsigned long long)(d < 0 ? -d : d);
+		do
+			*--at = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		if (d < 0)
+			*--at = '-';
+		char *text = malloc((size_t)(end - at) + 1);
+		if (!text)
+			return false;
+		memcpy(text, at, (size_t)(end - at));
+		text[end - at] = '\0';
+		c->type = cJSON_Raw;
+		c->valuestring = text; /* cJSON_Delete frees it */
 	}
-	return 0;
+	return true;
+}
+
+/* Room that one listener's text is printed into, kept across listeners; then indented into
+ * ind. */
+struct print_room {
+	char *buf, *ind;
+	size_t cap, indcap;
+};
+
+/* item printed with a tab after every newline (a listener's object, indented into the array),
+ * in room->ind (its length in *len). Returns false when out of memory. */
+static bool print_indented(struct print_room *room, cJSON *item, size_t *len)
+{
+	if (!integers_as_text(item))
+		return false;
+	while (!room->buf || !cJSON_PrintPreallocated(item, room->buf, (int)room->cap, 1)) {
+		size_t cap = room->cap ? 2 * room->cap : 16384;
+		char *b = cap <= INT_MAX ? realloc(room->buf, cap) : NULL;
+		if (!b)
+			return false;
+		room->buf = b;
+		room->cap = cap;
+	}
+	size_t n = strlen(room->buf), lines = 0;
+	for (const char *p = room->buf; (p = memchr(p, '\n', n - (size_t)(p - room->buf))); p++)
+		lines++;
+	if (n + lines + 1 > room->indcap) {
+		char *b = realloc(room->ind, n + lines + 1);
+		if (!b)
+			return false;
+		room->ind = b;
+		room->indcap = n + lines + 1;
+	}
+	char *o = room->ind;
+	for (const char *p = room->buf, *end = p + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t k = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		memcpy(o, p, k);
+		o += k;
+		p += k;
+		if (nl)
+			*o++ = '\t';
+	}
+	*len = (size_t)(o - room->ind);
+	return true;
 }
 
 int json_out_write(FILE *out, const struct snapshot *s, const char *backend,
@@ -202,6 +264,7 @@ int json_out_write_health(FILE *out, const struct snapshot *s, const char *backe
 	                fputs(",\n\t\"listeners\":\t[", out) == EOF))
 		rc = -EIO;
 	free(text);
+	struct print_room room = {0};
 	for (size_t i = 0; rc == 0 && i < s->set.n; i++) {
 		struct annotation a;
 		annotator_get(&ann, i, &a);
@@ -212,14 +275,14 @@ int json_out_write_health(FILE *out, const struct snapshot *s, const char *backe
 			                      l->proto == PROTO_TCP
 			                          ? health_json_port(health, l->port)
 			                          : cJSON_CreateNull());
-		char *one = item ? cJSON_Print(item) : NULL;
-		cJSON_Delete(item);
-		if (!one)
+		if (!item || !print_indented(&room, item, &len))
 			rc = -ENOMEM;
-		else if ((i && fputs(", ", out) == EOF) || put_indented(out, one) < 0)
+		else if ((i && fputs(", ", out) == EOF) || fwrite(room.ind, 1, len, out) != len)
 			rc = -EIO;
-		free(one);
+		cJSON_Delete(item);
 	}
+	free(room.buf);
+	free(room.ind);
 	if (rc == 0 && fputs("]\n}\n", out) == EOF)
 		rc = -EIO;
 	annotator_free(&ann);

@@ -23,6 +23,24 @@ static void drop_row(struct row *r)
 {
 	free(r->owned);
 	r->owned = NULL;
+	free(r->hints);
+	r->hints = NULL;
+}
+
+/* The hints of port for its row k into r: kept in a list of r's own only when there are some
+ * (left as they were when that list cannot be had). */
+static void set_hints(struct model *m, struct row *r, const struct hint_port *port, size_t k)
+{
+	struct hint_list h;
+	hints_for(port, k, m->cfg, &h);
+	if (h.n == 0) {
+		free(r->hints);
+		r->hints = NULL;
+		return;
+	}
+	if (!r->hints && !(r->hints = malloc(sizeof *r->hints)))
+		return;
+	*r->hints = h;
 }
 
 void model_free(struct model *m)
@@ -202,8 +220,9 @@ static void rehint(struct model *m)
 			if (n == REACH_ROWS_MAX) { /* past the bound: compared with nothing */
 				const struct listener *self = &o->l;
 				const struct label *lab = &o->label;
-				hints_for(&(struct hint_port){&self, &lab, 1, NULL, find_tcp, m}, 0,
-				          m->cfg, &o->hints);
+				set_hints(m, o,
+				          &(struct hint_port){&self, &lab, 1, NULL, find_tcp, m},
+				          0);
 				continue;
 			}
 			rows[n] = o;
@@ -216,7 +235,7 @@ static void rehint(struct model *m)
 		struct reach_view view = reach_view_of(&reach);
 		struct hint_port port = {mates, labels, n, view.n ? &view : NULL, find_tcp, m};
 		for (size_t k = 0; k < n; k++)
-			hints_for(&port, k, m->cfg, &rows[k]->hints);
+			set_hints(m, rows[k], &port, k);
 		/* this port is done: its later rows are skipped */
 		m->dirty_ports[r->l.proto & 1][r->l.port / 8] &=
 		    (unsigned char)~(1u << (r->l.port % 8));
@@ -479,6 +498,8 @@ int model_apply(struct model *m, const struct snapshot *s, double now, time_t wa
 	for (size_t q = 0; q < m->nrows; q++)
 		if (m->rows[q].gone_at >= 0)
 			m->rows[w++] = m->rows[q];
+		else
+			drop_row(&m->rows[q]);
 	m->nrows = w;
 	m->kernel = s->kernel;
 	rehint(m);
@@ -511,7 +532,8 @@ bool model_row_is_new(const struct row *r, double now)
 
 const struct hint_list *model_row_hints(const struct row *r)
 {
-	return &r->hints;
+	static const struct hint_list none;
+	return r->hints ? r->hints : &none;
 }
 
 bool model_row_is_gone(const struct row *r)

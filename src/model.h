@@ -33,9 +33,12 @@ struct row {
 	struct listener
 	    *owned; /* a tombstone's copy of its last listener (listener_clone), or NULL */
 	struct label label;
-	struct hint_list hints; /* hints.h; a sticky one keeps the row shown whatever the filters */
-	uint64_t inputs;        /* a hash of what label and hints were computed from */
-	char project[64];       /* the project root's folder name; "" when none */
+	/* hints.h (model_row_hints); a sticky one keeps the row shown whatever the filters. NULL
+	 * when there are none, the case of most rows: a list is 1 KB, twice per row while the
+	 * model merges */
+	struct hint_list *hints;
+	uint64_t inputs;   /* a hash of what label and hints were computed from */
+	char project[64];  /* the project root's folder name; "" when none */
 	double first_seen; /* monotonic seconds; 0 for rows of the first snapshot (not "new") */
 	double gone_at;    /* 0 while alive; when it vanished, for a tombstone */
 	bool held;     /* a watched port's "down" row: a tombstone kept (one per watched port) while

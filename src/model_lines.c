@@ -124,7 +124,8 @@ void model_rebuild(struct model *m)
 			const struct row *r = &m->rows[i];
 			if (ranges_of(r->l.port) != (enum port_range)g)
 				continue;
-			bool sticky = hints_sticky(&r->hints); /* shown whatever the filters */
+			bool sticky =
+			    hints_sticky(model_row_hints(r)); /* shown whatever the filters */
 			if (!sticky && !visible(m, r))
 				continue;
 			total++;

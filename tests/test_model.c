@@ -38,8 +38,7 @@ static const struct row *row_at(size_t line)
 	return &m.rows[m.lines[line].row];
 }
 
-static struct listener L(unsigned port, int pid, const char *comm)
-{
+static struct listener L(unsigned port, int pid, const char *comm) {
 	return make_listener(PROTO_TCP, "127.0.0.1", port, pid, comm, "dev");
 }
 
@@ -139,8 +138,9 @@ Test(model, groups_with_dynamic_collapsed_until_show_all)
 
 Test(model, filter_and_udp_toggle)
 {
-	struct listener a[] = {L(3000, 2, "node"), L(5432, 3, "postgres"),
-	                       make_listener(PROTO_UDP, "0.0.0.0", 5353, 4, "avahi-daemon", "avahi")};
+	struct listener a[] = {
+	    L(3000, 2, "node"), L(5432, 3, "postgres"),
+	    make_listener(PROTO_UDP, "0.0.0.0", 5353, 4, "avahi-daemon", "avahi")};
 	apply(a, 3, 1.0);
 	strcpy(m.filter, "POST");
 	model_rebuild(&m);
@@ -168,10 +168,10 @@ Test(model, sort_modes)
 	test_proc(&a[2])->start_time = 200;
 	apply(a, 3, 1.0);
 	static const unsigned want[SORT_COUNT][3] = {
-		[SORT_PORT] = {3000, 4000, 5000},
-		[SORT_PROCESS] = {4000, 5000, 3000},
-		[SORT_PID] = {4000, 5000, 3000},
-		[SORT_UPTIME] = {4000, 5000, 3000},
+	    [SORT_PORT] = {3000, 4000, 5000},
+	    [SORT_PROCESS] = {4000, 5000, 3000},
+	    [SORT_PID] = {4000, 5000, 3000},
+	    [SORT_UPTIME] = {4000, 5000, 3000},
 	};
 	for (int s = 0; s < SORT_COUNT; s++) {
 		m.sort = (enum sort_mode)s;
@@ -214,7 +214,7 @@ static struct listener airplay(unsigned port, const char *addr)
 {
 	struct listener l = make_listener(PROTO_TCP, addr, port, 612, "ControlCenter", "dev");
 	test_set_cmdline(&l, "/System/Library/CoreServices/ControlCenter.app/Contents/MacOS/"
-	                       "ControlCenter");
+	                     "ControlCenter");
 	return l;
 }
 
@@ -246,12 +246,14 @@ Test(model, the_airplay_row_is_never_hidden)
 {
 	struct config cfg;
 	config_init(&cfg);
-	const char *text = "{\"hide_ports\": [5000, 7000], \"hide_processes\": [\"ControlCenter\"]}";
+	const char *text =
+	    "{\"hide_ports\": [5000, 7000], \"hide_processes\": [\"ControlCenter\"]}";
 	cr_assert_eq(config_parse(&cfg, text, strlen(text), "c.json", NULL), 0);
 	m.cfg = &cfg;
-	struct listener a[] = {airplay(5000, "0.0.0.0"), airplay(7000, "::"), L(3000, 2, "node"),
-	                       make_listener(PROTO_UDP, "0.0.0.0", 7000, 612, "ControlCenter", "dev"),
-	                       L(7000, 9, "other")};
+	struct listener a[] = {
+	    airplay(5000, "0.0.0.0"), airplay(7000, "::"), L(3000, 2, "node"),
+	    make_listener(PROTO_UDP, "0.0.0.0", 7000, 612, "ControlCenter", "dev"),
+	    L(7000, 9, "other")};
 	apply(a, 5, 1.0);
 	cr_assert(listed(5000, 612) && listed(7000, 612), "not by the config's hide rules");
 	cr_assert_not(listed(7000, 9), "the config hides another process on 7000");
@@ -336,17 +338,21 @@ Test(model, a_shadowed_localhost_hint_follows_its_other_family)
 	struct listener v6 = make_listener(PROTO_TCP, "::1", 3000, 3, "python3", "dev");
 	struct listener both[] = {v4, v6};
 	apply(both, 2, 1.0);
-	cr_assert_eq(m.rows[0].hints.n, 1, "two servers on one port: a hint on each");
-	cr_assert_eq(m.rows[0].hints.v[0].kind, HINT_SHADOWED);
-	cr_assert_str_eq(m.rows[0].hints.v[0].text, "localhost (::1) reaches python3 (pid 3) on "
-	                                            "[::1]:3000, not this server — use 127.0.0.1:3000");
+	cr_assert_eq(model_row_hints(&m.rows[0])->n, 1, "two servers on one port: a hint on each");
+	cr_assert_eq(model_row_hints(&m.rows[0])->v[0].kind, HINT_SHADOWED);
+	cr_assert_str_eq(model_row_hints(&m.rows[0])->v[0].text,
+	                 "localhost (::1) reaches python3 (pid 3) on "
+	                 "[::1]:3000, not this server — use 127.0.0.1:3000");
 	apply(&v4, 1, 2.0); /* the IPv6 one stops: its tombstone stays, the hint goes */
 	const struct row *r = NULL;
 	for (size_t i = 0; i < m.nrows; i++)
 		if (!m.rows[i].gone_at)
 			r = &m.rows[i];
 	cr_assert_not_null(r);
-	cr_assert_eq(r->hints.n, 0);
+	cr_assert_eq(model_row_hints(r)->n, 0);
+	cr_assert_null(r->hints, "a row without hints keeps no list (1 KB a row)");
+	cr_assert_not_null(m.rows[0].gone_at ? m.rows[0].hints : m.rows[1].hints,
+	                   "the tombstone keeps its last hints");
 	cr_assert_eq(m.annotated, 2, "the hint changed without labelling the row again");
 }
 
@@ -401,17 +407,18 @@ Test(model, another_process_on_the_same_address_is_logged_as_a_restart)
 Test(model, reachability_is_worked_out_once_for_each_changed_port)
 {
 	struct listener a[] = {
-		make_listener(PROTO_TCP, "0.0.0.0", 5000, 697, "ControlCenter", "dev"),
-		make_listener(PROTO_TCP, "::", 5000, 697, "ControlCenter", "dev"),
-		make_listener(PROTO_TCP, "127.0.0.1", 3000, 2, "node", "dev"),
-		make_listener(PROTO_UDP, "0.0.0.0", 5353, 3, "mdns", "dev"),
+	    make_listener(PROTO_TCP, "0.0.0.0", 5000, 697, "ControlCenter", "dev"),
+	    make_listener(PROTO_TCP, "::", 5000, 697, "ControlCenter", "dev"),
+	    make_listener(PROTO_TCP, "127.0.0.1", 3000, 2, "node", "dev"),
+	    make_listener(PROTO_UDP, "0.0.0.0", 5353, 3, "mdns", "dev"),
 	};
 	apply(a, 4, 1.0);
 	cr_assert_eq(m.reached, 3, "three ports, once each (two rows on 5000)");
 	apply(a, 4, 2.0);
 	cr_assert_eq(m.reached, 3, "nothing changed: nothing worked out again");
-	struct listener b[5] = {a[0], a[1], a[2], a[3],
-	                        make_listener(PROTO_TCP, "127.0.0.1", 5000, 8628, "python3", "dev")};
+	struct listener b[5] = {
+	    a[0], a[1], a[2], a[3],
+	    make_listener(PROTO_TCP, "127.0.0.1", 5000, 8628, "python3", "dev")};
 	apply(b, 5, 3.0);
 	cr_assert_eq(m.reached, 4, "a listener came on 5000: that port only");
 	const struct row *py = NULL;
@@ -420,11 +427,12 @@ Test(model, reachability_is_worked_out_once_for_each_changed_port)
 		    m.rows[i].l.addr[0] == 127)
 			py = &m.rows[i];
 	cr_assert_not_null(py);
-	cr_assert_eq(py->hints.n, 1);
-	cr_assert_eq(py->hints.v[0].kind, HINT_SHADOWED);
-	cr_assert_str_eq(py->hints.v[0].text, "localhost may reach ControlCenter (AirPlay) on "
-	                                      "[::]:5000, not this server — use 127.0.0.1:5000, or "
-	                                      "turn AirPlay off");
+	cr_assert_eq(model_row_hints(py)->n, 1);
+	cr_assert_eq(model_row_hints(py)->v[0].kind, HINT_SHADOWED);
+	cr_assert_str_eq(model_row_hints(py)->v[0].text,
+	                 "localhost may reach ControlCenter (AirPlay) on "
+	                 "[::]:5000, not this server — use 127.0.0.1:5000, or "
+	                 "turn AirPlay off");
 	apply(a, 4, 4.0); /* python stops: its tombstone's port is worked out again */
 	cr_assert_eq(m.reached, 5);
 }

@@ -16,12 +16,12 @@ static void setup(void)
 {
 	sanitize_init_locale();
 	struct listener v[] = {
-		make_listener(PROTO_TCP, "127.0.0.1", 8000, 4321, "python3", "dev"),
-		make_hidden(PROTO_TCP, "0.0.0.0", 22, 0, "root", OWNER_NOT_READABLE),
-		make_listener(PROTO_UDP, "::", 54321, 77, "chrome", "dev"),
-		make_listener(PROTO_TCP, "::1", 3000, 977, "node", "dev"),
-		make_listener(PROTO_TCP, "0.0.0.0", 5000, 612, "ControlCenter", "dev"),
-		make_listener(PROTO_TCP, "127.0.0.1", 8003, 300, "gunicorn", "dev"),
+	    make_listener(PROTO_TCP, "127.0.0.1", 8000, 4321, "python3", "dev"),
+	    make_hidden(PROTO_TCP, "0.0.0.0", 22, 0, "root", OWNER_NOT_READABLE),
+	    make_listener(PROTO_UDP, "::", 54321, 77, "chrome", "dev"),
+	    make_listener(PROTO_TCP, "::1", 3000, 977, "node", "dev"),
+	    make_listener(PROTO_TCP, "0.0.0.0", 5000, 612, "ControlCenter", "dev"),
+	    make_listener(PROTO_TCP, "127.0.0.1", 8003, 300, "gunicorn", "dev"),
 	};
 	/* a pre-fork server: the master (listed first: the lead) and two workers */
 	static struct listener workers[2];
@@ -52,7 +52,8 @@ Test(output, json_document_has_schema_and_every_listener)
 	cJSON *doc = cJSON_Parse(text);
 	cr_assert_not_null(doc, "not JSON: %s", text);
 	cr_assert_eq(cJSON_GetObjectItem(doc, "schema_version")->valueint, JSON_SCHEMA_VERSION);
-	cr_assert_str_eq(cJSON_GetObjectItem(doc, "generated_at")->valuestring, "2023-11-14T22:15:00Z");
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "generated_at")->valuestring,
+	                 "2023-11-14T22:15:00Z");
 	cr_assert_str_eq(cJSON_GetObjectItem(doc, "backend")->valuestring, "linux netlink");
 	cJSON *arr = cJSON_GetObjectItem(doc, "listeners");
 	cr_assert_eq(cJSON_GetArraySize(arr), 6);
@@ -68,9 +69,11 @@ Test(output, json_document_has_schema_and_every_listener)
 		if (port == 8003) {
 			seen_prefork = true;
 			cr_assert_eq(cJSON_GetArraySize(procs), 3, "one entry, every holder");
-			cr_assert_eq(cJSON_GetObjectItem(proc, "pid")->valueint, 300, "the lead first");
+			cr_assert_eq(cJSON_GetObjectItem(proc, "pid")->valueint, 300,
+			             "the lead first");
 			cr_assert_str_eq(cJSON_GetObjectItem(proc, "role")->valuestring, "parent");
-			cJSON *w1 = cJSON_GetArrayItem(procs, 1), *w2 = cJSON_GetArrayItem(procs, 2);
+			cJSON *w1 = cJSON_GetArrayItem(procs, 1),
+			      *w2 = cJSON_GetArrayItem(procs, 2);
 			cr_assert_eq(cJSON_GetObjectItem(w1, "pid")->valueint, 301);
 			cr_assert_eq(cJSON_GetObjectItem(w2, "pid")->valueint, 302);
 			cr_assert_str_eq(cJSON_GetObjectItem(w2, "role")->valuestring, "worker");
@@ -80,8 +83,10 @@ Test(output, json_document_has_schema_and_every_listener)
 		if (port == 8000) {
 			seen_http = true;
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "proto")->valuestring, "tcp");
-			cr_assert_str_eq(cJSON_GetObjectItem(it, "address")->valuestring, "127.0.0.1");
-			cr_assert_str_eq(cJSON_GetObjectItem(it, "range")->valuestring, "registered");
+			cr_assert_str_eq(cJSON_GetObjectItem(it, "address")->valuestring,
+			                 "127.0.0.1");
+			cr_assert_str_eq(cJSON_GetObjectItem(it, "range")->valuestring,
+			                 "registered");
 			cr_assert_eq(cJSON_GetArraySize(procs), 1);
 			cr_assert_eq(cJSON_GetObjectItem(proc, "pid")->valueint, 4321);
 			cr_assert_str_eq(cJSON_GetObjectItem(proc, "role")->valuestring, "holder");
@@ -93,7 +98,8 @@ Test(output, json_document_has_schema_and_every_listener)
 			cJSON *label = cJSON_GetObjectItem(it, "label");
 			cr_assert_str_eq(cJSON_GetObjectItem(label, "text")->valuestring,
 			                 "Python http.server");
-			cr_assert_str_eq(cJSON_GetObjectItem(label, "source")->valuestring, "process");
+			cr_assert_str_eq(cJSON_GetObjectItem(label, "source")->valuestring,
+			                 "process");
 			cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(it, "hints")), 0,
 			             "bound to 127.0.0.1: no hint");
 			cJSON *reached = cJSON_GetObjectItem(it, "reached_by");
@@ -113,16 +119,19 @@ Test(output, json_document_has_schema_and_every_listener)
 			cr_assert_eq(cJSON_GetArraySize(hints), 1);
 			cJSON *h = cJSON_GetArrayItem(hints, 0);
 			cr_assert_str_eq(cJSON_GetObjectItem(h, "kind")->valuestring, "airplay");
-			cr_assert(strstr(cJSON_GetObjectItem(h, "text")->valuestring,
-			                 "macOS AirPlay Receiver — turn it off in System Settings"));
+			cr_assert(
+			    strstr(cJSON_GetObjectItem(h, "text")->valuestring,
+			           "macOS AirPlay Receiver — turn it off in System Settings"));
 		}
 		if (port == 22) {
 			seen_hidden = true;
 			cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(it, "owner_hidden")));
 			cr_assert_eq(cJSON_GetArraySize(procs), 0);
-			cr_assert_str_eq(cJSON_GetObjectItem(it, "owner")->valuestring, "not_readable");
+			cr_assert_str_eq(cJSON_GetObjectItem(it, "owner")->valuestring,
+			                 "not_readable");
 			cr_assert_str_eq(cJSON_GetObjectItem(it, "user")->valuestring, "root");
-			cr_assert_str_eq(cJSON_GetObjectItem(it, "range")->valuestring, "well_known");
+			cr_assert_str_eq(cJSON_GetObjectItem(it, "range")->valuestring,
+			                 "well_known");
 			cJSON *label = cJSON_GetObjectItem(it, "label");
 			cr_assert_str_eq(cJSON_GetObjectItem(label, "text")->valuestring, "SSH");
 			cr_assert_str_eq(cJSON_GetObjectItem(label, "source")->valuestring, "port");
@@ -149,27 +158,31 @@ Test(output, table_groups_by_range_and_aligns)
 {
 	char *t = table(0);
 	const char *expected =
-		" PORT  PROTO  ADDRESS     PID  USER  PROCESS        LABEL               COMMAND\n"
-		"\n"
-		"Well-known 0–1023 (1)\n"
-		"   22  tcp    0.0.0.0       -  root  hidden         SSH?                "
-		"(another user's process — run devports with sudo to see it)\n"
-		"\n"
-		"Registered 1024–49151 (4)\n"
-		" 3000  tcp6   ::1         977  dev   node           Node.js             node --port 3000\n"
-		" 5000  tcp    0.0.0.0     612  dev   ControlCenter  AirPlay Receiver !  "
-		"ControlCenter --port 5000\n"
-		" 8000  tcp    127.0.0.1  4321  dev   python3        Python http.server  "
-		"python3 -m http.server 8000 --bind 127.0.0.1\n"
-		" 8003  tcp    127.0.0.1   300  dev   gunicorn ×3    Gunicorn            gunicorn --port 8003\n"
-		"\n"
-		"Dynamic 49152–65535 (1)\n"
-		"54321  udp6   *            77  dev   chrome         Chrome              chrome --port 54321\n"
-		"\n"
-		"Hints\n"
-		"! 5000 tcp 0.0.0.0 ControlCenter: macOS AirPlay Receiver — turn it off in System "
-		"Settings > General > AirDrop & Handoff, or use another port; killing it does not help, "
-		"launchd restarts it\n";
+	    " PORT  PROTO  ADDRESS     PID  USER  PROCESS        LABEL               COMMAND\n"
+	    "\n"
+	    "Well-known 0–1023 (1)\n"
+	    "   22  tcp    0.0.0.0       -  root  hidden         SSH?                "
+	    "(another user's process — run devports with sudo to see it)\n"
+	    "\n"
+	    "Registered 1024–49151 (4)\n"
+	    " 3000  tcp6   ::1         977  dev   node           Node.js             node --port "
+	    "3000\n"
+	    " 5000  tcp    0.0.0.0     612  dev   ControlCenter  AirPlay Receiver !  "
+	    "ControlCenter --port 5000\n"
+	    " 8000  tcp    127.0.0.1  4321  dev   python3        Python http.server  "
+	    "python3 -m http.server 8000 --bind 127.0.0.1\n"
+	    " 8003  tcp    127.0.0.1   300  dev   gunicorn ×3    Gunicorn            gunicorn "
+	    "--port 8003\n"
+	    "\n"
+	    "Dynamic 49152–65535 (1)\n"
+	    "54321  udp6   *            77  dev   chrome         Chrome              chrome --port "
+	    "54321\n"
+	    "\n"
+	    "Hints\n"
+	    "! 5000 tcp 0.0.0.0 ControlCenter: macOS AirPlay Receiver — turn it off in System "
+	    "Settings > General > AirDrop & Handoff, or use another port; killing it does not "
+	    "help, "
+	    "launchd restarts it\n";
 	cr_assert_str_eq(t, expected, "got:\n%s", t);
 	free(t);
 }
@@ -180,4 +193,35 @@ Test(output, table_is_cut_to_the_terminal_width)
 	for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n"))
 		cr_assert_leq(sanitize_width(line), 40, "too wide: %s", line);
 	free(t);
+}
+
+/* Numbers print as cJSON prints them: integers as their digits (written as raw text for speed),
+ * anything from 1e15 on in cJSON's own form ("%1.15g", or "%1.17g" when that is not exact). */
+Test(output, json_numbers_print_as_cjson_prints_them)
+{
+	size_t at = 0;
+	while (at < snap.set.n && snap.set.v[at].port != 8000)
+		at++;
+	cr_assert_lt(at, snap.set.n);
+	struct proc_info *p = test_proc(&snap.set.v[at]);
+	p->id.start_ticks = 999999999999999ull; /* the largest one written as digits here */
+	p->rss_kib = 1000000000000000ull;       /* cJSON's: "%1.15g" gives "1e+15" */
+	p->ppid = 0;
+	snap.set.v[at].inode = 4294967296ull;
+	char *text = json_out_snapshot(&snap, "linux netlink", NULL);
+	cr_assert_not_null(text);
+	cr_expect(strstr(text, "\"start_ticks\":\t999999999999999,") != NULL, "%s", text);
+	cr_expect(strstr(text, "\"rss_kib\":\t1e+15,") != NULL);
+	cr_expect(strstr(text, "\"ppid\":\t0,") != NULL);
+	cr_expect(strstr(text, "\"inode\":\t4294967296,") != NULL);
+	cr_expect(strstr(text, "\"schema_version\":\t2,") != NULL);
+	cr_expect(strstr(text, "\"port\":\t8000,") != NULL);
+	cJSON *doc = cJSON_Parse(text);
+	cr_assert_not_null(doc, "not JSON: %s", text);
+	cJSON *l = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "listeners"), (int)at);
+	cJSON *proc = cJSON_GetArrayItem(cJSON_GetObjectItem(l, "processes"), 0);
+	cr_expect(cJSON_IsNumber(cJSON_GetObjectItem(proc, "pid")));
+	cr_expect_eq(cJSON_GetObjectItem(proc, "pid")->valueint, 4321);
+	cJSON_Delete(doc);
+	free(text);
 }

@@ -82,6 +82,8 @@ enum reaction app_detail_open(struct app *a)
 	}
 	d->row.l = *d->owned;
 	d->row.owned = NULL;
+	d->hints = *model_row_hints(r); /* the model's own list goes with its row */
+	d->row.hints = NULL;
 	gather(a, d);
 	start_http(a, d);
 	app_detail_close(a);

@@ -16,6 +16,7 @@ struct detail {
 	struct row row;         /* the row as it was when the view opened: label, hints, project;
 	                           row.l points into owned */
 	struct listener *owned; /* the row's copy of its listener (listener_clone) */
+	struct hint_list hints; /* the row's hints then (row.hints is NULL) */
 	struct arena strings;   /* the strings of proc and chain */
 	struct proc_info proc;  /* read afresh; *row.l.proc when that failed */
 	int proc_rc;            /* 0, or why the process could not be read (-ESRCH: gone) */

@@ -85,7 +85,7 @@ static void compose(const struct app *a, struct status *s)
 		watch_port_name(sel->l.port, sel->l.proto, port, sizeof port);
 		snprintf(text, len, " watched %s is %s · w stops watching", port, down);
 		s->st = ST_DIM;
-	} else if (sel && sel->hints.n) {
+	} else if (sel && model_row_hints(sel)->n) {
 		char hints[HINTS_MAX * HINT_TEXT_MAX];
 		hints_join(model_row_hints(sel), hints, sizeof hints);
 		snprintf(text, len, " ! %u %s", (unsigned)sel->l.port, hints);

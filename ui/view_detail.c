@@ -225,7 +225,7 @@ static int compose(const struct app *a, const struct detail *d, struct line *v)
 	struct line *h = add(v, &n, "HTTP", 2);
 	http(d, h->text, TEXT_MAX, &h->st);
 	health_lines(a, l, v, &n);
-	const struct hint_list *hints = model_row_hints(&d->row);
+	const struct hint_list *hints = &d->hints;
 	for (size_t i = 0; i < hints->n && n < LINES_MAX; i++) {
 		struct line *hl = add(v, &n, i ? "" : "hints", 2);
 		snprintf(hl->text, TEXT_MAX, "! %s", hints->v[i].text);

@@ -143,7 +143,7 @@ static void draw_row(const struct app *a, const struct row *r, struct frame *f,
 		int x = lay->cols[c].x, w = lay->cols[c].w;
 		enum col_id id = lay->cols[c].id;
 		enum style st = cell(a, r, id, w, text, sizeof text);
-		if (id == COL_LABEL && r->hints.n && w >= 3) {
+		if (id == COL_LABEL && model_row_hints(r)->n && w >= 3) {
 			/* The hint marker right after the label, which gives way to keep it. */
 			int used = frame_put(f, y, x, w - 2, st, text);
 			frame_put(f, y, x + used + 1, 1, ST_HINT, "!");

@@ -116,31 +116,74 @@ int owners_full_pass(struct owners *o, struct owner_pid **order, size_t n)
 	return 0;
 }
 
+struct check_ref {
+	pid_t pid;
+	size_t i; /* into the checks */
+};
+
 struct check_part {
 	const struct owners *o;
 	struct owner_check *c;
-	size_t n, stride;
+	const struct check_ref
+	    *order; /* c[order[from..to).i], by pid: a process's checks in a row */
+	size_t from, to;
 };
 
+/* Each check: the fd still links to the socket, and the process still has its start ticks
+ * (its stat read once for all its checks). */
 static void *check_part_run(void *arg)
 {
 	struct check_part *pt = arg;
-	for (size_t i = 0; i < pt->n; i += pt->stride) {
-		struct owner_check *c = &pt->c[i];
-		struct procdir_stat st;
-		c->holds = procdir_fd_is(pt->o->procfd, c->pid, c->fd, c->inode) == 1 &&
-		           procdir_stat(pt->o->procfd, c->pid, &st) == 0 &&
-		           st.start_ticks == c->start_ticks;
+	struct procdir_stat st;
+	pid_t stat_of = 0;
+	bool stat_ok = false;
+	for (size_t i = pt->from; i < pt->to; i++) {
+		struct owner_check *c = &pt->c[pt->order[i].i];
+		c->holds = procdir_fd_is(pt->o->procfd, c->pid, c->fd, c->inode) == 1;
+		if (c->holds && stat_of != c->pid) {
+			stat_ok = procdir_stat(pt->o->procfd, c->pid, &st) == 0;
+			stat_of = c->pid;
+		}
+		c->holds = c->holds && stat_ok && st.start_ticks == c->start_ticks;
 		c->ppid = c->holds ? st.ppid : 0;
 	}
 	return NULL;
 }
 
+static int cmp_check_ref(const void *a, const void *b)
+{
+	const struct check_ref *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
 void owners_check_all(const struct owners *o, struct owner_check *c, size_t n)
 {
-	size_t threads = threads_for(n);
+	struct check_ref one, *order = n > 1 ? malloc(n * sizeof *order) : &one;
+	size_t threads = order ? threads_for(n) : 1;
+	if (!order) { /* out of memory: one at a time, each with its own stat */
+		for (size_t i = 0; i < n; i++) {
+			one = (struct check_ref){c[i].pid, i};
+			check_part_run(&(struct check_part){o, c, &one, 0, 1});
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = (struct check_ref){c[i].pid, i};
+	qsort(order, n, sizeof *order, cmp_check_ref);
 	struct check_part parts[MAX_THREADS];
-	for (size_t t = 0; t < threads; t++)
-		parts[t] = (struct check_part){o, c + t, n > t ? n - t : 0, threads};
+	size_t from = 0;
+	for (size_t t = 0; t < threads; t++) {
+		size_t to = t + 1 == threads ? n : (n * (t + 1)) / threads;
+		if (to < from)
+			to = from;
+		while (to < n && to > from && order[to].pid == order[to - 1].pid)
+			to++; /* a process's checks on one thread */
+		parts[t] = (struct check_part){o, c, order, from, to};
+		from = to;
+	}
 	run_parts(check_part_run, parts, sizeof *parts, threads);
+	if (order != &one)
+		free(order);
 }

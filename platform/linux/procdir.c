@@ -206,18 +206,22 @@ int procdir_stat(int procfd, pid_t pid, struct procdir_stat *st)
 	if (len < 0)
 		return (int)len;
 	/* "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
-	 * stime cutime cstime priority nice threads itrealvalue starttime ..."; comm may hold
-	 * anything, so fields are counted from the last ')'. */
+	 * stime cutime cstime priority nice threads itrealvalue starttime vsize rss ..."; comm may
+	 * hold anything, so it ends at the last ')' and the fields are counted from there. */
+	char *open = strchr(buf, '(');
 	char *p = strrchr(buf, ')');
-	if (!p)
+	if (!open || !p || p < open)
 		return -EINVAL;
+	size_t clen = (size_t)(p - open - 1);
+	st->comm_len = clen < sizeof st->comm ? clen : sizeof st->comm;
+	memcpy(st->comm, open + 1, st->comm_len);
 	p++;
-	uint64_t field[20] = {0};
-	for (int i = 0; i < 20; i++) { /* field[0] is the state, field[19] starttime */
+	uint64_t field[22] = {0};
+	for (int i = 0; i < 22; i++) { /* field[0] is the state, field[19] starttime, [21] rss */
 		while (*p == ' ')
 			p++;
 		char *start = p;
-		while (*p && *p != ' ')
+		while (*p && *p != ' ' && *p != '\n')
 			p++;
 		if (p == start)
 			return -EINVAL;
@@ -226,7 +230,9 @@ int procdir_stat(int procfd, pid_t pid, struct procdir_stat *st)
 	}
 	st->ppid = (pid_t)field[1];
 	st->sid = (pid_t)field[3];
+	st->threads = (int)field[17];
 	st->start_ticks = field[19];
+	st->rss_pages = field[21];
 	return 0;
 }
 

@@ -34,11 +34,17 @@ int procdir_list_pids(int procfd, pid_t **pids, size_t *n, size_t *cap, long *ba
 int procdir_list_pids_range(int procfd, long base, pid_t from, pid_t upto, pid_t **pids, size_t *n,
                             size_t *cap);
 
-/* The fields of /proc/PID/stat the owner search needs. */
+/* The fields of /proc/PID/stat the owner search and the process cache need. comm is the command
+ * name as raw bytes (the same as /proc/PID/comm without its newline), not NUL-terminated. */
+enum { PROCDIR_COMM_MAX = 64 };
 struct procdir_stat {
 	pid_t ppid;
 	pid_t sid;
+	int threads;
 	uint64_t start_ticks;
+	uint64_t rss_pages;
+	size_t comm_len;
+	char comm[PROCDIR_COMM_MAX];
 };
 int procdir_stat(int procfd, pid_t pid, struct procdir_stat *st);
 

@@ -29,11 +29,12 @@ enum {
 	FULL_POLLS = 256,     /* a full read at least this often (RSS, threads, parent) */
 	SETTLED_SECONDS = 30, /* a process running longer starts at LOOK_MAX */
 	COMM_RAW_MAX = 64,
-	COMM_FDS_MAX = 4096, /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
-	PIDFDS_MAX = 8192,   /* pidfds watching exits, at most (and 1/2 of the limit) */
-	SELECT_MAX = 255,    /* pids one procps_pids_select() call accepts */
-	FILE_THREADS = 3, /* threads reading the files libproc2 does not (one per other CPU)... */
-	FILES_PER_THREAD = 64, /* ...each with at least this many processes */
+	COMM_FDS_MAX = 4096,   /* /proc/PID/comm files kept open, at most (and 1/4 of the limit) */
+	PIDFDS_MAX = 8192,     /* pidfds watching exits, at most (and 1/2 of the limit) */
+	SELECT_MAX = 255,      /* pids one procps_pids_select() call accepts */
+	FILE_THREADS = 3,      /* threads reading processes whole besides the caller (one per other
+	                          CPU)... */
+	FILES_PER_THREAD = 64, /* ...each share of at least this many processes */
 };
 
 /* Results are read by position in this array, never by the library's enum values. */
@@ -305,15 +306,25 @@ static uint64_t print_cmdline(const char *raw, ssize_t n)
 	return hash_bytes(h, "", 1);
 }
 
-static uint64_t print_rest(uint64_t h, const struct procinfo *pi, pid_t pid, const char *cwd,
-                           ssize_t n)
+/* The owner of /proc/PID: the process's effective uid, always (the kernel makes only the files
+ * of a process that is not dumpable root's, never its directory). Returns false when gone. */
+static bool proc_owner(const struct procinfo *pi, pid_t pid, uid_t *uid)
 {
 	char path[32];
 	struct stat st;
-	h = hash_bytes(h, cwd, n > 0 ? (size_t)n : 0);
 	snprintf(path, sizeof path, "%d", (int)pid);
-	if (fstatat(pi->procfd, path, &st, 0) == 0)
-		h = hash_bytes(h, &st.st_uid, sizeof st.st_uid);
+	if (fstatat(pi->procfd, path, &st, 0) != 0)
+		return false;
+	*uid = st.st_uid;
+	return true;
+}
+
+/* owned: whether proc_owner() found the process; uid, its answer. */
+static uint64_t print_rest(uint64_t h, const char *cwd, ssize_t n, bool owned, uid_t uid)
+{
+	h = hash_bytes(h, cwd, n > 0 ? (size_t)n : 0);
+	if (owned)
+		h = hash_bytes(h, &uid, sizeof uid);
 	return h;
 }
 
@@ -323,7 +334,9 @@ static uint64_t fingerprint(const struct procinfo *pi, pid_t pid)
 	ssize_t n = procdir_read_pid_file(pi->procfd, pid, "cmdline", buf, sizeof buf);
 	uint64_t h = print_cmdline(buf, n);
 	n = procdir_readlink(pi->procfd, pid, "cwd", buf, PROC_PATH_MAX);
-	return print_rest(h, pi, pid, buf, n);
+	uid_t uid = 0;
+	bool owned = proc_owner(pi, pid, &uid);
+	return print_rest(h, buf, n, owned, uid);
 }
 
 /* /proc/PID/cmdline: the arguments joined by single spaces (empty trailing ones dropped: a
@@ -356,27 +369,50 @@ static ssize_t read_comm(const struct procinfo *pi, pid_t pid, char *raw)
 	return n;
 }
 
-/* The files of /proc/PID that libproc2 does not read, into raw's strings (sanitized) and
- * raw->print: the command name (raw bytes to comm_raw, COMM_RAW_MAX), the command line, the
- * working directory, the executable and the service unit (cgroup). Reads files only: safe on
- * any thread. Returns the raw command name's length (0 when it could not be read). */
-static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw, char *comm_raw)
+/* The files of /proc/PID that neither libproc2 nor /proc/PID/stat tell, into raw's strings
+ * (sanitized) and raw->print: the command line, the working directory, the executable and the
+ * service unit (cgroup); and the owner of /proc/PID (proc_owner) into *uid. Reads files only:
+ * safe on any thread. Returns whether the owner could be read (false: gone). */
+static bool read_other_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw, uid_t *uid)
 {
-	ssize_t len = read_comm(pi, pid, comm_raw);
-	if (len > 0)
-		sanitize_text(raw->comm, sizeof raw->comm, comm_raw, (size_t)len);
 	uint64_t print = fill_cmdline(pi, pid, raw->cmdline, sizeof raw->cmdline);
 	char path[PROC_PATH_MAX];
 	ssize_t n = procdir_readlink(pi->procfd, pid, "cwd", path, sizeof path);
 	if (n > 0)
 		sanitize_text(raw->cwd, sizeof raw->cwd, path, (size_t)n);
-	raw->print = print_rest(print, pi, pid, path, n);
+	bool owned = proc_owner(pi, pid, uid);
+	raw->print = print_rest(print, path, n, owned, *uid);
 	n = procdir_readlink(pi->procfd, pid, "exe", path, sizeof path);
 	if (n > 0)
 		sanitize_text(raw->exe, sizeof raw->exe, path, (size_t)n);
 	bool user_unit;
 	cgroup_unit_read(pi->procfd, pid, raw->unit, sizeof raw->unit, &user_unit);
+	return owned;
+}
+
+/* The command name (raw bytes to comm_raw, COMM_RAW_MAX; sanitized to raw->comm) and the files of
+ * read_other_files(). Returns the raw command name's length (0 when it could not be read). */
+static size_t read_files(const struct procinfo *pi, pid_t pid, struct proc_raw *raw, char *comm_raw)
+{
+	ssize_t len = read_comm(pi, pid, comm_raw);
+	if (len > 0)
+		sanitize_text(raw->comm, sizeof raw->comm, comm_raw, (size_t)len);
+	uid_t uid = 0;
+	read_other_files(pi, pid, raw, &uid);
 	return len > 0 ? (size_t)len : 0;
+}
+
+/* The numbers of struct proc_info from what libproc2 or /proc/PID/stat and status say. */
+static void set_numbers(const struct procinfo *pi, struct proc_info *out, pid_t pid, pid_t ppid,
+                        uid_t euid, uint64_t start_ticks, uint64_t rss_pages, int threads)
+{
+	out->id.pid = pid;
+	out->id.start_ticks = start_ticks;
+	out->ppid = ppid;
+	out->uid = euid;
+	out->start_time = pi->btime ? pi->btime + (int64_t)(start_ticks / (uint64_t)pi->hz) : 0;
+	out->rss_kib = rss_pages * pi->page_kib;
+	out->threads = threads;
 }
 
 /* The numbers of one libproc2 result into out. */
@@ -384,14 +420,9 @@ static void read_numbers(const struct procinfo *pi, const struct pids_stack *s,
                          struct proc_info *out)
 {
 	const struct pids_result *r = s->head;
-	out->id.pid = r[I_PID].result.s_int;
-	out->id.start_ticks = r[I_TICS_BEGAN].result.ull_int;
-	out->ppid = r[I_PPID].result.s_int;
-	out->uid = r[I_EUID].result.u_int;
-	out->start_time =
-	    pi->btime ? pi->btime + (int64_t)(out->id.start_ticks / (uint64_t)pi->hz) : 0;
-	out->rss_kib = r[I_RSS_PAGES].result.ul_int * pi->page_kib;
-	out->threads = r[I_NLWP].result.s_int;
+	set_numbers(pi, out, r[I_PID].result.s_int, r[I_PPID].result.s_int, r[I_EUID].result.u_int,
+	            r[I_TICS_BEGAN].result.ull_int, r[I_RSS_PAGES].result.ul_int,
+	            r[I_NLWP].result.s_int);
 }
 
 /* What read_numbers() leaves to do: the user's name, and libproc2's command name when
@@ -498,20 +529,23 @@ struct fetched {
 	char comm_raw[COMM_RAW_MAX];
 };
 
-/* What read_files() found of one process, kept until libproc2's numbers are in. */
-struct files_read {
-	char *text; /* comm, cmdline, cwd, exe, unit, each with its NUL; NULL: not read */
+/* One process read in full on a thread: what libproc2 gives, from /proc/PID/stat and the owner
+ * of /proc/PID (libproc2's buffers are per thread and lost with a thread that exits: 265 KB
+ * each), and the files of read_other_files(). */
+struct whole_read {
+	char *text; /* comm, cmdline, cwd, exe, unit, each with its NUL; NULL: not read (oom) */
+	struct proc_info n; /* the numbers; n.id.pid 0: gone */
 	uint64_t print;
 	uint8_t comm_len;
+	bool done;
 };
 
-/* A share of the wanted pids whose files a thread reads (libproc2 stays on the calling thread:
- * its per-thread buffers would be lost with a thread that exits). */
-struct files_part {
+/* A share of the wanted pids that one thread reads whole. */
+struct whole_part {
 	const struct procinfo *pi;
 	const unsigned *pids;
 	size_t n;
-	struct files_read *out; /* out[i] for pids[i] */
+	struct whole_read *out; /* out[i] for pids[i] */
 	struct fetched *got;    /* got[i].comm_raw for pids[i] */
 };
 
@@ -521,29 +555,131 @@ static const size_t file_strings[] = {
     offsetof(struct proc_raw, unit)};
 enum { FILE_STRINGS = sizeof file_strings / sizeof file_strings[0] };
 
-static void *files_part_run(void *arg)
+/* Reads pid whole into *w (raw is scratch room): stat (numbers and the command name), the owner
+ * of /proc/PID (the effective uid), then the other files. Safe on any thread. */
+static void read_whole(const struct procinfo *pi, pid_t pid, struct proc_raw *raw,
+                       struct whole_read *w, char *comm_raw)
 {
-	struct files_part *pt = arg;
-	struct proc_raw *raw = malloc(sizeof *raw); /* ~9 KB: not on a thread's stack */
-	for (size_t i = 0; raw && i < pt->n; i++) {
-		memset(raw, 0, sizeof *raw);
-		struct files_read *f = &pt->out[i];
-		f->comm_len =
-		    (uint8_t)read_files(pt->pi, (pid_t)pt->pids[i], raw, pt->got[i].comm_raw);
-		f->print = raw->print;
-		size_t len[FILE_STRINGS], total = 0;
-		for (size_t k = 0; k < FILE_STRINGS; k++)
-			total += (len[k] = strlen((const char *)raw + file_strings[k])) + 1;
-		if (!(f->text = malloc(total)))
-			continue; /* read again on the calling thread */
-		char *t = f->text;
-		for (size_t k = 0; k < FILE_STRINGS; k++) {
-			memcpy(t, (const char *)raw + file_strings[k], len[k] + 1);
-			t += len[k] + 1;
-		}
+	struct procdir_stat st;
+	uid_t euid;
+	w->done = true;
+	if (procdir_stat(pi->procfd, pid, &st) < 0)
+		return; /* gone */
+	memset(raw, 0, sizeof *raw);
+	size_t len = st.comm_len < COMM_RAW_MAX - 1 ? st.comm_len : COMM_RAW_MAX - 1;
+	memcpy(comm_raw, st.comm, len);
+	if (len > 0)
+		sanitize_text(raw->comm, sizeof raw->comm, comm_raw, len);
+	w->comm_len = (uint8_t)len;
+	if (!read_other_files(pi, pid, raw, &euid))
+		return; /* gone */
+	set_numbers(pi, &w->n, pid, st.ppid, euid, st.start_ticks, st.rss_pages, st.threads);
+	w->print = raw->print;
+	size_t slen[FILE_STRINGS], total = 0;
+	for (size_t k = 0; k < FILE_STRINGS; k++)
+		total += (slen[k] = strlen((const char *)raw + file_strings[k])) + 1;
+	if (!(w->text = malloc(total)))
+		return;
+	char *t = w->text;
+	for (size_t k = 0; k < FILE_STRINGS; k++) {
+		memcpy(t, (const char *)raw + file_strings[k], slen[k] + 1);
+		t += slen[k] + 1;
 	}
+}
+
+static void *whole_part_run(void *arg)
+{
+	struct whole_part *pt = arg;
+	struct proc_raw *raw = malloc(sizeof *raw); /* ~9 KB: not on a thread's stack */
+	for (size_t i = 0; raw && i < pt->n; i++)
+		read_whole(pt->pi, (pid_t)pt->pids[i], raw, &pt->out[i], pt->got[i].comm_raw);
 	free(raw);
 	return NULL;
+}
+
+/* How many threads besides the caller read want[0..nwant) whole: none (libproc2 on the caller)
+ * unless there are enough processes and CPUs. */
+static size_t whole_threads(const struct procinfo *pi)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = pi->nwant / FILES_PER_THREAD;
+	if (cpus < 2 || threads < 2)
+		return 0;
+	threads--; /* the caller reads a share too */
+	if (threads > (size_t)cpus - 1)
+		threads = (size_t)cpus - 1;
+	return threads < FILE_THREADS ? threads : FILE_THREADS;
+}
+
+/* The one process of a full read into got: its numbers and files (raw, scratch) and the user's
+ * name; lib_cmd is libproc2's command name (a fallback), or NULL. */
+static void keep_read(struct procinfo *pi, struct fetched *r, struct proc_raw *raw, size_t comm_len,
+                      const char *lib_cmd)
+{
+	finish_raw(pi, raw, comm_len, lib_cmd);
+	pi->reads++;
+	if (!pack(&r->data, raw)) {
+		r->oom = true;
+		return;
+	}
+	r->comm_len = (uint8_t)comm_len;
+	r->print = raw->print;
+	r->start_time = raw->n.start_time;
+}
+
+/* Reads want[0..nwant) whole into got over whole_threads() threads and the caller. */
+static int fetch_whole(struct procinfo *pi, struct fetched *got, size_t threads)
+{
+	struct whole_read *w = calloc(pi->nwant, sizeof *w);
+	struct proc_raw *raw = malloc(sizeof *raw);
+	struct whole_part parts[FILE_THREADS + 1];
+	pthread_t tid[FILE_THREADS];
+	int rc = w && raw ? 0 : -ENOMEM;
+	size_t per = (pi->nwant + threads) / (threads + 1), started = 0;
+	for (size_t t = 0; rc == 0 && t <= threads; t++) {
+		size_t from = t * per < pi->nwant ? t * per : pi->nwant;
+		size_t to = t == threads || from + per > pi->nwant ? pi->nwant : from + per;
+		parts[t] =
+		    (struct whole_part){pi, pi->want + from, to - from, w + from, got + from};
+		if (t > 0) {
+			if (pthread_create(&tid[started], NULL, whole_part_run, &parts[t]) != 0)
+				break; /* what no thread read, the caller reads below */
+			started++;
+		}
+	}
+	if (rc == 0)
+		whole_part_run(&parts[0]);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+
+	for (size_t k = 0; rc == 0 && k < pi->nwant; k++) {
+		struct fetched *r = &got[k];
+		if (!w[k].done || (w[k].n.id.pid && !w[k].text)) {
+			free(w[k].text);
+			w[k] = (struct whole_read){0};
+			read_whole(pi, (pid_t)pi->want[k], raw, &w[k], r->comm_raw);
+		}
+		if (!w[k].n.id.pid)
+			continue; /* gone */
+		if (!w[k].text) {
+			r->oom = true;
+			continue;
+		}
+		memset(raw, 0, sizeof *raw);
+		const char *t = w[k].text;
+		for (size_t s = 0; s < FILE_STRINGS; s++) {
+			strcpy((char *)raw + file_strings[s], t); /* it came from there */
+			t += strlen(t) + 1;
+		}
+		raw->print = w[k].print;
+		raw->n = w[k].n;
+		keep_read(pi, r, raw, w[k].comm_len, NULL);
+	}
+	for (size_t k = 0; w && k < pi->nwant; k++)
+		free(w[k].text);
+	free(w);
+	free(raw);
+	return rc;
 }
 
 static int cmp_unsigned(const void *a, const void *b)
@@ -552,46 +688,19 @@ static int cmp_unsigned(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Starts threads reading the files of want[0..nwant) into files[] when there are enough
- * processes and CPUs; returns how many started (0: the caller reads them as it goes). */
-static size_t files_start(const struct procinfo *pi, struct files_read *files, struct fetched *got,
-                          struct files_part *parts, pthread_t *tid)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t threads = pi->nwant / FILES_PER_THREAD, started = 0;
-	if (cpus < 2)
-		return 0;
-	if (threads > (size_t)cpus - 1)
-		threads = (size_t)cpus - 1;
-	if (threads > FILE_THREADS)
-		threads = FILE_THREADS;
-	size_t per = threads ? (pi->nwant + threads - 1) / threads : 0;
-	for (size_t t = 0; t < threads; t++) {
-		size_t from = t * per < pi->nwant ? t * per : pi->nwant;
-		size_t to = from + per < pi->nwant ? from + per : pi->nwant;
-		parts[started] =
-		    (struct files_part){pi, pi->want + from, to - from, files + from, got + from};
-		if (pthread_create(&tid[started], NULL, files_part_run, &parts[started]) != 0)
-			break; /* the files not read in a thread are read by the caller */
-		started++;
-	}
-	return started;
-}
-
-/* Reads want[0..nwant) in full into got: libproc2's numbers here, the other files on threads
- * when there are many (files_start), else here too. Returns 0 or -ENOMEM. */
+/* Reads want[0..nwant) in full into got: libproc2's numbers and the other files on the caller,
+ * or, for many processes with CPUs to spare, whole over threads (fetch_whole). Returns 0 or
+ * -ENOMEM. */
 static int fetch_read(struct procinfo *pi, struct fetched *got)
 {
-	struct files_read *files = calloc(pi->nwant, sizeof *files);
-	struct proc_info *nums = calloc(pi->nwant, sizeof *nums);
-	char(*cmds)[COMM_RAW_MAX] = calloc(pi->nwant, sizeof *cmds);
+	size_t threads = whole_threads(pi);
+	if (threads)
+		return fetch_whole(pi, got, threads);
 	struct proc_raw *raw = malloc(sizeof *raw);
-	struct files_part parts[FILE_THREADS];
-	pthread_t tid[FILE_THREADS];
-	int rc = files && nums && cmds && raw ? 0 : -ENOMEM;
-	size_t threads = rc == 0 ? files_start(pi, files, got, parts, tid) : 0;
-
-	for (size_t off = 0; rc == 0 && off < pi->nwant; off += SELECT_MAX) {
+	if (!raw)
+		return -ENOMEM;
+	int rc = 0;
+	for (size_t off = 0; off < pi->nwant; off += SELECT_MAX) {
 		int count = (int)(pi->nwant - off < SELECT_MAX ? pi->nwant - off : SELECT_MAX);
 		struct pids_fetch *f =
 		    procps_pids_select(pi->lib, pi->want + off, count, PIDS_SELECT_PID);
@@ -605,48 +714,13 @@ static int fetch_read(struct procinfo *pi, struct fetched *got)
 			    bsearch(&pid, pi->want + off, (size_t)count, sizeof pid, cmp_unsigned);
 			if (!at)
 				continue;
-			size_t k = (size_t)(at - pi->want);
-			read_numbers(pi, f->stacks[i], &nums[k]);
-			const char *cmd = f->stacks[i]->head[I_CMD].result.str;
-			snprintf(cmds[k], sizeof cmds[k], "%s", cmd ? cmd : "");
+			struct fetched *r = &got[at - pi->want];
+			memset(raw, 0, sizeof *raw);
+			read_numbers(pi, f->stacks[i], &raw->n);
+			size_t comm_len = read_files(pi, (pid_t)pid, raw, r->comm_raw);
+			keep_read(pi, r, raw, comm_len, f->stacks[i]->head[I_CMD].result.str);
 		}
 	}
-	for (size_t t = 0; t < threads; t++)
-		pthread_join(tid[t], NULL);
-
-	for (size_t k = 0; rc == 0 && k < pi->nwant; k++) {
-		if (nums[k].id.pid == 0)
-			continue; /* gone */
-		struct fetched *r = &got[k];
-		size_t comm_len;
-		memset(raw, 0, sizeof *raw);
-		if (files[k].text) {
-			const char *t = files[k].text;
-			for (size_t s = 0; s < FILE_STRINGS; s++) {
-				strcpy((char *)raw + file_strings[s], t); /* it came from there */
-				t += strlen(t) + 1;
-			}
-			raw->print = files[k].print;
-			comm_len = files[k].comm_len;
-		} else {
-			comm_len = read_files(pi, nums[k].id.pid, raw, r->comm_raw);
-		}
-		raw->n = nums[k];
-		finish_raw(pi, raw, comm_len, cmds[k]);
-		pi->reads++;
-		if (!pack(&r->data, raw)) {
-			r->oom = true;
-			continue;
-		}
-		r->comm_len = (uint8_t)comm_len;
-		r->print = raw->print;
-		r->start_time = raw->n.start_time;
-	}
-	for (size_t k = 0; files && k < pi->nwant; k++)
-		free(files[k].text);
-	free(files);
-	free(nums);
-	free(cmds);
 	free(raw);
 	return rc;
 }

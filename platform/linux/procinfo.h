@@ -17,6 +17,12 @@
  *   process's command line is the dearest look) LOOK_MIN (8) polls after a change, the interval
  *   doubling up to LOOK_MAX (256) polls while nothing changes (256 at once for a process running
  *   for more than 30 s).
+ * Many processes read in full at once (the first poll: a one-shot run's holders) are read whole
+ * over threads, one share each with the caller's: /proc/PID/stat through procdir and the owner
+ * of /proc/PID (the effective uid: the kernel's ownership of a process's directory, unlike its
+ * files, follows it even when the process is not dumpable), the same numbers libproc2 gives
+ * (libproc2 keeps buffers per thread, about 265 KB, lost with each thread that exits), and the
+ * command name from stat (the bytes of /proc/PID/comm).
  * procinfo_read() is always fresh.
  */
 #ifndef DEVPORTS_PROCINFO_H
