@@ -38,24 +38,26 @@ void app_free(struct app *a)
 	snapshot_free(&a->next);
 }
 
-/* The watched ports' changes of the last merge: a tmux message (inside tmux), and a notice for
- * ui.c (the bell, and OSC 9/777 outside tmux); the status line says the last one. */
+void app_notify(struct app *a, const char *text)
+{
+	int rc = a->platform ? platform_tmux_message(a->platform, text) : -ENOSYS;
+	if (a->nnotices == APP_NOTICES_MAX) { /* the oldest gives way */
+		memmove(&a->notices[0], &a->notices[1],
+		        (APP_NOTICES_MAX - 1) * sizeof a->notices[0]);
+		a->nnotices--;
+	}
+	struct app_notice *n = &a->notices[a->nnotices++];
+	snprintf(n->text, sizeof n->text, "%s", text);
+	n->osc = rc < 0;
+	app_warn(a, text, WATCH_STATUS_SECONDS);
+}
+
+/* The watched ports' changes of the last merge, told (app_notify). */
 static void tell_watch(struct app *a)
 {
 	const struct model *m = &a->model;
-	for (size_t i = 0; i < m->nalerts; i++) {
-		const char *text = m->alerts[i].text;
-		int rc = a->platform ? platform_tmux_message(a->platform, text) : -ENOSYS;
-		if (a->nnotices == APP_NOTICES_MAX) { /* the oldest gives way */
-			memmove(&a->notices[0], &a->notices[1],
-			        (APP_NOTICES_MAX - 1) * sizeof a->notices[0]);
-			a->nnotices--;
-		}
-		struct app_notice *n = &a->notices[a->nnotices++];
-		snprintf(n->text, sizeof n->text, "%s", text);
-		n->osc = rc < 0;
-		app_warn(a, text, WATCH_STATUS_SECONDS);
-	}
+	for (size_t i = 0; i < m->nalerts; i++)
+		app_notify(a, m->alerts[i].text);
 }
 
 /* Merges a->snap, just replaced, into the model; whether anything shown changed. */

@@ -83,10 +83,17 @@ struct app {
 	 * runner from app_tick (ui/app_health.c); tests fill it by hand (health_board_set and
 	 * health_board_record: the fake backend runs no checks). */
 	struct health_board health;
-	struct health_runner *health_run;  /* NULL until opened, and on the fake backend */
-	int health_rc;                     /* platform_health_open's: -ENOSYS on the fake backend */
-	uint64_t health_seen;              /* the project files' hash the board was read from */
-	uint64_t health_said;              /* a hash of the messages last told */
+	struct health_runner *health_run; /* NULL until opened, and on the fake backend */
+	int health_rc;                    /* platform_health_open's: -ENOSYS on the fake backend */
+	uint64_t health_seen;             /* the project files' hash the board was read from */
+	uint64_t health_said;             /* a hash of the messages last told */
+	/* Each check's last told state (passing or not), by its key, so that a check that starts
+	 * failing, or passes again, is told once (app_health.c). */
+	struct app_health_told {
+		uint64_t key;
+		bool passing;
+	} health_told[HEALTH_CHECKS_MAX];
+	size_t nhealth_told;
 	double health_load_at;             /* monotonic time of the next look at the files */
 	const struct cJSON *health_config; /* the config's "health" section, or NULL */
 
@@ -107,6 +114,10 @@ bool app_apply(struct app *a, struct snapshot *s);
 void app_say(struct app *a, const char *msg);
 /* The same for a warning, drawn as an error, for `seconds` from a->now. */
 void app_warn(struct app *a, const char *msg, double seconds);
+/* Tells text even when the pane is not visible (a watched port went down, a health check started
+ * failing): tmux's display-message inside tmux, and a notice for ui.c (the bell, and OSC 9/777
+ * outside tmux); the status line says it too. */
+void app_notify(struct app *a, const char *text);
 
 struct config;
 /* Uses the config (config.h; NULL: none) for labels, hints and hide rules, and for the dashboard's

@@ -3,6 +3,7 @@
  * never waiting (platform.h: platform_health_*). What the files say wrong goes to the status
  * line and the event log. */
 #include <stdio.h>
+#include <string.h>
 
 #include "app.h"
 #include "app_work.h"
@@ -39,6 +40,39 @@ static void tell(struct app *a)
 	}
 }
 
+static bool passing(enum health_state s)
+{
+	return s == HEALTH_OK || s == HEALTH_SLOW;
+}
+
+void app_health_tell(struct app *a)
+{
+	const struct health_board *b = &a->health;
+	struct app_health_told now[HEALTH_CHECKS_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < b->n && n < HEALTH_CHECKS_MAX; i++) {
+		const struct health_entry *e = &b->v[i];
+		const struct health_result *r = health_entry_last(e);
+		if (!r || r->state == HEALTH_PENDING || r->state == HEALTH_ERROR)
+			continue;
+		now[n] = (struct app_health_told){e->spec.key, passing(r->state)};
+		for (size_t k = 0; k < a->nhealth_told; k++) {
+			if (a->health_told[k].key != e->spec.key ||
+			    a->health_told[k].passing == now[n].passing)
+				continue;
+			char text[HEALTH_NAME_MAX + HEALTH_URL_MAX + HEALTH_TEXT_MAX + 32];
+			snprintf(text, sizeof text, "health: %s %s %s: %s", e->spec.service,
+			         e->spec.url,
+			         now[n].passing ? "passes again" : health_state_names[r->state],
+			         r->text);
+			app_notify(a, text);
+		}
+		n++;
+	}
+	memcpy(a->health_told, now, n * sizeof now[0]);
+	a->nhealth_told = n;
+}
+
 bool app_health_tick(struct app *a)
 {
 	if (!a->platform || a->health_rc < 0)
@@ -57,7 +91,10 @@ bool app_health_tick(struct app *a)
 			changed = true;
 		}
 	}
-	changed |= health_runner_step(a->health_run, &a->health, a->now, a->wall);
+	if (health_runner_step(a->health_run, &a->health, a->now, a->wall)) {
+		app_health_tell(a);
+		changed = true;
+	}
 	return changed;
 }
 

@@ -14,5 +14,9 @@ bool app_health_busy(const struct app *a);
 /* Waits on the health checks' sockets and fd, when checks are under way (app_wait). */
 bool app_health_wait(struct app *a, int fd, int timeout_ms);
 void app_health_free(struct app *a);
+/* A check whose latest result starts failing (or is down), or passes again, is told once
+ * (app_notify: tmux, the bell, OSC 9/777); its first result only sets what is known. app_tick
+ * calls it when the runner recorded results. */
+void app_health_tell(struct app *a);
 
 #endif
