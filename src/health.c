@@ -273,3 +273,11 @@ void health_board_warning(struct health_board *b, const char *msg)
 {
 	add_message(b, b->warnings, &b->nwarnings, msg);
 }
+
+bool health_board_done(const struct health_board *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->v[i].nhistory)
+			return false;
+	return true;
+}

@@ -130,6 +130,8 @@ int health_board_set(struct health_board *b, const struct health_spec *specs, si
 /* Records a result of entry i (its `at` set by the caller); due becomes now + its interval. */
 void health_board_record(struct health_board *b, size_t i, const struct health_result *r,
                          double now);
+/* Whether every check of b has a result. */
+bool health_board_done(const struct health_board *b);
 /* The latest result of entry i, or NULL before its first. */
 const struct health_result *health_entry_last(const struct health_entry *e);
 /* The k-th latest result (0 = the latest), or NULL. */

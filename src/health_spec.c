@@ -32,28 +32,35 @@ struct draft {
 	bool bad;
 };
 
+/* "LABEL: message" onto the board, as an error or a warning. */
+__attribute__((format(printf, 3, 0))) static void say(const struct reading *r, bool is_error,
+                                                      const char *fmt, va_list ap)
+{
+	char msg[HEALTH_MESSAGE_MAX], line[HEALTH_MESSAGE_MAX];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	snprintf(line, sizeof line, "%s: %s", r->label, msg);
+	if (is_error)
+		health_board_error(r->s->msgs, line);
+	else
+		health_board_warning(r->s->msgs, line);
+}
+
 __attribute__((format(printf, 2, 3))) static void error(const struct reading *r, const char *fmt,
                                                         ...)
 {
-	char msg[HEALTH_MESSAGE_MAX], line[HEALTH_MESSAGE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	say(r, true, fmt, ap);
 	va_end(ap);
-	snprintf(line, sizeof line, "%s: %s", r->label, msg);
-	health_board_error(r->s->msgs, line);
 }
 
 __attribute__((format(printf, 2, 3))) static void warning(const struct reading *r, const char *fmt,
                                                           ...)
 {
-	char msg[HEALTH_MESSAGE_MAX], line[HEALTH_MESSAGE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	say(r, false, fmt, ap);
 	va_end(ap);
-	snprintf(line, sizeof line, "%s: %s", r->label, msg);
-	health_board_warning(r->s->msgs, line);
 }
 
 /* A key or name for a message: sanitized and short. */

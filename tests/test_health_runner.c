@@ -44,10 +44,7 @@ static void run_all(struct health_runner *r, struct health_board *b)
 	b->once = true;
 	for (;;) {
 		health_runner_step(r, b, platform_monotonic(), time(NULL));
-		size_t done = 0;
-		for (size_t i = 0; i < b->n; i++)
-			done += b->v[i].nhistory > 0;
-		if (done == b->n)
+		if (health_board_done(b))
 			return;
 		cr_assert_lt(platform_monotonic(), end, "checks still running after 10 s");
 		health_runner_wait(r, -1, 50);

@@ -41,10 +41,7 @@ static bool run_once(struct platform *p, struct health_board *b)
 	b->once = true;
 	for (;;) {
 		health_runner_step(r, b, platform_monotonic(), time(NULL));
-		size_t done = 0;
-		for (size_t i = 0; i < b->n; i++)
-			done += b->v[i].nhistory > 0;
-		if (done == b->n)
+		if (health_board_done(b))
 			break;
 		health_runner_wait(r, -1, 100);
 	}
