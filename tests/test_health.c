@@ -266,8 +266,8 @@ Test(health, malformed_shapes_are_errors_not_crashes)
 	    "allow_remote: maybe\nservices: {}\n",
 	    /* found by the fuzzer: a number far out of int's range */
 	    "services:\n  a:\n    checks:\n      - {type: tcp, port: 5.05556e+73}\n",
-	    "services:\n  a:\n    checks:\n      - {type: http, port: 1, expected_status: "
-	    "-1e300}\n"};
+	    ("services:\n  a:\n    checks:\n      - {type: http, port: 1, expected_status: "
+	     "-1e300}\n")};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
 		health_board_free(&board);
 		specs->n = 0;
