@@ -105,8 +105,7 @@ bool app_poll(struct app *a)
 	a->snap = *s;
 	*s = old;
 	bool merged = merge_snap(a);
-	app_projects_refresh(a);
-	return merged || changed || had_error;
+	return app_projects_refresh(a) || merged || changed || had_error;
 }
 
 void app_say(struct app *a, const char *msg)
@@ -175,15 +174,16 @@ bool app_busy(const struct app *a)
 	return app_kill_busy(a) || app_detail_busy(a) || app_health_busy(a);
 }
 
-void app_projects_refresh(struct app *a)
+bool app_projects_refresh(struct app *a)
 {
 	if (!a->maps || !a->cfg_view || a->now < a->maps_at)
-		return;
+		return false;
 	a->maps_at = a->now + PROJECT_MAPS_RECHECK_SECONDS; /* the files are looked at as often */
 	const char *cwd = a->cwd[0] ? a->cwd : NULL;
 	uint64_t h = platform_project_files(a->platform, &a->snap, cwd, NULL, NULL);
+	bool changed = app_health_files(a, h);
 	if (h == a->maps_hash)
-		return;
+		return changed;
 	a->maps_hash = h;
 	platform_project_maps(a->platform, &a->snap, cwd, &a->model.cfg->projects, a->maps);
 	for (size_t i = 0; i < a->maps->nmessages; i++)
@@ -191,4 +191,5 @@ void app_projects_refresh(struct app *a)
 	if (a->maps->nmessages)
 		app_warn(a, a->maps->messages[0], CONFIG_NOTICE_SECONDS);
 	model_reannotate(&a->model);
+	return true;
 }

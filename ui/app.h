@@ -94,7 +94,6 @@ struct app {
 		bool passing;
 	} health_told[HEALTH_CHECKS_MAX];
 	size_t nhealth_told;
-	double health_load_at;             /* monotonic time of the next look at the files */
 	const struct cJSON *health_config; /* the config's "health" section, or NULL */
 
 	/* Set by the last draw, for the mouse and PgUp/PgDn. */
@@ -125,9 +124,11 @@ struct config;
  * (interval_given). cfg is not copied: it must outlive the app. A config that was ignored
  * (cfg->error) or had warnings says so in the status line for CONFIG_NOTICE_SECONDS from a->now. */
 void app_use_config(struct app *a, const struct config *cfg, bool interval_given);
-/* The project maps again when a file of theirs changed (and at the first call): the model's rows
- * are labelled and hinted again, and a file's problem is told. app_poll calls it. */
-void app_projects_refresh(struct app *a);
+/* Every 2 s, one walk of the project folders (platform_project_files): when a file changed (and
+ * at the first call) the project maps again (the model's rows labelled and hinted again, a file's
+ * problem told) and the health checks again (app_health_files). app_poll calls it. Whether
+ * anything shown changed. */
+bool app_projects_refresh(struct app *a);
 enum { CONFIG_NOTICE_SECONDS = 10 };
 
 /* A key (curses key code, see keys.c). */

@@ -1,7 +1,7 @@
-/* app_health.c - the dashboard's health checks: the files looked at again every second (read
- * only when they changed), due checks started and finished ones recorded from the loop's turns,
- * never waiting (platform.h: platform_health_*). What the files say wrong goes to the status
- * line and the event log. */
+/* app_health.c - the dashboard's health checks: the files read again when the walk of the
+ * project folders (app_projects_refresh, every 2 s) finds them changed, due checks started and
+ * finished ones recorded from the loop's turns, never waiting (platform.h: platform_health_*). What
+ * the files say wrong goes to the status line and the event log. */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,21 +81,25 @@ bool app_health_tick(struct app *a)
 		a->health_rc = platform_health_open(a->platform, &a->health_run);
 		if (a->health_rc < 0)
 			return false; /* a demo: the board stays as tests fill it */
+		a->maps_at = 0;       /* the files are read at the next poll */
 	}
 	bool changed = false;
-	if (a->now >= a->health_load_at) {
-		a->health_load_at = a->now + 1.0;
-		if (platform_health_load(a->platform, &a->snap, a->cwd, a->health_config,
-		                         &a->health, &a->health_seen, false)) {
-			tell(a);
-			changed = true;
-		}
-	}
 	if (health_runner_step(a->health_run, &a->health, a->now, a->wall)) {
 		app_health_tell(a);
 		changed = true;
 	}
 	return changed;
+}
+
+bool app_health_files(struct app *a, uint64_t files)
+{
+	if (!a->health_run || files == a->health_seen)
+		return false;
+	if (!platform_health_load(a->platform, &a->snap, a->cwd, a->health_config, &a->health,
+	                          &a->health_seen, true))
+		return false;
+	tell(a);
+	return true;
 }
 
 bool app_health_busy(const struct app *a)

@@ -11,6 +11,10 @@ bool app_detail_tick(struct app *a);
 bool app_detail_busy(const struct app *a);
 bool app_health_tick(struct app *a);
 bool app_health_busy(const struct app *a);
+/* The health checks read again when the project files' hash (platform_project_files) is not the
+ * one the board was read from; app_projects_refresh passes it, so one walk of the project folders
+ * serves the project maps and the checks. Whether the board was read again. */
+bool app_health_files(struct app *a, uint64_t files);
 /* Waits on the health checks' sockets and fd, when checks are under way (app_wait). */
 bool app_health_wait(struct app *a, int fd, int timeout_ms);
 void app_health_free(struct app *a);
