@@ -23,12 +23,7 @@ TestSuite(model, .init = setup, .fini = teardown);
 /* Applies a snapshot made of the given listeners at time now. */
 static void apply(const struct listener *v, size_t n, double now)
 {
-	struct snapshot s = {0};
-	for (size_t i = 0; i < n; i++)
-		listener_set_push(&s.set, &v[i]);
-	test_snapshot_ready(&s);
-	cr_assert_geq(model_apply(&m, &s, now, (time_t)(1700000000 + now)), 0);
-	snapshot_free(&s);
+	test_model_apply(&m, v, n, now);
 }
 
 static const struct row *row_at(size_t line)

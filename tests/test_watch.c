@@ -10,12 +10,12 @@
 static struct watch_list w;
 static struct watch_event ev[WATCH_MAX];
 
-static struct listener T(const char *addr, unsigned port, int pid, const char *comm)
-{
+static struct listener T(const char *addr, unsigned port, int pid, const char *comm) {
 	return make_listener(PROTO_TCP, addr, port, pid, comm, "dev");
 }
 
-static size_t update(const struct listener *v, size_t n, time_t wall)
+static size_t
+update(const struct listener *v, size_t n, time_t wall)
 {
 	return watch_update(&w, v, n, wall, ev);
 }
@@ -93,7 +93,8 @@ Test(watch, another_process_on_a_second_address_is_no_new_owner_while_the_first_
 {
 	memset(&w, 0, sizeof w);
 	watch_add(&w, 5000, PROTO_TCP, true);
-	struct listener v[] = {T("127.0.0.1", 5000, 10, "flask"), T("::", 5000, 11, "ControlCenter")};
+	struct listener v[] = {T("127.0.0.1", 5000, 10, "flask"),
+	                       T("::", 5000, 11, "ControlCenter")};
 	update(v, 1, 1);
 	cr_assert_eq(update(v, 2, 2), 0);
 	cr_assert_eq(update(&v[1], 1, 3), 1, "the first owner left: the other one is the owner");
@@ -133,12 +134,7 @@ static struct model m;
 
 static void apply(const struct listener *v, size_t n, double now)
 {
-	struct snapshot s = {0};
-	for (size_t i = 0; i < n; i++)
-		listener_set_push(&s.set, &v[i]);
-	test_snapshot_ready(&s);
-	cr_assert_geq(model_apply(&m, &s, now, (time_t)(1700000000 + now)), 0);
-	snapshot_free(&s);
+	test_model_apply(&m, v, n, now);
 }
 
 static const struct row *find_row(unsigned port)
@@ -204,7 +200,8 @@ Test(watch_model, w_on_a_vanished_row_makes_it_the_down_row)
 {
 	char msg[160];
 	model_init(&m);
-	struct listener v[] = {T("127.0.0.1", 8000, 50, "python3"), T("127.0.0.1", 3000, 7, "node")};
+	struct listener v[] = {T("127.0.0.1", 8000, 50, "python3"),
+	                       T("127.0.0.1", 3000, 7, "node")};
 	apply(v, 2, 1);
 	apply(&v[1], 1, 2);
 	cr_assert(model_watch_toggle(&m, find_row(8000), 1700000002, msg, sizeof msg));
@@ -259,6 +256,7 @@ Test(watch_model, a_watched_port_never_seen_up_has_a_down_row_until_it_comes)
 	struct listener w3[] = {node, v[1], any};
 	apply(w3, 3, 105);
 	cr_assert_str_eq(m.alerts[0].text, ":6000 is back (x, pid 9)");
-	cr_assert_not(find_row(6000)->gone_at, "on 0.0.0.0, the stand-in's own key: the row is live");
+	cr_assert_not(find_row(6000)->gone_at,
+	              "on 0.0.0.0, the stand-in's own key: the row is live");
 	model_free(&m);
 }

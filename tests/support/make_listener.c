@@ -2,9 +2,12 @@
 #include "make_listener.h"
 
 #include <arpa/inet.h>
+#include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "model.h"
 
 enum { POOL = 512, HOLDERS_MAX = 8 };
 
@@ -34,8 +37,12 @@ static struct test_process *new_process(int pid, uint32_t uid, const char *comm,
 	snprintf(t->comm, sizeof t->comm, "%s", comm);
 	snprintf(t->user, sizeof t->user, "%s", user);
 	t->p = (struct proc_info){.id = {.pid = pid, .start_ticks = 1000u + (unsigned)pid},
-	                          .uid = uid, .comm = t->comm, .user = t->user,
-	                          .cmdline = t->cmdline, .cwd = t->cwd, .exe = t->exe,
+	                          .uid = uid,
+	                          .comm = t->comm,
+	                          .user = t->user,
+	                          .cmdline = t->cmdline,
+	                          .cwd = t->cwd,
+	                          .exe = t->exe,
 	                          .project_root = t->root};
 	t->holders[0] = &t->p;
 	return t;
@@ -91,11 +98,11 @@ static void set(struct listener *l, size_t off, size_t cap, const char *text)
 	t->p.fingerprint = proc_fingerprint(&t->p);
 }
 
-#define SETTER(name, field)                                                                    \
-	void test_set_##name(struct listener *l, const char *text)                             \
-	{                                                                                      \
-		set(l, offsetof(struct test_process, field),                                   \
-		    sizeof((struct test_process *)0)->field, text);                             \
+#define SETTER(name, field)                                                                        \
+	void test_set_##name(struct listener *l, const char *text)                                 \
+	{                                                                                          \
+		set(l, offsetof(struct test_process, field),                                       \
+		    sizeof((struct test_process *)0)->field, text);                                \
 	}
 SETTER(comm, comm)
 SETTER(cmdline, cmdline)
@@ -127,4 +134,14 @@ void test_snapshot_ready(struct snapshot *s)
 		for (size_t k = 0; k < l->nholders; k++)
 			slot_of(l->holders[k])->p.fingerprint = proc_fingerprint(l->holders[k]);
 	}
+}
+
+void test_model_apply(struct model *m, const struct listener *v, size_t n, double now)
+{
+	struct snapshot s = {0};
+	for (size_t i = 0; i < n; i++)
+		listener_set_push(&s.set, &v[i]);
+	test_snapshot_ready(&s);
+	cr_assert_geq(model_apply(m, &s, now, (time_t)(1700000000 + now)), 0);
+	snapshot_free(&s);
 }

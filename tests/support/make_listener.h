@@ -34,4 +34,9 @@ void test_add_holders(struct listener *l, const struct listener *const *others, 
 /* Sorts s->set by key and sets the fingerprint of every process its rows point at. */
 void test_snapshot_ready(struct snapshot *s);
 
+/* Merges a snapshot of v[0..n) into m at monotonic time now (wall clock 1700000000 + now); the
+ * test fails if the merge does. */
+struct model;
+void test_model_apply(struct model *m, const struct listener *v, size_t n, double now);
+
 #endif
