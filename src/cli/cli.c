@@ -27,7 +27,7 @@ static const struct command {
     {"kill", cmd_kill, "kill PORT [--force] [--signal NAME] [--yes]",
      "stop what holds PORT (SIGTERM, then SIGKILL with --force)"},
     {"free", cmd_free, "free [PORT] | free --project NAME | free --all",
-     "the first free TCP port from PORT (default 3000), or for a project of .devports.yml"},
+     "the first free TCP port from PORT (default 3000), or a project's (.devports.yml)"},
     {"config", cmd_config, "config check|path", "validate the config file, or say where it is"},
     {"status", cmd_status, "status [--all] [--tmux] [--format T] [--sep S] [--max N]",
      "one line for a status bar: the dev servers"},
