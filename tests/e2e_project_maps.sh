@@ -11,12 +11,8 @@
 set -u
 DEVPORTS=${1:?usage: e2e_project_maps.sh DEVPORTS}
 case $DEVPORTS in /*) ;; *) DEVPORTS=$PWD/$DEVPORTS ;; esac
-if [ -z "${DP_NETNS:-}" ]; then
-	[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (a network namespace for the guide's fixed ports)"; exit 77; }
-	unshare -n true 2>/dev/null || { echo "SKIP: cannot make a network namespace (unshare -n)"; exit 77; }
-	exec unshare -n env DP_NETNS=1 bash "$0" "$@"
-fi
-ip link set lo up || { echo "FAIL: cannot bring up loopback in the namespace"; exit 1; }
+. "$(dirname "$0")/lib/netns.sh"
+own_netns required "$@"
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 . "$(dirname "$0")/lib/tmux.sh"
 need_tmux

@@ -9,10 +9,8 @@ DEVPORTS=${1:?usage: e2e_wait_status.sh DEVPORTS}
 case $DEVPORTS in /*) ;; *) DEVPORTS=$PWD/$DEVPORTS ;; esac # tmux runs it from elsewhere
 # As root, in a network namespace of its own: the status line names only this test's servers,
 # whatever else listens on the machine (a benchmark's thousands of listeners fill its width).
-if [ -z "${DP_NETNS:-}" ] && [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
-	exec unshare -n env DP_NETNS=1 bash "$0" "$@"
-fi
-[ -n "${DP_NETNS:-}" ] && { ip link set lo up || { echo "FAIL: cannot bring up loopback"; exit 1; }; }
+. "$(dirname "$0")/lib/netns.sh"
+own_netns preferred "$@"
 tests=$(cd "$(dirname "$0")" && pwd)
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 . "$(dirname "$0")/lib/procs.sh"
